@@ -1,0 +1,261 @@
+//! The C library's number and address readers, as ipvsadm relies on them:
+//! `strtol`-based `string_to_number`, `inet_aton` (octal, hex, short forms,
+//! trailing blanks), and ipvsadm's `parse_service` and `parse_netmask`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::resolve::Resolver;
+
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `strtol(s, &end, base)` for bases 10, 8 and 16 without prefix handling
+/// beyond what base 10 needs: returns the value (saturated as glibc does),
+/// the number of bytes consumed (0 when no digits), and whether it
+/// overflowed (ERANGE).
+pub fn strtol10(s: &str) -> (i64, usize, bool) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_c_space(b[i]) {
+        i += 1;
+    }
+    let mut neg = false;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        neg = b[i] == b'-';
+        i += 1;
+    }
+    let start = i;
+    let mut v: i128 = 0;
+    let mut overflow = false;
+    while i < b.len() && b[i].is_ascii_digit() {
+        if !overflow {
+            v = v * 10 + (b[i] - b'0') as i128;
+            if v > i64::MAX as i128 + 1 {
+                overflow = true;
+            }
+        }
+        i += 1;
+    }
+    if i == start {
+        return (0, 0, false);
+    }
+    let v = if neg { -v } else { v };
+    if overflow || v > i64::MAX as i128 || v < i64::MIN as i128 {
+        return (if neg { i64::MIN } else { i64::MAX }, i, true);
+    }
+    (v as i64, i, false)
+}
+
+/// ipvsadm's `string_to_number`: a whole decimal number within limits.
+pub fn string_to_number(s: &str, min: i64, max: i64) -> Option<i64> {
+    let (v, end, erange) = strtol10(s);
+    if end != 0 && end == s.len() && !erange && min <= v && v <= max {
+        Some(v)
+    } else {
+        None
+    }
+}
+
+/// `atoi`: strtol's value truncated to an int, whatever follows.
+pub fn atoi(s: &str) -> i32 {
+    strtol10(s).0 as i32
+}
+
+/// `strtoul(s, &end, 0)` from a digit: value and bytes consumed.
+fn strtoul0(b: &[u8]) -> (u128, usize) {
+    let (base, mut i) = if b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
+        if b.len() > 2 && b[2].is_ascii_hexdigit() {
+            (16, 2)
+        } else {
+            // "0x" with no hex digit: only the "0" is read.
+            return (0, 1);
+        }
+    } else if b[0] == b'0' {
+        (8, 1)
+    } else {
+        (10, 0)
+    };
+    let mut v: u128 = 0;
+    while i < b.len() {
+        let d = match (b[i] as char).to_digit(base) {
+            Some(d) => d as u128,
+            None => break,
+        };
+        v = (v * base as u128 + d).min(u128::MAX / 32);
+        i += 1;
+    }
+    (v, i)
+}
+
+/// glibc's `inet_aton`: `a.b.c.d`, `a.b.c`, `a.b`, `a`, each part decimal,
+/// octal (leading 0) or hex (0x); anything after a blank is ignored.
+pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
+    let b = s.as_bytes();
+    let mut parts: Vec<u32> = Vec::new();
+    let mut i = 0;
+    let val: u128;
+    loop {
+        if i >= b.len() || !b[i].is_ascii_digit() {
+            return None;
+        }
+        let (v, n) = strtoul0(&b[i..]);
+        if v > 0xffff_ffff {
+            return None;
+        }
+        i += n;
+        if i < b.len() && b[i] == b'.' {
+            if parts.len() > 2 || v > 0xff {
+                return None;
+            }
+            parts.push(v as u32);
+            i += 1;
+        } else {
+            val = v;
+            break;
+        }
+    }
+    if i < b.len() && !(b[i].is_ascii() && is_c_space(b[i])) {
+        return None;
+    }
+    const MAX: [u128; 4] = [0xffff_ffff, 0xff_ffff, 0xffff, 0xff];
+    if val > MAX[parts.len()] {
+        return None;
+    }
+    let mut word: u32 = 0;
+    for (k, p) in parts.iter().enumerate() {
+        word |= p << (24 - 8 * k);
+    }
+    word |= val as u32;
+    Some(Ipv4Addr::from(word))
+}
+
+/// `inet_pton(AF_INET6, ...)`.
+pub fn inet_pton6(s: &str) -> Option<Ipv6Addr> {
+    s.parse().ok()
+}
+
+fn is_all_digits(s: &str) -> bool {
+    s.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// What `parse_service` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedService {
+    pub addr: IpAddr,
+    /// `Some` when the text named a port.
+    pub port: Option<u16>,
+}
+
+/// ipvsadm's `parse_service`: `host[:port]`, `[v6]:port` or a bare IPv6
+/// address. Host names resolve to IPv4 only; port names are looked up for
+/// `proto` ("tcp", "udp", "sctp", or `None` when no protocol is known).
+/// `None` when the text is not a service address.
+pub fn parse_service(
+    text: &str,
+    proto: Option<&str>,
+    names: &dyn Resolver,
+) -> Option<ParsedService> {
+    if is_all_digits(text) {
+        return None;
+    }
+    let mut buf = text;
+    let mut port_text: Option<&str> = None;
+    if let Some(rest) = text.strip_prefix('[') {
+        let close = rest.find(']')?;
+        let after = &rest[close + 1..];
+        if !after.starts_with(':') {
+            return None;
+        }
+        buf = &rest[..close];
+        port_text = Some(&after[1..]);
+    }
+    let addr = if let Some(a6) = inet_pton6(buf) {
+        IpAddr::V6(a6)
+    } else {
+        if let Some(i) = buf.rfind(':') {
+            port_text = Some(&buf[i + 1..]);
+            buf = &buf[..i];
+        }
+        IpAddr::V4(inet_aton(buf).or_else(|| names.host_to_ipv4(buf))?)
+    };
+    let port = match port_text {
+        None => None,
+        Some(p) => Some(match string_to_number(p, 0, 65535) {
+            Some(n) => n as u16,
+            None => names.service_to_port(p, proto?)?,
+        }),
+    };
+    Some(ParsedService { addr, port })
+}
+
+/// ipvsadm's `parse_netmask`: a dotted mask (inet_aton) or a host name.
+pub fn parse_netmask(text: &str, names: &dyn Resolver) -> Option<Ipv4Addr> {
+    inet_aton(text).or_else(|| names.host_to_ipv4(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::Table;
+
+    #[test]
+    fn aton_forms() {
+        assert_eq!(inet_aton("1.2.3.4"), Some(Ipv4Addr::new(1, 2, 3, 4)));
+        assert_eq!(inet_aton("10.1"), Some(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(inet_aton("127.1.258"), Some(Ipv4Addr::new(127, 1, 1, 2)));
+        assert_eq!(inet_aton("0x7f.1"), Some(Ipv4Addr::new(127, 0, 0, 1)));
+        assert_eq!(inet_aton("010.0.0.1"), Some(Ipv4Addr::new(8, 0, 0, 1)));
+        assert_eq!(inet_aton("1.2.3.4 junk"), Some(Ipv4Addr::new(1, 2, 3, 4)));
+        assert_eq!(
+            inet_aton("4294967295"),
+            Some(Ipv4Addr::new(255, 255, 255, 255))
+        );
+        assert_eq!(inet_aton("4294967296"), None);
+        assert_eq!(inet_aton("1.2.3.4.5"), None);
+        assert_eq!(inet_aton("1.2.3.256"), None);
+        assert_eq!(inet_aton("08.1.1.1"), None);
+        assert_eq!(inet_aton("1..2"), None);
+        assert_eq!(inet_aton("1.2.3."), None);
+        assert_eq!(inet_aton(""), None);
+        assert_eq!(inet_aton("0x"), None);
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(string_to_number("65535", 0, 65535), Some(65535));
+        assert_eq!(string_to_number("65536", 0, 65535), None);
+        assert_eq!(string_to_number(" +7", 0, 9), Some(7));
+        assert_eq!(string_to_number("-0", 0, 9), Some(0));
+        assert_eq!(string_to_number("7 ", 0, 9), None);
+        assert_eq!(string_to_number("", 0, 9), None);
+        assert_eq!(string_to_number("99999999999999999999", 0, i64::MAX), None);
+        assert_eq!(atoi("64abc"), 64);
+        assert_eq!(atoi("4294967297"), 1);
+    }
+
+    #[test]
+    fn services() {
+        let mut t = Table::default();
+        t.hosts
+            .insert("node1".into(), Ipv4Addr::new(192, 168, 188, 61));
+        t.services.insert(("https".into(), "tcp".into()), 443);
+        let p = |s: &str| parse_service(s, Some("tcp"), &t);
+        assert_eq!(
+            p("10.96.0.1:443"),
+            Some(ParsedService {
+                addr: "10.96.0.1".parse().unwrap(),
+                port: Some(443)
+            })
+        );
+        assert_eq!(p("node1:https").unwrap().port, Some(443));
+        assert_eq!(p("node1").unwrap().port, None);
+        assert_eq!(p("[::1]:80").unwrap().port, Some(80));
+        assert_eq!(p("::1").unwrap().port, None);
+        assert_eq!(p("[::1]"), None);
+        assert_eq!(p("80"), None);
+        assert_eq!(p(""), None);
+        assert_eq!(p("1.2.3.4:99999"), None);
+        assert_eq!(parse_service("1.2.3.4:https", None, &t), None);
+    }
+}

@@ -1,0 +1,329 @@
+//! ipvsadm's rules of which options go with which command, and which
+//! tunnel options go with which tunnel type, kept as data: the tables of
+//! ipvsadm.c (`commands_v_options`, `tunnel_types_v_options`) with the names
+//! its messages use, and the checks that read them (`generic_opt_check`,
+//! `tunnel_opt_check`).
+
+/// Commands, in ipvsadm's `CMD_*` order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Add,
+    Edit,
+    Del,
+    Flush,
+    List,
+    AddDest,
+    DelDest,
+    EditDest,
+    Timeout,
+    StartDaemon,
+    StopDaemon,
+    Restore,
+    Save,
+    Zero,
+}
+
+impl Cmd {
+    /// The name ipvsadm's messages give the command.
+    pub fn name(self) -> &'static str {
+        CMD_NAMES[self as usize]
+    }
+}
+
+const CMD_NAMES: [&str; 14] = [
+    "add-service",
+    "edit-service",
+    "delete-service",
+    "flush",
+    "list",
+    "add-server",
+    "delete-server",
+    "edit-server",
+    "set",
+    "start-daemon",
+    "stop-daemon",
+    "restore",
+    "save",
+    "zero",
+];
+
+/// Options that the matrix knows, in ipvsadm's `OPTC_*` order (the bit
+/// number in its option set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    Numeric,
+    Connection,
+    Service,
+    Scheduler,
+    Persistent,
+    Netmask,
+    Server,
+    Forward,
+    Weight,
+    UThreshold,
+    LThreshold,
+    Mcast,
+    Timeout,
+    Daemon,
+    Stats,
+    Rate,
+    Thresholds,
+    PersistentConn,
+    NoSort,
+    SyncId,
+    Exact,
+    OnePacket,
+    PersistenceEngine,
+    SchedFlags,
+    McastGroup,
+    McastPort,
+    McastTtl,
+    SyncMaxlen,
+    TunInfo,
+    TunType,
+    TunPort,
+    TunNocsum,
+    TunCsum,
+    TunRemcsum,
+}
+
+pub const NUMBER_OF_OPT: usize = 34;
+
+const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
+    "numeric",
+    "connection",
+    "service-address",
+    "scheduler",
+    "persistent",
+    "netmask",
+    "real-server",
+    "forwarding-method",
+    "weight",
+    "u-threshold",
+    "l-threshold",
+    "mcast-interface",
+    "timeout",
+    "daemon",
+    "stats",
+    "rate",
+    "thresholds",
+    "persistent-conn",
+    "nosort",
+    "syncid",
+    "exact",
+    "ops",
+    "pe",
+    "sched-flags",
+    "mcast-group",
+    "mcast-port",
+    "mcast-ttl",
+    "sync-maxlen",
+    "tun-info",
+    "tun-type",
+    "tun-port",
+    "tun-nocsum",
+    "tun-csum",
+    "tun-remcsum",
+];
+
+impl Opt {
+    pub fn name(self) -> &'static str {
+        OPT_NAMES[self as usize]
+    }
+    pub fn bit(self) -> u64 {
+        1u64 << (self as u32)
+    }
+    fn from_index(i: usize) -> Opt {
+        ALL_OPTS[i]
+    }
+}
+
+const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
+    use Opt::*;
+    [
+        Numeric,
+        Connection,
+        Service,
+        Scheduler,
+        Persistent,
+        Netmask,
+        Server,
+        Forward,
+        Weight,
+        UThreshold,
+        LThreshold,
+        Mcast,
+        Timeout,
+        Daemon,
+        Stats,
+        Rate,
+        Thresholds,
+        PersistentConn,
+        NoSort,
+        SyncId,
+        Exact,
+        OnePacket,
+        PersistenceEngine,
+        SchedFlags,
+        McastGroup,
+        McastPort,
+        McastTtl,
+        SyncMaxlen,
+        TunInfo,
+        TunType,
+        TunPort,
+        TunNocsum,
+        TunCsum,
+        TunRemcsum,
+    ]
+};
+
+/// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
+/// Rows are commands, columns options, both in ipvsadm's order:
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc
+const MATRIX: [&[u8; NUMBER_OF_OPT]; 14] = [
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // zero
+];
+
+/// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.
+pub const TUN_NAMES: [&str; 3] = ["ipip", "gue", "gre"];
+
+/// The options the tunnel table has columns for.
+const TUN_OPTS: [Opt; 4] = [Opt::TunPort, Opt::TunNocsum, Opt::TunCsum, Opt::TunRemcsum];
+
+/// Rows ipip, gue, gre; columns tun-port, tun-nocsum, tun-csum, tun-remcsum.
+const TUN_MATRIX: [&[u8; 4]; 3] = [b"xxxx", b"+111", b"x11x"];
+
+/// `generic_opt_check`: the first rule broken, as ipvsadm words it.
+pub fn check_command(cmd: Cmd, options: u64) -> Result<(), String> {
+    let row = MATRIX[cmd as usize];
+    let mut first_one: Option<Opt> = None;
+    for (j, rule) in row.iter().enumerate() {
+        let opt = Opt::from_index(j);
+        if options & opt.bit() == 0 {
+            if *rule == b'+' {
+                return Err(format!(
+                    "You need to supply the '{}' option for the '{}' command",
+                    opt.name(),
+                    cmd.name()
+                ));
+            }
+        } else {
+            if *rule == b'x' {
+                return Err(format!(
+                    "Illegal '{}' option with the '{}' command",
+                    opt.name(),
+                    cmd.name()
+                ));
+            }
+            if *rule == b'1' {
+                match first_one {
+                    None => first_one = Some(opt),
+                    Some(last) => {
+                        return Err(format!(
+                            "The option '{}' conflicts with the '{}' option in the '{}' command",
+                            opt.name(),
+                            last.name(),
+                            cmd.name()
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `tunnel_opt_check` for tunnel type `tun_type` (an index into
+/// `TUN_NAMES`).
+pub fn check_tunnel(tun_type: usize, options: u64) -> Result<(), String> {
+    let Some(row) = TUN_MATRIX.get(tun_type) else {
+        return Ok(());
+    };
+    let name = TUN_NAMES[tun_type];
+    let mut first_one: Option<Opt> = None;
+    for (j, rule) in row.iter().enumerate() {
+        let opt = TUN_OPTS[j];
+        if options & opt.bit() == 0 {
+            if *rule == b'+' {
+                return Err(format!(
+                    "You need to supply the '{}' option for the '{}' tunnel type",
+                    opt.name(),
+                    name
+                ));
+            }
+        } else {
+            if *rule == b'x' {
+                return Err(format!(
+                    "Illegal '{}' option with the '{}' tunnel type",
+                    opt.name(),
+                    name
+                ));
+            }
+            if *rule == b'1' {
+                match first_one {
+                    None => first_one = Some(opt),
+                    Some(last) => return Err(format!(
+                        "The option '{}' conflicts with the '{}' option in the '{}' tunnel type",
+                        opt.name(),
+                        last.name(),
+                        name
+                    )),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_rows_match_ipvsadm_columns() {
+        // Spot checks against ipvsadm.c's table.
+        assert_eq!(MATRIX[Cmd::List as usize][Opt::Connection as usize], b'1');
+        assert_eq!(MATRIX[Cmd::List as usize][Opt::TunInfo as usize], b' ');
+        assert_eq!(MATRIX[Cmd::AddDest as usize][Opt::TunType as usize], b' ');
+        assert_eq!(
+            MATRIX[Cmd::StartDaemon as usize][Opt::SyncMaxlen as usize],
+            b' '
+        );
+        assert_eq!(MATRIX[Cmd::Save as usize][Opt::Numeric as usize], b' ');
+        assert_eq!(MATRIX[Cmd::Zero as usize][Opt::Service as usize], b' ');
+    }
+
+    #[test]
+    fn messages() {
+        assert_eq!(
+            check_command(Cmd::AddDest, Opt::Service.bit()).unwrap_err(),
+            "You need to supply the 'real-server' option for the 'add-server' command"
+        );
+        assert_eq!(
+            check_command(Cmd::Add, Opt::Service.bit() | Opt::Weight.bit()).unwrap_err(),
+            "Illegal 'weight' option with the 'add-service' command"
+        );
+        assert_eq!(
+            check_command(Cmd::List, Opt::Connection.bit() | Opt::Service.bit()).unwrap_err(),
+            "The option 'service-address' conflicts with the 'connection' option in the 'list' command"
+        );
+        assert_eq!(
+            check_tunnel(1, 0).unwrap_err(),
+            "You need to supply the 'tun-port' option for the 'gue' tunnel type"
+        );
+    }
+}

@@ -1,0 +1,113 @@
+//! The command line: the flag table, a popt-compatible reader, ipvsadm's
+//! option matrix and checks, and the typed `Command` they produce. Nothing
+//! here talks to the kernel.
+
+pub mod addr;
+pub mod flags;
+pub mod matrix;
+pub mod parse;
+pub mod popt;
+pub mod stream;
+
+use std::net::IpAddr;
+
+use crate::ipvs::{Daemon, DestConfig, ServiceConfig, ServiceId, Timeouts};
+
+/// How a listing is printed (ipvsadm's `FMT_*` bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Format {
+    pub numeric: bool,
+    /// `-S`: print as rules.
+    pub rule: bool,
+    pub stats: bool,
+    pub rate: bool,
+    pub thresholds: bool,
+    pub persistent_conn: bool,
+    pub nosort: bool,
+    pub exact: bool,
+    pub tun_info: bool,
+}
+
+/// What `-L` lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListTarget {
+    All,
+    Service(ServiceId),
+    Connections,
+    Timeout,
+    Daemon,
+}
+
+/// A virtual service as given on the command line: its identity and the
+/// configuration that goes with it in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SvcArg {
+    pub id: ServiceId,
+    pub config: ServiceConfig,
+}
+
+/// A real server as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestArg {
+    pub addr: IpAddr,
+    pub port: u16,
+    pub config: DestConfig,
+}
+
+/// One validated command, ready to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Version,
+    AddService(SvcArg),
+    EditService(SvcArg),
+    DelService(SvcArg),
+    Flush,
+    List {
+        target: ListTarget,
+        format: Format,
+    },
+    Save {
+        format: Format,
+    },
+    Restore,
+    AddDest(SvcArg, DestArg),
+    EditDest(SvcArg, DestArg),
+    DelDest(SvcArg, DestArg),
+    /// Zero one service's counters, or all with `None`.
+    Zero(Option<SvcArg>),
+    SetTimeout(Timeouts),
+    StartDaemon(Daemon),
+    StopDaemon(Daemon),
+}
+
+/// Why a command line was refused, and how ipvsadm reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CliError {
+    /// ipvsadm's `fail(2, ...)`: the message, exit status 2.
+    Fail(String),
+    /// `tryhelp_exit`: "Try `PROG -h' ..." and exit status 255.
+    TryHelp,
+    /// A popt error after the command: "WORD: TEXT", status 255.
+    Popt { bad: String, text: &'static str },
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Fail(_) => 2,
+            CliError::TryHelp | CliError::Popt { .. } => 255,
+        }
+    }
+
+    /// The text on standard error, newline included.
+    pub fn message(&self, program: &str) -> String {
+        match self {
+            CliError::Fail(m) => format!("{m}\n"),
+            CliError::TryHelp => {
+                format!("Try `{program} -h' or '{program} --help' for more information.\n")
+            }
+            CliError::Popt { bad, text } => format!("{bad}: {text}\n"),
+        }
+    }
+}

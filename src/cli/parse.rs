@@ -1,0 +1,627 @@
+//! ipvsadm's `parse_options` and the checks of `process_options`: options
+//! are acted on one by one, in order, so the first failure is the one
+//! ipvsadm would report; then the option matrix, the defaults and the
+//! cross-option rules; then a typed `Command`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::addr::{atoi, inet_pton6, parse_netmask, parse_service, string_to_number, strtol10};
+use super::flags::Tag;
+use super::matrix::{check_command, check_tunnel, Cmd, Opt};
+use super::popt::Popt;
+use super::{CliError, Command, DestArg, Format, ListTarget, SvcArg};
+use crate::ipvs::model::{svc_flags, tun_flags};
+use crate::ipvs::{
+    Daemon, DestConfig, Family, Forward, Protocol, ServiceConfig, ServiceId, Timeouts, TunnelType,
+};
+use crate::resolve::Resolver;
+
+const MAX_TIMEOUT: i64 = 86400 * 31;
+const DEF_SCHED: &str = "wlc";
+const DEF_MCAST_IFN: &str = "eth0";
+/// IPVS_SVC_PERSISTENT_TIMEOUT
+const DEF_PERSISTENT_TIMEOUT: u32 = 360;
+const IP_VS_SCHEDNAME_MAXLEN: usize = 16;
+const IP_VS_PENAME_MAXLEN: usize = 16;
+const IP_VS_IFNAME_MAXLEN: usize = 16;
+
+const IPPROTO_TCP: u16 = 6;
+const IPPROTO_UDP: u16 = 17;
+const IPPROTO_SCTP: u16 = 132;
+
+/// ipvsadm's `ipvs_service_t` while options are read: raw, as C keeps it.
+#[derive(Debug, Clone)]
+struct RawSvc {
+    af: u16,
+    protocol: u16,
+    addr: IpAddr,
+    port: u16,
+    fwmark: u32,
+    sched: String,
+    flags: u32,
+    timeout: u32,
+    netmask: u32,
+    pe: String,
+}
+
+#[derive(Debug, Clone)]
+struct RawDest {
+    addr: IpAddr,
+    port: u16,
+    forward: Forward,
+    weight: u32,
+    u_threshold: u32,
+    l_threshold: u32,
+    tun_type: u8,
+    tun_port: u16,
+    tun_flags: u16,
+}
+
+fn fail<T>(msg: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError::Fail(msg.into()))
+}
+
+/// `strncpy(dst, src, n - 1)` into a zeroed buffer: at most `n - 1` bytes.
+fn truncated(s: &str, max: usize) -> String {
+    let b = s.as_bytes();
+    let b = &b[..b.len().min(max)];
+    // Stop at an embedded NUL as C would (cannot happen with argv).
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn proto_name(p: u16) -> Option<&'static str> {
+    match p {
+        IPPROTO_TCP => Some("tcp"),
+        IPPROTO_UDP => Some("udp"),
+        IPPROTO_SCTP => Some("sctp"),
+        _ => None,
+    }
+}
+
+/// `parse_timeout`: no value means the persistent default.
+fn parse_timeout(v: Option<&str>, min: i64, max: i64) -> Result<u32, CliError> {
+    match v {
+        None => Ok(DEF_PERSISTENT_TIMEOUT),
+        Some(s) => match string_to_number(s, min, max) {
+            Some(n) => Ok(n as u32),
+            None => fail(format!("invalid timeout value `{s}' specified")),
+        },
+    }
+}
+
+/// `parse_fwmark`: 1 to 4294967295.
+fn parse_fwmark(s: &str) -> Result<u32, CliError> {
+    let (v, end, erange) = strtol10(s);
+    // strtol's long goes into an unsigned long: negatives become huge.
+    let l = v as u64;
+    if end == 0 || end != s.len() || erange || l == 0 || l > u32::MAX as u64 {
+        return fail(format!("invalid fwmark value `{s}' specified"));
+    }
+    Ok(l as u32)
+}
+
+/// `parse_sched_flags`: checked against the scheduler given (or wlc).
+fn parse_sched_flags(sched: &str, arg: &str) -> Result<u32, CliError> {
+    let sched = if sched.is_empty() { DEF_SCHED } else { sched };
+    let mut flags = 0;
+    for flag in arg.split(',').filter(|f| !f.is_empty()) {
+        let (bit, needs) = match flag {
+            "flag-1" => (svc_flags::SCHED1, None),
+            "flag-2" => (svc_flags::SCHED2, None),
+            "flag-3" => (svc_flags::SCHED3, None),
+            "sh-fallback" => (svc_flags::SCHED_SH_FALLBACK, Some("sh")),
+            "sh-port" => (svc_flags::SCHED_SH_PORT, Some("sh")),
+            "mh-fallback" => (svc_flags::SCHED_MH_FALLBACK, Some("mh")),
+            "mh-port" => (svc_flags::SCHED_MH_PORT, Some("mh")),
+            _ => return fail(format!("invalid scheduler flag `{flag}'")),
+        };
+        flags |= bit;
+        if let Some(s) = needs {
+            if sched != s {
+                return fail(format!("incompatible scheduler flag `{flag}'"));
+            }
+        }
+    }
+    Ok(flags)
+}
+
+fn is_ipv4_multicast(a: Ipv4Addr) -> bool {
+    a.is_multicast()
+}
+
+/// Parse one command line (`argv[0]` included) as ipvsadm would.
+pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError> {
+    let mut popt = Popt::new(argv);
+    let mut options: u64 = 0;
+    let mut format = Format::default();
+
+    let mut svc = RawSvc {
+        af: 0,
+        protocol: 0,
+        addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        port: 0,
+        fwmark: 0,
+        sched: String::new(),
+        flags: 0,
+        timeout: 0,
+        netmask: u32::MAX,
+        pe: String::new(),
+    };
+    let mut dest = RawDest {
+        addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        port: 0,
+        forward: Forward::Route,
+        weight: 1,
+        u_threshold: 0,
+        l_threshold: 0,
+        tun_type: 0,
+        tun_port: 0,
+        tun_flags: 0,
+    };
+    let mut dest_af: u16 = 0;
+    let mut daemon = Daemon::default();
+    let mut sched_flags_arg = String::new();
+
+    let set_option = |options: &mut u64, opt: Opt| -> Result<(), CliError> {
+        if *options & opt.bit() != 0 {
+            return fail(format!("multiple '{}' options specified", opt.name()));
+        }
+        *options |= opt.bit();
+        Ok(())
+    };
+
+    // The first option must be a command.
+    let first = match popt.next_opt() {
+        Ok(Some(f)) => f,
+        _ => return Err(CliError::TryHelp),
+    };
+    let cmd = match first.flag.tag {
+        Tag::AddService => Cmd::Add,
+        Tag::EditService => Cmd::Edit,
+        Tag::DeleteService => Cmd::Del,
+        Tag::AddServer => Cmd::AddDest,
+        Tag::EditServer => Cmd::EditDest,
+        Tag::DeleteServer => Cmd::DelDest,
+        Tag::Clear => Cmd::Flush,
+        Tag::List | Tag::ListLower => Cmd::List,
+        Tag::Zero => Cmd::Zero,
+        Tag::Set => Cmd::Timeout,
+        Tag::Restore => Cmd::Restore,
+        Tag::Save => Cmd::Save,
+        Tag::StartDaemon | Tag::StopDaemon => {
+            let v = first.value.as_deref().unwrap_or("");
+            daemon.state = match v {
+                "master" => 1,
+                "backup" => 2,
+                _ if first.flag.tag == Tag::StartDaemon => {
+                    return fail("illegal start-daemon parameter specified")
+                }
+                _ => return fail("illegal start_daemon specified"),
+            };
+            if first.flag.tag == Tag::StartDaemon {
+                Cmd::StartDaemon
+            } else {
+                Cmd::StopDaemon
+            }
+        }
+        Tag::Help => return Ok(Command::Help),
+        Tag::Version => return Ok(Command::Version),
+        _ => return Err(CliError::TryHelp),
+    };
+
+    loop {
+        let found = match popt.next_opt() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(CliError::Popt {
+                    bad: e.bad,
+                    text: e.kind.text(),
+                })
+            }
+        };
+        let value = found.value.as_deref();
+        let val = || value.unwrap_or("");
+        match found.flag.tag {
+            Tag::TcpService | Tag::UdpService | Tag::SctpService => {
+                set_option(&mut options, Opt::Service)?;
+                svc.protocol = match found.flag.tag {
+                    Tag::TcpService => IPPROTO_TCP,
+                    Tag::UdpService => IPPROTO_UDP,
+                    _ => IPPROTO_SCTP,
+                };
+                match parse_service(val(), proto_name(svc.protocol), names) {
+                    Some(p) => {
+                        svc.addr = p.addr;
+                        if p.addr.is_ipv6() {
+                            svc.af = Family::AF_INET6;
+                            svc.netmask = 128;
+                        } else {
+                            svc.af = Family::AF_INET;
+                        }
+                        if let Some(port) = p.port {
+                            svc.port = port;
+                        }
+                    }
+                    None => return fail("illegal virtual server address[:port] specified"),
+                }
+            }
+            Tag::FwmarkService => {
+                set_option(&mut options, Opt::Service)?;
+                svc.af = Family::AF_INET;
+                svc.protocol = IPPROTO_TCP;
+                svc.fwmark = parse_fwmark(val())?;
+            }
+            Tag::Scheduler => {
+                set_option(&mut options, Opt::Scheduler)?;
+                svc.sched = truncated(val(), IP_VS_SCHEDNAME_MAXLEN - 1);
+            }
+            Tag::Persistent => {
+                set_option(&mut options, Opt::Persistent)?;
+                svc.flags |= svc_flags::PERSISTENT;
+                svc.timeout = parse_timeout(value, 1, MAX_TIMEOUT)?;
+            }
+            Tag::Netmask => {
+                set_option(&mut options, Opt::Netmask)?;
+                if svc.af != Family::AF_INET6 {
+                    match parse_netmask(val(), names) {
+                        Some(m) => svc.netmask = ServiceConfig::raw_netmask_v4(m),
+                        None => return fail("illegal virtual server persistent mask specified"),
+                    }
+                } else {
+                    let n = atoi(val());
+                    if !(1..=128).contains(&n) {
+                        return fail("illegal ipv6 netmask specified");
+                    }
+                    svc.netmask = n as u32;
+                }
+            }
+            Tag::RealServer => {
+                set_option(&mut options, Opt::Server)?;
+                match parse_service(val(), proto_name(svc.protocol), names) {
+                    Some(p) => {
+                        dest.addr = p.addr;
+                        dest_af = if p.addr.is_ipv6() {
+                            Family::AF_INET6
+                        } else {
+                            Family::AF_INET
+                        };
+                        // Without a port of its own the server takes the
+                        // service's port as known at this point.
+                        dest.port = p.port.unwrap_or(svc.port);
+                    }
+                    None => return fail("illegal real server address[:port] specified"),
+                }
+            }
+            Tag::Ipip => {
+                set_option(&mut options, Opt::Forward)?;
+                dest.forward = Forward::Tunnel;
+            }
+            Tag::Gatewaying => {
+                set_option(&mut options, Opt::Forward)?;
+                dest.forward = Forward::Route;
+            }
+            Tag::Masquerading => {
+                set_option(&mut options, Opt::Forward)?;
+                dest.forward = Forward::Masq;
+            }
+            Tag::Weight => {
+                set_option(&mut options, Opt::Weight)?;
+                // Debian's 1.31 takes weights up to INT_MAX (its source
+                // tag says 65535; the packaged binary is the reference).
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.weight = n as u32,
+                    None => return fail("illegal weight specified"),
+                }
+            }
+            Tag::UThreshold => {
+                set_option(&mut options, Opt::UThreshold)?;
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.u_threshold = n as u32,
+                    None => return fail("illegal u_threshold specified"),
+                }
+            }
+            Tag::LThreshold => {
+                set_option(&mut options, Opt::LThreshold)?;
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.l_threshold = n as u32,
+                    None => return fail("illegal l_threshold specified"),
+                }
+            }
+            Tag::Connection => set_option(&mut options, Opt::Connection)?,
+            Tag::Numeric => {
+                set_option(&mut options, Opt::Numeric)?;
+                format.numeric = true;
+            }
+            Tag::McastInterface => {
+                set_option(&mut options, Opt::Mcast)?;
+                daemon.mcast_ifn = truncated(val(), IP_VS_IFNAME_MAXLEN - 1);
+            }
+            Tag::SyncId => {
+                set_option(&mut options, Opt::SyncId)?;
+                match string_to_number(val(), 0, 255) {
+                    Some(n) => daemon.syncid = n as u32,
+                    None => return fail("illegal syncid specified"),
+                }
+            }
+            Tag::Timeout => set_option(&mut options, Opt::Timeout)?,
+            Tag::Daemon => set_option(&mut options, Opt::Daemon)?,
+            Tag::Stats => {
+                set_option(&mut options, Opt::Stats)?;
+                format.stats = true;
+            }
+            Tag::Rate => {
+                set_option(&mut options, Opt::Rate)?;
+                format.rate = true;
+            }
+            Tag::Thresholds => {
+                set_option(&mut options, Opt::Thresholds)?;
+                format.thresholds = true;
+            }
+            Tag::PersistentConn => {
+                set_option(&mut options, Opt::PersistentConn)?;
+                format.persistent_conn = true;
+            }
+            Tag::NoSort => {
+                set_option(&mut options, Opt::NoSort)?;
+                format.nosort = true;
+            }
+            Tag::Sort => {}
+            Tag::Exact => {
+                set_option(&mut options, Opt::Exact)?;
+                format.exact = true;
+            }
+            Tag::Ipv6 => {
+                if svc.fwmark != 0 {
+                    svc.af = Family::AF_INET6;
+                    svc.netmask = 128;
+                } else {
+                    // ipvsadm's message carries its own newline.
+                    return fail("-6 used before -f\n");
+                }
+            }
+            Tag::Ops => {
+                set_option(&mut options, Opt::OnePacket)?;
+                svc.flags |= svc_flags::ONEPACKET;
+            }
+            Tag::Pe => {
+                set_option(&mut options, Opt::PersistenceEngine)?;
+                svc.pe = truncated(val(), IP_VS_PENAME_MAXLEN);
+            }
+            Tag::SchedFlags => {
+                set_option(&mut options, Opt::SchedFlags)?;
+                sched_flags_arg = truncated(val(), 127);
+            }
+            Tag::McastGroup => {
+                set_option(&mut options, Opt::McastGroup)?;
+                let v = val();
+                if v.contains(':') {
+                    match inet_pton6(v) {
+                        Some(a) if a.is_multicast() => daemon.mcast_group = Some(IpAddr::V6(a)),
+                        _ => return fail(format!("invalid IPv6 mcast-group `{v}'")),
+                    }
+                } else {
+                    match v.parse::<Ipv4Addr>() {
+                        Ok(a) if is_ipv4_multicast(a) => daemon.mcast_group = Some(IpAddr::V4(a)),
+                        _ => return fail(format!("invalid IPv4 mcast-group `{v}'")),
+                    }
+                }
+            }
+            Tag::McastPort => {
+                set_option(&mut options, Opt::McastPort)?;
+                match string_to_number(val(), 1, 65535) {
+                    Some(n) => daemon.mcast_port = n as u16,
+                    None => return fail("illegal mcast-port specified"),
+                }
+            }
+            Tag::McastTtl => {
+                set_option(&mut options, Opt::McastTtl)?;
+                match string_to_number(val(), 1, 255) {
+                    Some(n) => daemon.mcast_ttl = n as u8,
+                    None => return fail("illegal mcast-ttl specified"),
+                }
+            }
+            Tag::SyncMaxlen => {
+                set_option(&mut options, Opt::SyncMaxlen)?;
+                match string_to_number(val(), 1, 65535 - 20 - 8) {
+                    Some(n) => daemon.sync_maxlen = n as u16,
+                    None => return fail("illegal sync-maxlen specified"),
+                }
+            }
+            Tag::TunInfo => {
+                set_option(&mut options, Opt::TunInfo)?;
+                format.tun_info = true;
+            }
+            Tag::TunType => {
+                set_option(&mut options, Opt::TunType)?;
+                dest.tun_type = match val() {
+                    "ipip" => 0,
+                    "gue" => 1,
+                    "gre" => 2,
+                    _ => return fail("illegal tunnel type specified"),
+                };
+            }
+            Tag::TunPort => {
+                set_option(&mut options, Opt::TunPort)?;
+                match string_to_number(val(), 1, 65535) {
+                    Some(n) => dest.tun_port = n as u16,
+                    None => return fail("illegal tunnel port specified"),
+                }
+            }
+            Tag::TunNocsum => {
+                set_option(&mut options, Opt::TunNocsum)?;
+                dest.tun_flags |= tun_flags::NOCSUM;
+            }
+            Tag::TunCsum => {
+                set_option(&mut options, Opt::TunCsum)?;
+                dest.tun_flags |= tun_flags::CSUM;
+            }
+            Tag::TunRemcsum => {
+                set_option(&mut options, Opt::TunRemcsum)?;
+                dest.tun_flags |= tun_flags::REMCSUM;
+            }
+            // A command, -h or -v after the first option.
+            _ => return fail(format!("invalid option `{}'", popt.bad_option())),
+        }
+    }
+
+    let mut timeouts = Timeouts::default();
+    if cmd == Cmd::Timeout {
+        let (a, b, c) = (popt.next_arg(), popt.next_arg(), popt.next_arg());
+        match (a, b, c) {
+            (Some(a), Some(b), Some(c)) => {
+                timeouts.tcp = parse_timeout(Some(&a), 0, MAX_TIMEOUT)?;
+                timeouts.tcp_fin = parse_timeout(Some(&b), 0, MAX_TIMEOUT)?;
+                timeouts.udp = parse_timeout(Some(&c), 0, MAX_TIMEOUT)?;
+            }
+            _ => return fail("--set option requires 3 timeout values"),
+        }
+    }
+    if let Some(extra) = popt.next_arg() {
+        return fail(format!("unexpected argument {extra}"));
+    }
+    if !sched_flags_arg.is_empty() {
+        svc.flags &= !svc_flags::SCHED_ANY;
+        svc.flags |= parse_sched_flags(&svc.sched, &sched_flags_arg)?;
+    }
+
+    // process_options: the matrix, then the rules between options.
+    check_command(cmd, options).map_err(CliError::Fail)?;
+
+    if cmd == Cmd::Add || cmd == Cmd::Edit {
+        if svc.fwmark == 0 && svc.port == 0 && svc.flags & svc_flags::PERSISTENT == 0 {
+            return fail("Zero port specified for non-persistent service");
+        }
+        if svc.flags & svc_flags::ONEPACKET != 0 && svc.fwmark == 0 && svc.protocol != IPPROTO_UDP {
+            return fail("One-Packet Scheduling is only for UDP virtual services");
+        }
+        if svc.sched.is_empty() {
+            svc.sched = DEF_SCHED.to_string();
+        }
+    }
+    if cmd == Cmd::StartDaemon && daemon.mcast_ifn.is_empty() {
+        daemon.mcast_ifn = DEF_MCAST_IFN.to_string();
+    }
+    if cmd == Cmd::AddDest || cmd == Cmd::EditDest {
+        let fwd = dest.forward;
+        if svc.fwmark == 0 && (fwd == Forward::Tunnel || fwd == Forward::Route) {
+            dest.port = svc.port;
+        }
+        if dest_af != svc.af && fwd != Forward::Tunnel {
+            return fail("Different address family is allowed only for tunneling servers");
+        }
+        let tun_opts = Opt::TunType.bit()
+            | Opt::TunPort.bit()
+            | Opt::TunNocsum.bit()
+            | Opt::TunCsum.bit()
+            | Opt::TunRemcsum.bit();
+        if options & tun_opts != 0 && fwd != Forward::Tunnel {
+            return fail("Tunnel options conflict with forward method");
+        }
+        check_tunnel(dest.tun_type as usize, options).map_err(CliError::Fail)?;
+    }
+    if cmd == Cmd::List {
+        let conn_like = Opt::Connection.bit() | Opt::Timeout.bit() | Opt::Daemon.bit();
+        let detail = Opt::Stats.bit() | Opt::Rate.bit() | Opt::Thresholds.bit();
+        let td = Opt::Timeout.bit() | Opt::Daemon.bit();
+        if (options & conn_like != 0 && options & detail != 0)
+            || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
+        {
+            return fail("options conflicts in the list command");
+        }
+    }
+
+    let has_service = options & Opt::Service.bit() != 0;
+    let svc_arg = || build_svc(&svc);
+    let dest_arg = || DestArg {
+        addr: dest.addr,
+        port: dest.port,
+        config: DestConfig {
+            forward: dest.forward,
+            weight: dest.weight,
+            u_threshold: dest.u_threshold,
+            l_threshold: dest.l_threshold,
+            tun_type: TunnelType::from_raw(dest.tun_type),
+            tun_port: dest.tun_port,
+            tun_flags: dest.tun_flags,
+        },
+    };
+
+    Ok(match cmd {
+        Cmd::Add => Command::AddService(svc_arg()),
+        Cmd::Edit => Command::EditService(svc_arg()),
+        Cmd::Del => Command::DelService(svc_arg()),
+        Cmd::Flush => Command::Flush,
+        Cmd::List => {
+            let target = if options & Opt::Connection.bit() != 0 {
+                ListTarget::Connections
+            } else if has_service {
+                ListTarget::Service(svc_arg().id)
+            } else if options & Opt::Timeout.bit() != 0 {
+                ListTarget::Timeout
+            } else if options & Opt::Daemon.bit() != 0 {
+                ListTarget::Daemon
+            } else {
+                ListTarget::All
+            };
+            Command::List { target, format }
+        }
+        Cmd::Save => {
+            format.rule = true;
+            Command::Save { format }
+        }
+        Cmd::Restore => Command::Restore,
+        Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
+        Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
+        Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
+        Cmd::Zero => {
+            // libipvs names a service only when one was given with a mark,
+            // an address or a port.
+            let named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
+            Command::Zero(if has_service && named {
+                Some(svc_arg())
+            } else {
+                None
+            })
+        }
+        Cmd::Timeout => Command::SetTimeout(timeouts),
+        Cmd::StartDaemon => Command::StartDaemon(daemon),
+        Cmd::StopDaemon => Command::StopDaemon(daemon),
+    })
+}
+
+fn build_svc(svc: &RawSvc) -> SvcArg {
+    let family = if svc.af == Family::AF_INET6 {
+        Family::Inet6
+    } else {
+        Family::Inet
+    };
+    let id = if svc.fwmark != 0 {
+        ServiceId::Fwmark {
+            family,
+            mark: svc.fwmark,
+        }
+    } else {
+        // The address was parsed with its family; a service without one
+        // (never the case where the matrix demands a service) is 0.0.0.0.
+        let addr = match (family, svc.addr) {
+            (Family::Inet6, IpAddr::V4(_)) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            (_, a) => a,
+        };
+        ServiceId::Addr {
+            protocol: Protocol::from_raw(svc.protocol),
+            addr,
+            port: svc.port,
+        }
+    };
+    SvcArg {
+        id,
+        config: ServiceConfig {
+            scheduler: svc.sched.clone(),
+            flags: svc.flags,
+            timeout: svc.timeout,
+            netmask: svc.netmask,
+            pe_name: svc.pe.clone(),
+        },
+    }
+}

@@ -1,0 +1,262 @@
+//! A tokenizer that reads an argument vector the way popt 1.19 does for
+//! ipvsadm's table: long options matched exactly (`--name`, `--name=value`),
+//! short options bundled (`-Ln`, `-w5`, `-w=5`), a value taken from the rest
+//! of a bundle or the next word, optional values (`-p`) skipped when the next
+//! word starts with `-`, words that are not options kept as leftovers, `--`
+//! ending the options. It yields options one at a time, because ipvsadm acts
+//! on each as it comes and its first failure wins.
+
+use super::flags::{by_long, by_short, Arg, Flag};
+
+/// popt's error codes, as far as ipvsadm can meet them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoptErrorKind {
+    /// POPT_ERROR_NOARG
+    NoArg,
+    /// POPT_ERROR_UNWANTEDARG
+    UnwantedArg,
+    /// POPT_ERROR_BADOPT
+    BadOpt,
+}
+
+impl PoptErrorKind {
+    /// `poptStrerror`'s text.
+    pub fn text(self) -> &'static str {
+        match self {
+            PoptErrorKind::NoArg => "missing argument",
+            PoptErrorKind::UnwantedArg => "option does not take an argument",
+            PoptErrorKind::BadOpt => "unknown option",
+        }
+    }
+}
+
+/// A popt error and `poptBadOption`'s answer: the word last consumed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoptError {
+    pub kind: PoptErrorKind,
+    pub bad: String,
+}
+
+/// One option found, with its value when it takes one.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub flag: &'static Flag,
+    pub value: Option<String>,
+}
+
+pub struct Popt<'a> {
+    argv: &'a [String],
+    next: usize,
+    /// Position in a bundle of short options still to read: (word, byte).
+    bundle: Option<(usize, usize)>,
+    rest_leftover: bool,
+    posix: bool,
+    leftovers: Vec<String>,
+    leftover_pos: usize,
+}
+
+impl<'a> Popt<'a> {
+    /// `argv[0]` is the program name and is skipped.
+    pub fn new(argv: &'a [String]) -> Self {
+        let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
+            || std::env::var_os("POSIX_ME_HARDER").is_some();
+        Popt {
+            argv,
+            next: 1,
+            bundle: None,
+            rest_leftover: false,
+            posix,
+            leftovers: Vec::new(),
+            leftover_pos: 0,
+        }
+    }
+
+    /// The word `poptBadOption` names: the last one consumed.
+    pub fn bad_option(&self) -> String {
+        self.argv
+            .get(self.next.saturating_sub(1))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn err(&self, kind: PoptErrorKind) -> PoptError {
+        PoptError {
+            kind,
+            bad: self.bad_option(),
+        }
+    }
+
+    /// `poptGetNextOpt`: the next option, `None` at the end.
+    pub fn next_opt(&mut self) -> Result<Option<Found>, PoptError> {
+        loop {
+            if self.bundle.is_none() && self.next >= self.argv.len() {
+                return Ok(None);
+            }
+            let mut flag: Option<&'static Flag> = None;
+            let mut long_value: Option<String> = None;
+            if self.bundle.is_none() {
+                let word = &self.argv[self.next];
+                self.next += 1;
+                if self.rest_leftover || !word.starts_with('-') || word == "-" {
+                    if self.posix {
+                        self.rest_leftover = true;
+                    }
+                    self.leftovers.push(word.clone());
+                    continue;
+                }
+                if word == "--" {
+                    self.rest_leftover = true;
+                    continue;
+                }
+                if let Some(body) = word.strip_prefix("--") {
+                    let (name, value) = match body.find('=') {
+                        Some(i) => (&body[..i], Some(body[i + 1..].to_string())),
+                        None => (body, None),
+                    };
+                    match by_long(name) {
+                        Some(f) => {
+                            flag = Some(f);
+                            long_value = value;
+                        }
+                        None => return Err(self.err(PoptErrorKind::BadOpt)),
+                    }
+                } else {
+                    // A single dash: no option of ours may be spelt that way
+                    // long (none has POPT_ARGFLAG_ONEDASH), so read shorts.
+                    self.bundle = Some((self.next - 1, 1));
+                }
+            }
+            if let Some((w, off)) = self.bundle.take() {
+                let bytes = self.argv[w].as_bytes();
+                let c = bytes[off];
+                flag = if c.is_ascii() {
+                    by_short(c as char)
+                } else {
+                    None
+                };
+                if flag.is_none() {
+                    return Err(self.err(PoptErrorKind::BadOpt));
+                }
+                if off + 1 < bytes.len() {
+                    self.bundle = Some((w, off + 1));
+                }
+            }
+            let flag = flag.expect("set above");
+            let value = match flag.arg {
+                Arg::None => {
+                    let eq_next = self
+                        .bundle
+                        .map(|(w, off)| self.argv[w].as_bytes()[off] == b'=')
+                        .unwrap_or(false);
+                    if long_value.is_some() || eq_next {
+                        return Err(self.err(PoptErrorKind::UnwantedArg));
+                    }
+                    None
+                }
+                Arg::Required | Arg::Optional => {
+                    if let Some(v) = long_value {
+                        Some(v)
+                    } else if let Some((w, off)) = self.bundle.take() {
+                        let rest = &self.argv[w][off..];
+                        Some(rest.strip_prefix('=').unwrap_or(rest).to_string())
+                    } else if self.next >= self.argv.len() {
+                        if flag.arg == Arg::Required {
+                            return Err(self.err(PoptErrorKind::NoArg));
+                        }
+                        None
+                    } else if flag.arg == Arg::Optional && self.argv[self.next].starts_with('-') {
+                        None
+                    } else {
+                        self.next += 1;
+                        Some(self.argv[self.next - 1].clone())
+                    }
+                }
+            };
+            return Ok(Some(Found { flag, value }));
+        }
+    }
+
+    /// `poptGetArg`: the next leftover word.
+    pub fn next_arg(&mut self) -> Option<String> {
+        let a = self.leftovers.get(self.leftover_pos).cloned();
+        if a.is_some() {
+            self.leftover_pos += 1;
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::flags::Tag;
+
+    fn argv(s: &str) -> Vec<String> {
+        std::iter::once("ipvsadm")
+            .chain(s.split(' ').filter(|w| !w.is_empty()))
+            .map(String::from)
+            .collect()
+    }
+
+    fn all(s: &str) -> Result<Vec<(Tag, Option<String>)>, PoptError> {
+        let a = argv(s);
+        let mut p = Popt::new(&a);
+        let mut out = vec![];
+        while let Some(f) = p.next_opt()? {
+            out.push((f.flag.tag, f.value));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn bundles_and_values() {
+        assert_eq!(
+            all("-Ln -w5 -w=6 --weight=7 -t 1.2.3.4:80").unwrap(),
+            vec![
+                (Tag::List, None),
+                (Tag::Numeric, None),
+                (Tag::Weight, Some("5".into())),
+                (Tag::Weight, Some("6".into())),
+                (Tag::Weight, Some("7".into())),
+                (Tag::TcpService, Some("1.2.3.4:80".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_value() {
+        assert_eq!(
+            all("-p -s rr -p 30").unwrap(),
+            vec![
+                (Tag::Persistent, None),
+                (Tag::Scheduler, Some("rr".into())),
+                (Tag::Persistent, Some("30".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_word() {
+        let e = all("-L --bogus").unwrap_err();
+        assert_eq!(e.kind, PoptErrorKind::BadOpt);
+        assert_eq!(e.bad, "--bogus");
+        let e = all("-A -t").unwrap_err();
+        assert_eq!((e.kind, e.bad.as_str()), (PoptErrorKind::NoArg, "-t"));
+        let e = all("-L=x").unwrap_err();
+        assert_eq!(e.kind, PoptErrorKind::UnwantedArg);
+        let e = all("-Lq").unwrap_err();
+        assert_eq!((e.kind, e.bad.as_str()), (PoptErrorKind::BadOpt, "-Lq"));
+    }
+
+    #[test]
+    fn leftovers_and_double_dash() {
+        let a = argv("--set 1 2 -- -3");
+        let mut p = Popt::new(&a);
+        assert_eq!(p.next_opt().unwrap().unwrap().flag.tag, Tag::Set);
+        assert!(p.next_opt().unwrap().is_none());
+        assert_eq!(p.next_arg().as_deref(), Some("1"));
+        assert_eq!(p.next_arg().as_deref(), Some("2"));
+        assert_eq!(p.next_arg().as_deref(), Some("-3"));
+        assert_eq!(p.next_arg(), None);
+    }
+}

@@ -1,0 +1,353 @@
+//! The executor: from argv to exit status, as ipvsadm's `main`,
+//! `process_options` and `restore_table` run. It opens the one IPVS
+//! connection, runs a typed command against it, hands the model to the
+//! formatters and decides the exit status; `-h` and `-v` need no kernel.
+
+use std::io::{BufRead, Write};
+
+use crate::cli::parse::parse;
+use crate::cli::stream::ConfigStream;
+use crate::cli::{CliError, Command, Format, ListTarget};
+use crate::format::errors::{ipvs_strerror, Op};
+use crate::format::{self, sort, usage, Names};
+use crate::ipvs::{Client, Error, Info, Service};
+use crate::resolve::{Resolver, System};
+
+/// Where a command leaves the run: go on with a result (ipvsadm's
+/// `process_options` return value), or stop the process now (its `exit`).
+enum Flow {
+    Result(i32),
+    Exit(i32),
+}
+
+/// Standard output and error of a run.
+pub struct Streams<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+impl Streams<'_> {
+    fn out(&mut self, s: &str) {
+        // A closed pipe ends the process as SIGPIPE would (main restores
+        // the default action); other write errors are ignored, as printf's.
+        let _ = self.out.write_all(s.as_bytes());
+    }
+    fn err(&mut self, s: &str) {
+        let _ = self.out.flush();
+        let _ = self.err.write_all(s.as_bytes());
+    }
+}
+
+/// The IPVS connection and what GET_INFO said when it was opened.
+struct Kernel {
+    client: Client,
+    info: Info,
+}
+
+/// `modprobe_ipvs`.
+fn modprobe_ipvs() -> bool {
+    std::process::Command::new("/sbin/modprobe")
+        .args(["--", "ip_vs"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn try_init() -> Result<Kernel, Error> {
+    let mut client = Client::connect()?;
+    let info = client.info()?;
+    Ok(Kernel { client, info })
+}
+
+/// `ipvs_init` with the module loaded on demand, as ipvsadm's `main` does.
+fn init() -> Result<Kernel, i32> {
+    match try_init() {
+        Ok(k) => Ok(k),
+        Err(_) => {
+            let loaded = modprobe_ipvs();
+            match if loaded {
+                try_init()
+            } else {
+                Err(Error::FamilyNotFound)
+            } {
+                Ok(k) => Ok(k),
+                Err(e) => Err(init_errno(&e)),
+            }
+        }
+    }
+}
+
+/// The errno libipvs is left with when `ipvs_init` fails: with no IPVS
+/// family it falls back to a raw socket (EPERM for non-root) and the old
+/// socket option (ENOPROTOOPT without IPVS).
+fn init_errno(e: &Error) -> i32 {
+    match e {
+        Error::FamilyNotFound => {
+            // SAFETY: geteuid has no preconditions.
+            if unsafe { libc::geteuid() } != 0 {
+                libc::EPERM
+            } else {
+                libc::ENOPROTOOPT
+            }
+        }
+        e => e.errno(),
+    }
+}
+
+/// Run ipvsadm with this argv; returns the exit status.
+pub fn run(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
+    let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
+    let names = System;
+    let parsed = if argv.len() > 1 {
+        Some(parse(argv, &names))
+    } else {
+        None
+    };
+    // A deliberate difference: -h and -v work without IPVS in the kernel.
+    match parsed {
+        Some(Ok(Command::Help)) => {
+            io.out(&usage::usage(&program));
+            return 0;
+        }
+        Some(Ok(Command::Version)) => {
+            io.out(usage::VERSION_LINE);
+            return 0;
+        }
+        _ => {}
+    }
+    let mut k = match init() {
+        Ok(k) => k,
+        Err(errno) => {
+            io.err(&format!(
+                "Can't initialize ipvs: {}\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
+                ipvs_strerror(Op::Init, errno)
+            ));
+            return 2;
+        }
+    };
+    check_version(&k.info, io);
+    let flow = match parsed {
+        None => list_all(&mut k, &Format::default(), &names, io),
+        Some(p) => run_parsed(p, &program, &mut k, Some(stdin), &names, io),
+    };
+    let code = match flow {
+        Flow::Result(r) | Flow::Exit(r) => r,
+    };
+    let _ = io.out.flush();
+    code & 0xff
+}
+
+/// `check_ipvs_version`: warn when the kernel's IPVS is older than 1.1.4.
+fn check_version(info: &Info, io: &mut Streams) {
+    if info.version < (1 << 16) + (1 << 8) + 4 {
+        let (a, b, c) = info.version_triple();
+        io.err(&format!(
+            "Warning: IPVS version mismatch: \n  Kernel compiled with IPVS version {a}.{b}.{c}\n  ipvsadm v1.31  requires minimum IPVS version 1.1.4\n\n"
+        ));
+    }
+}
+
+fn run_parsed(
+    parsed: Result<Command, CliError>,
+    program: &str,
+    k: &mut Kernel,
+    stdin: Option<&mut dyn BufRead>,
+    names: &dyn Resolver,
+    io: &mut Streams,
+) -> Flow {
+    match parsed {
+        Ok(Command::Help) => {
+            io.out(&usage::usage(program));
+            Flow::Exit(0)
+        }
+        Ok(Command::Version) => {
+            io.out(usage::VERSION_LINE);
+            Flow::Exit(0)
+        }
+        // ipvsadm refuses -R inside -R ("avoid infinite loop").
+        Ok(Command::Restore) => match stdin {
+            Some(input) => restore(program, k, input, names, io),
+            None => {
+                io.err(&CliError::TryHelp.message(program));
+                Flow::Exit(255)
+            }
+        },
+        Ok(cmd) => execute(&cmd, k, names, io),
+        Err(e @ CliError::Popt { .. }) => {
+            io.err(&e.message(program));
+            Flow::Result(-1)
+        }
+        Err(e) => {
+            io.err(&e.message(program));
+            Flow::Exit(e.exit_code())
+        }
+    }
+}
+
+/// `restore_table`: each line a whole command, run as it is read; the
+/// status is the last line's.
+fn restore(
+    program: &str,
+    k: &mut Kernel,
+    stdin: &mut dyn BufRead,
+    names: &dyn Resolver,
+    io: &mut Streams,
+) -> Flow {
+    let mut stream = ConfigStream::new(stdin);
+    let mut result = 0;
+    while let Ok(Some(words)) = stream.next_line() {
+        if words.is_empty() {
+            continue;
+        }
+        let argv: Vec<String> = std::iter::once(program.to_string()).chain(words).collect();
+        match run_parsed(parse(&argv, names), program, k, None, names, io) {
+            Flow::Result(r) => result = r,
+            Flow::Exit(c) => return Flow::Exit(c),
+        }
+    }
+    Flow::Result(result)
+}
+
+fn kernel_result(r: Result<(), Error>, op: Op, io: &mut Streams) -> Flow {
+    match r {
+        Ok(()) => Flow::Result(0),
+        Err(e) => {
+            io.err(&format!("{}\n", ipvs_strerror(op, e.errno())));
+            Flow::Result(-1)
+        }
+    }
+}
+
+fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams) -> Flow {
+    let c = &mut k.client;
+    match cmd {
+        Command::AddService(s) => {
+            kernel_result(c.add_service(&s.id, &s.config), Op::AddService, io)
+        }
+        Command::EditService(s) => {
+            kernel_result(c.edit_service(&s.id, &s.config), Op::EditService, io)
+        }
+        Command::DelService(s) => {
+            kernel_result(c.del_service(&s.id, &s.config), Op::DelService, io)
+        }
+        Command::Flush => kernel_result(c.flush(), Op::Flush, io),
+        Command::Zero(s) => {
+            kernel_result(c.zero(s.as_ref().map(|s| (&s.id, &s.config))), Op::Zero, io)
+        }
+        Command::AddDest(s, d) => kernel_result(
+            c.add_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+            Op::AddDest,
+            io,
+        ),
+        Command::EditDest(s, d) => kernel_result(
+            c.edit_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+            Op::EditDest,
+            io,
+        ),
+        Command::DelDest(s, d) => kernel_result(
+            c.del_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+            Op::DelDest,
+            io,
+        ),
+        Command::SetTimeout(t) => kernel_result(c.set_timeouts(t), Op::SetTimeout, io),
+        Command::StartDaemon(d) => kernel_result(c.start_daemon(d), Op::StartDaemon, io),
+        Command::StopDaemon(d) => kernel_result(c.stop_daemon(d), Op::StopDaemon, io),
+        Command::Save { format } => list_all(k, format, names, io),
+        Command::List { target, format } => match target {
+            ListTarget::All => list_all(k, format, names, io),
+            ListTarget::Service(id) => list_service(k, id, format, names, io),
+            ListTarget::Timeout => match k.client.timeouts() {
+                Ok(t) => {
+                    io.out(&format::timeouts(&t));
+                    Flow::Result(0)
+                }
+                Err(_) => Flow::Exit(1),
+            },
+            ListTarget::Daemon => match k.client.daemons() {
+                Ok(d) => {
+                    io.out(&format::daemons(&d));
+                    Flow::Result(0)
+                }
+                Err(_) => Flow::Exit(1),
+            },
+            ListTarget::Connections => {
+                io.err("connection listing is not implemented yet\n");
+                Flow::Exit(1)
+            }
+        },
+        Command::Help | Command::Version | Command::Restore => Flow::Result(0),
+    }
+}
+
+/// `print_service_entry`'s fetching half: the real servers of one service,
+/// sorted unless `--nosort`, then the pure formatter.
+fn service_entry(
+    k: &mut Kernel,
+    svc: &Service,
+    format: &Format,
+    names: &Names,
+    io: &mut Streams,
+) -> Result<(), Flow> {
+    let mut dests = match k.client.dests(&svc.id) {
+        Ok(d) => d,
+        Err(e) => {
+            io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
+            return Err(Flow::Exit(1));
+        }
+    };
+    if !format.nosort {
+        sort::sort_dests(&mut dests);
+    }
+    let mut s = String::new();
+    format::service_entry(&mut s, svc, &dests, format, names);
+    io.out(&s);
+    Ok(())
+}
+
+/// `list_all`.
+fn list_all(k: &mut Kernel, format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
+    if !format.rule {
+        io.out(&format::header(&k.info));
+    }
+    let mut services = match k.client.services() {
+        Ok(s) => s,
+        Err(e) => {
+            io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
+            return Flow::Exit(1);
+        }
+    };
+    if !format.nosort {
+        sort::sort_services(&mut services);
+    }
+    io.out(&format::title(format));
+    let names = Names::new(resolver);
+    for svc in &services {
+        if let Err(f) = service_entry(k, svc, format, &names, io) {
+            return f;
+        }
+    }
+    Flow::Result(0)
+}
+
+/// `list_service`.
+fn list_service(
+    k: &mut Kernel,
+    id: &crate::ipvs::ServiceId,
+    format: &Format,
+    resolver: &dyn Resolver,
+    io: &mut Streams,
+) -> Flow {
+    let svc = match k.client.service(id) {
+        Ok(s) => s,
+        Err(e) => {
+            io.err(&format!("{}\n", ipvs_strerror(Op::GetService, e.errno())));
+            return Flow::Exit(1);
+        }
+    };
+    io.out(&format::title(format));
+    let names = Names::new(resolver);
+    match service_entry(k, &svc, format, &names, io) {
+        Ok(()) => Flow::Result(0),
+        Err(f) => f,
+    }
+}

@@ -1,0 +1,592 @@
+//! Pure functions from the model to ipvsadm 1.31's text, byte for byte:
+//! the header, the column titles, service and real-server lines in every
+//! list format, `-S` rules, timeouts, daemons, and the kernel error texts.
+//! Widths are `format!` widths copied from ipvsadm's printf formats; name
+//! lookups go through a `Resolver`. Nothing here touches a socket.
+
+pub mod errors;
+pub mod sort;
+pub mod usage;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::cli::Format;
+use crate::ipvs::model::{svc_flags, tun_flags};
+use crate::ipvs::{
+    Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
+};
+use crate::resolve::Resolver;
+
+/// glibc's `inet_ntop(AF_INET6, ...)`: longest run of two or more zero
+/// groups compressed (the first on a tie), and IPv4-compatible or
+/// IPv4-mapped addresses ending in dotted form.
+pub fn inet_ntop6(a: &Ipv6Addr) -> String {
+    let w = a.segments();
+    let (mut best, mut best_len) = (None::<usize>, 0usize);
+    let (mut cur, mut cur_len) = (None::<usize>, 0usize);
+    for (i, word) in w.iter().enumerate() {
+        if *word == 0 {
+            if cur.is_none() {
+                cur = Some(i);
+                cur_len = 1;
+            } else {
+                cur_len += 1;
+            }
+        } else if let Some(c) = cur {
+            if best.is_none() || cur_len > best_len {
+                best = Some(c);
+                best_len = cur_len;
+            }
+            cur = None;
+        }
+    }
+    if let Some(c) = cur {
+        if best.is_none() || cur_len > best_len {
+            best = Some(c);
+            best_len = cur_len;
+        }
+    }
+    if best_len < 2 {
+        best = None;
+    }
+    let mut s = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if let Some(b) = best {
+            if i >= b && i < b + best_len {
+                if i == b {
+                    s.push(':');
+                }
+                i += 1;
+                continue;
+            }
+        }
+        if i != 0 {
+            s.push(':');
+        }
+        if i == 6 && best == Some(0) && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)) {
+            let o = a.octets();
+            let _ = write!(s, "{}", Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+            break;
+        }
+        let _ = write!(s, "{:x}", w[i]);
+        i += 1;
+    }
+    if let Some(b) = best {
+        if b + best_len == 8 {
+            s.push(':');
+        }
+    }
+    s
+}
+
+/// `inet_ntop` for either family.
+pub fn ntop(a: &IpAddr) -> String {
+    match a {
+        IpAddr::V4(v) => v.to_string(),
+        IpAddr::V6(v) => inet_ntop6(v),
+    }
+}
+
+fn proto_db_name(p: Protocol) -> Option<&'static str> {
+    match p {
+        Protocol::Tcp => Some("tcp"),
+        Protocol::Udp => Some("udp"),
+        Protocol::Sctp => Some("sctp"),
+        Protocol::Other(_) => None,
+    }
+}
+
+/// Name lookups for one listing, each distinct address and port asked
+/// once (ipvsadm asks for every line; the answers are the same).
+pub struct Names<'a> {
+    resolver: &'a dyn Resolver,
+    hosts: RefCell<HashMap<IpAddr, Option<String>>>,
+    ports: RefCell<HashMap<(u16, Protocol), Option<String>>>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(resolver: &'a dyn Resolver) -> Self {
+        Names {
+            resolver,
+            hosts: RefCell::new(HashMap::new()),
+            ports: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn host(&self, a: &IpAddr) -> String {
+        let mut h = self.hosts.borrow_mut();
+        let name = h
+            .entry(*a)
+            .or_insert_with(|| self.resolver.addr_to_host(a))
+            .clone();
+        name.unwrap_or_else(|| ntop(a))
+    }
+
+    fn port(&self, port: u16, proto: Protocol) -> String {
+        let mut p = self.ports.borrow_mut();
+        let name = p
+            .entry((port, proto))
+            .or_insert_with(|| {
+                proto_db_name(proto).and_then(|n| self.resolver.port_to_service(port, n))
+            })
+            .clone();
+        name.unwrap_or_else(|| port.to_string())
+    }
+
+    /// `addrport_to_anyname`, including its 60-byte buffer.
+    pub fn addrport(&self, a: &IpAddr, port: u16, proto: Protocol, numeric: bool) -> String {
+        let (open, close) = if a.is_ipv6() { ("[", "]") } else { ("", "") };
+        let mut s = if numeric {
+            format!("{open}{}{close}:{port}", ntop(a))
+        } else {
+            format!("{open}{}{close}:{}", self.host(a), self.port(port, proto))
+        };
+        cut(&mut s, 59);
+        s
+    }
+}
+
+/// Cut a string to at most `n` bytes (as C's fixed buffers do).
+fn cut(s: &mut String, n: usize) {
+    if s.len() > n {
+        let mut k = n;
+        while !s.is_char_boundary(k) {
+            k -= 1;
+        }
+        s.truncate(k);
+    }
+}
+
+/// `IP Virtual Server version 1.2.1 (size=4096)`
+pub fn header(info: &Info) -> String {
+    let (a, b, c) = info.version_triple();
+    format!(
+        "IP Virtual Server version {a}.{b}.{c} (size={})\n",
+        info.conn_tab_size as i32
+    )
+}
+
+/// `print_title`.
+pub fn title(f: &Format) -> String {
+    let tail = "  -> RemoteAddress:Port\n";
+    if f.stats {
+        format!(
+            "{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{tail}",
+            "Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes"
+        )
+    } else if f.rate {
+        format!(
+            "{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{tail}",
+            "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"
+        )
+    } else if f.thresholds {
+        format!(
+            "{:<33} {:<10} {:<10} {:<10} {:<10}\n{tail}",
+            "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn", "InActConn"
+        )
+    } else if f.persistent_conn {
+        format!(
+            "{:<33} {:<9} {:<11} {:<10} {:<10}\n{tail}",
+            "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn", "InActConn"
+        )
+    } else if f.tun_info {
+        "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n".to_string()
+    } else if !f.rule {
+        "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n".to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// `print_largenum`.
+pub fn largenum(out: &mut String, i: u64, f: &Format) {
+    if f.exact {
+        let len = i.to_string().len();
+        let w = if len <= 8 { 9 } else { len + 1 };
+        let _ = write!(out, "{i:>w$}");
+        return;
+    }
+    let _ = if i < 100_000_000 {
+        write!(out, "{i:>9}")
+    } else if i < 1_000_000_000 {
+        write!(out, "{:>8}K", i / 1000)
+    } else if i < 100_000_000_000 {
+        write!(out, "{:>8}M", i / 1_000_000)
+    } else if i < 100_000_000_000_000 {
+        write!(out, "{:>8}G", i / 1_000_000_000)
+    } else {
+        write!(out, "{:>8}T", i / 1_000_000_000_000)
+    };
+}
+
+/// `print_sched_flags`: names depend on the scheduler.
+fn sched_flags(svc: &Service) -> String {
+    let fl = svc.config.flags;
+    let mut v = Vec::new();
+    match svc.config.scheduler.as_str() {
+        "sh" => {
+            if fl & svc_flags::SCHED_SH_FALLBACK != 0 {
+                v.push("sh-fallback");
+            }
+            if fl & svc_flags::SCHED_SH_PORT != 0 {
+                v.push("sh-port");
+            }
+        }
+        "mh" => {
+            if fl & svc_flags::SCHED_MH_FALLBACK != 0 {
+                v.push("mh-fallback");
+            }
+            if fl & svc_flags::SCHED_MH_PORT != 0 {
+                v.push("mh-port");
+            }
+        }
+        _ => {
+            if fl & svc_flags::SCHED1 != 0 {
+                v.push("flag-1");
+            }
+            if fl & svc_flags::SCHED2 != 0 {
+                v.push("flag-2");
+            }
+            if fl & svc_flags::SCHED3 != 0 {
+                v.push("flag-3");
+            }
+        }
+    }
+    v.join(",")
+}
+
+fn fwd_name(f: Forward) -> &'static str {
+    match f {
+        Forward::Masq => "Masq",
+        Forward::Local => "Local",
+        Forward::Tunnel => "Tunnel",
+        Forward::Route => "Route",
+        // ipvsadm prints "(null)" through glibc's printf for these.
+        _ => "(null)",
+    }
+}
+
+fn fwd_switch(f: Forward) -> &'static str {
+    match f {
+        Forward::Masq => "-m",
+        Forward::Tunnel => "-i",
+        Forward::Local | Forward::Route => "-g",
+        _ => "(null)",
+    }
+}
+
+fn tun_flag_index(flags: u16) -> usize {
+    // tunflags[]/tun_flags_opts[] are indexed by the raw flags value.
+    flags as usize
+}
+
+const TUN_FLAGS: [&str; 3] = ["-c", "+c", "r+c"];
+const TUN_FLAG_OPTS: [&str; 3] = ["--tun-nocsum", "--tun-csum", "--tun-remcsum"];
+
+fn tun_flag(table: &[&'static str; 3], flags: u16) -> &'static str {
+    table
+        .get(tun_flag_index(flags))
+        .copied()
+        .unwrap_or("(null)")
+}
+
+/// `fwd_tun_info`: the TunnelInfo column, `None` prints "n/a".
+fn tun_info(d: &Dest) -> Option<String> {
+    if d.config.forward != Forward::Tunnel {
+        return None;
+    }
+    let mut s = match d.config.tun_type {
+        TunnelType::Ipip => "ipip".to_string(),
+        TunnelType::Gue => format!(
+            "gue:{}:{}",
+            d.config.tun_port,
+            tun_flag(&TUN_FLAGS, d.config.tun_flags)
+        ),
+        TunnelType::Gre => format!("gre:{}", tun_flag(&TUN_FLAGS, d.config.tun_flags)),
+        TunnelType::Other(_) => return None,
+    };
+    // snprintf into 16 bytes.
+    cut(&mut s, 15);
+    Some(s)
+}
+
+/// The name a service goes by on its line (`svc_name` in ipvsadm).
+fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
+    match svc.id {
+        ServiceId::Fwmark { family, mark } => {
+            let v6 = family == crate::ipvs::Family::Inet6;
+            // Printed unsigned: the fix that followed ipvsadm 1.31.
+            match (f.rule, v6) {
+                (true, true) => format!("-f {mark} -6"),
+                (true, false) => format!("-f {mark}"),
+                (false, true) => format!("FWM  {mark} IPv6"),
+                (false, false) => format!("FWM  {mark}"),
+            }
+        }
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
+            let vname = names.addrport(&addr, port, protocol, f.numeric);
+            if f.rule {
+                let stype = match protocol {
+                    Protocol::Tcp => "-t",
+                    Protocol::Udp => "-u",
+                    Protocol::Sctp => "--sctp-service",
+                    Protocol::Other(_) => "--xxx-service",
+                };
+                format!("{stype} {vname}")
+            } else {
+                let stype = match protocol {
+                    Protocol::Tcp => "TCP",
+                    Protocol::Udp => "UDP",
+                    Protocol::Sctp => "SCTP",
+                    Protocol::Other(_) => "?",
+                };
+                let mut s = format!("{stype:<4} {vname}");
+                if !addr.is_ipv6() {
+                    cut(&mut s, 33);
+                }
+                s
+            }
+        }
+    }
+}
+
+fn is_v4(svc: &Service) -> bool {
+    svc.id.family() == crate::ipvs::Family::Inet
+}
+
+/// `print_service_entry`: the service line and its real servers, which
+/// must already be in the order to print (sorted unless `--nosort`).
+pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format, names: &Names) {
+    let svc_name = service_name(svc, f, names);
+    let cfg = &svc.config;
+    let persistent = cfg.flags & svc_flags::PERSISTENT != 0;
+    let v4 = is_v4(svc);
+    if f.rule {
+        let _ = write!(out, "-A {svc_name} -s {}", cfg.scheduler);
+        if persistent {
+            let _ = write!(out, " -p {}", cfg.timeout);
+            if v4 && cfg.netmask != u32::MAX {
+                let _ = write!(out, " -M {}", cfg.netmask_v4());
+            }
+            if !v4 && cfg.netmask != 128 {
+                let _ = write!(out, " -M {}", cfg.netmask as i32);
+            }
+        }
+        if !cfg.pe_name.is_empty() {
+            let _ = write!(out, " --pe {}", cfg.pe_name);
+        }
+        if cfg.flags & svc_flags::ONEPACKET != 0 {
+            out.push_str(" -o");
+        }
+        if cfg.flags & svc_flags::SCHED_ANY != 0 {
+            let _ = write!(out, " -b {}", sched_flags(svc));
+        }
+    } else if f.stats || f.rate {
+        let _ = write!(out, "{svc_name:<33}");
+        let s = &svc.stats;
+        let vals = if f.stats {
+            [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes]
+        } else {
+            [s.cps, s.inpps, s.outpps, s.inbps, s.outbps]
+        };
+        for v in vals {
+            largenum(out, v, f);
+        }
+    } else {
+        let _ = write!(out, "{svc_name} {}", cfg.scheduler);
+        if cfg.flags & svc_flags::SCHED_ANY != 0 {
+            let _ = write!(out, " ({})", sched_flags(svc));
+        }
+        if persistent {
+            let _ = write!(out, " persistent {}", cfg.timeout);
+            if v4 && cfg.netmask != u32::MAX {
+                let _ = write!(out, " mask {}", cfg.netmask_v4());
+            }
+            if !v4 && cfg.netmask != 128 {
+                let _ = write!(out, " mask {}", cfg.netmask as i32);
+            }
+            if !cfg.pe_name.is_empty() {
+                let _ = write!(out, " pe {}", cfg.pe_name);
+            }
+        }
+        if cfg.flags & svc_flags::ONEPACKET != 0 {
+            out.push_str(" ops");
+        }
+    }
+    out.push('\n');
+
+    let proto = match svc.id {
+        ServiceId::Addr { protocol, .. } => protocol,
+        // libipvs leaves the protocol of a fwmark entry at 0.
+        ServiceId::Fwmark { .. } => Protocol::Other(0),
+    };
+    for d in dests {
+        let mut dname = names.addrport(&d.addr, d.port, proto, f.numeric);
+        if !f.rule && !d.addr.is_ipv6() {
+            cut(&mut dname, 28);
+        }
+        let c = &d.config;
+        if f.rule {
+            let sw = fwd_switch(c.forward);
+            if c.forward == Forward::Tunnel {
+                let _ = match c.tun_type {
+                    TunnelType::Gre => writeln!(
+                        out,
+                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type gre {}",
+                        c.weight as i32,
+                        tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
+                    ),
+                    TunnelType::Gue => writeln!(
+                        out,
+                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type gue --tun-port {} {}",
+                        c.weight as i32,
+                        c.tun_port,
+                        tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
+                    ),
+                    TunnelType::Ipip => writeln!(
+                        out,
+                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type ipip",
+                        c.weight as i32
+                    ),
+                    TunnelType::Other(_) => {
+                        writeln!(out, "-a {svc_name} -r {dname} {sw} -w {}", c.weight as i32)
+                    }
+                };
+            } else {
+                let _ = writeln!(out, "-a {svc_name} -r {dname} {sw} -w {}", c.weight as i32);
+            }
+        } else if f.stats {
+            let _ = write!(out, "  -> {dname:<28}");
+            let s = &d.stats;
+            for v in [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] {
+                largenum(out, v, f);
+            }
+            out.push('\n');
+        } else if f.rate {
+            let s = &d.stats;
+            let _ = write!(
+                out,
+                "  -> {dname:<28} {:>8} {:>8} {:>8}",
+                s.cps, s.inpps, s.outpps
+            );
+            largenum(out, s.inbps, f);
+            largenum(out, s.outbps, f);
+            out.push('\n');
+        } else if f.thresholds {
+            let _ = writeln!(
+                out,
+                "  -> {dname:<28} {:<10} {:<10} {:<10} {:<10}",
+                c.u_threshold, c.l_threshold, d.conns.active, d.conns.inactive
+            );
+        } else if f.persistent_conn {
+            let _ = writeln!(
+                out,
+                "  -> {dname:<28} {:<9} {:<11} {:<10} {:<10}",
+                c.weight, d.conns.persistent, d.conns.active, d.conns.inactive
+            );
+        } else if f.tun_info {
+            let ti = tun_info(d).unwrap_or_else(|| "n/a".to_string());
+            let _ = writeln!(
+                out,
+                "  -> {dname:<28} {:<7} {ti:<13} {:<6} {:<10} {:<10}",
+                fwd_name(c.forward),
+                c.weight as i32,
+                d.conns.active,
+                d.conns.inactive
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  -> {dname:<28} {:<7} {:<6} {:<10} {:<10}",
+                fwd_name(c.forward),
+                c.weight as i32,
+                d.conns.active,
+                d.conns.inactive
+            );
+        }
+    }
+}
+
+/// `list_timeout`.
+pub fn timeouts(t: &Timeouts) -> String {
+    format!(
+        "Timeout (tcp tcpfin udp): {} {} {}\n",
+        t.tcp as i32, t.tcp_fin as i32, t.udp as i32
+    )
+}
+
+/// `list_daemon`: at most the first two daemons the kernel reports.
+pub fn daemons(ds: &[Daemon]) -> String {
+    let mut out = String::new();
+    for d in ds.iter().take(2) {
+        let kind = if d.state & 1 != 0 {
+            "master"
+        } else if d.state & 2 != 0 {
+            "backup"
+        } else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "{kind} sync daemon (mcast={}, syncid={}",
+            d.mcast_ifn, d.syncid as i32
+        );
+        if d.sync_maxlen != 0 {
+            let _ = write!(out, ", maxlen={}", d.sync_maxlen);
+        }
+        if let Some(g) = d.mcast_group {
+            let _ = write!(out, ", group={}", ntop(&g));
+        }
+        if d.mcast_port != 0 {
+            let _ = write!(out, ", port={}", d.mcast_port);
+        }
+        if d.mcast_ttl != 0 {
+            let _ = write!(out, ", ttl={}", d.mcast_ttl);
+        }
+        out.push_str(")\n");
+    }
+    out
+}
+
+/// Unused bits kept for the tunnel flag names' sake.
+pub const _TUN_FLAG_BITS: [u16; 3] = [tun_flags::NOCSUM, tun_flags::CSUM, tun_flags::REMCSUM];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntop6_like_glibc() {
+        let t = |s: &str| inet_ntop6(&s.parse().unwrap());
+        assert_eq!(t("::"), "::");
+        assert_eq!(t("::1"), "::1");
+        assert_eq!(t("2001:db8::1"), "2001:db8::1");
+        assert_eq!(t("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");
+        assert_eq!(t("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");
+        assert_eq!(t("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
+        assert_eq!(t("::1.2.3.4"), "::1.2.3.4");
+        assert_eq!(t("fd00:0:0:0:1::"), "fd00::1:0:0:0");
+        assert_eq!(t("1:2:3:4:5:6:7:0"), "1:2:3:4:5:6:7:0");
+    }
+
+    #[test]
+    fn largenum_scales() {
+        let f = Format::default();
+        let mut s = String::new();
+        largenum(&mut s, 99_999_999, &f);
+        largenum(&mut s, 123_456_789, &f);
+        largenum(&mut s, 12_345_678_901, &f);
+        assert_eq!(s, " 99999999  123456K   12345M");
+        let mut s = String::new();
+        largenum(&mut s, 1_234_567_890, &Format { exact: true, ..f });
+        assert_eq!(s, " 1234567890");
+    }
+}

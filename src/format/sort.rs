@@ -1,0 +1,162 @@
+//! Row order exactly as ipvsadm 1.31 gives it: glibc 2.36's qsort (a
+//! top-down merge sort) driven by libipvs's comparators, which subtract
+//! addresses as unsigned 32-bit numbers into an int and so are not
+//! transitive. Reproducing both the comparator and the algorithm is the
+//! only way to print the same order from the same kernel dump order.
+
+use std::cmp::Ordering;
+use std::net::IpAddr;
+
+use crate::ipvs::{Dest, Family, Service, ServiceId};
+
+/// glibc `msort_with_tmp`: split at n/2, sort both halves, merge taking
+/// from the left while `cmp(left, right) <= 0`.
+pub fn glibc_msort<T: Clone>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32) {
+    let n = v.len();
+    if n <= 1 {
+        return;
+    }
+    let n1 = n / 2;
+    glibc_msort(&mut v[..n1], cmp);
+    glibc_msort(&mut v[n1..], cmp);
+    let mut merged = Vec::with_capacity(n);
+    let (mut i, mut j) = (0, n1);
+    while i < n1 && j < n {
+        if cmp(&v[i], &v[j]) <= 0 {
+            merged.push(v[i].clone());
+            i += 1;
+        } else {
+            merged.push(v[j].clone());
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&v[i..n1]);
+    merged.extend_from_slice(&v[j..n]);
+    v.clone_from_slice(&merged);
+}
+
+/// The four host-order words of an address as libipvs sees the union
+/// (an IPv4 address fills the first word, the rest are zero).
+fn words(a: &IpAddr) -> [u32; 4] {
+    match a {
+        IpAddr::V4(v) => [u32::from(*v), 0, 0, 0],
+        IpAddr::V6(v) => {
+            let o = v.octets();
+            let mut w = [0u32; 4];
+            for (i, c) in o.chunks(4).enumerate() {
+                w[i] = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+            }
+            w
+        }
+    }
+}
+
+/// `r = ntohl(a) - ntohl(b)` as C computes it into an int.
+fn sub(a: u32, b: u32) -> i32 {
+    a.wrapping_sub(b) as i32
+}
+
+/// Compare addresses as libipvs does: all four words when the first
+/// operand is IPv6, else the first word only.
+fn cmp_addr(first_is_v6: bool, a: &IpAddr, b: &IpAddr) -> i32 {
+    let (wa, wb) = (words(a), words(b));
+    if first_is_v6 {
+        let mut r = 0;
+        for i in 0..4 {
+            if r != 0 {
+                break;
+            }
+            r = sub(wa[i], wb[i]);
+        }
+        r
+    } else {
+        sub(wa[0], wb[0])
+    }
+}
+
+/// What `ipvs_cmp_services` reads of a service entry.
+fn svc_key(s: &Service) -> (u32, u16, u16, Option<IpAddr>, u16) {
+    match s.id {
+        ServiceId::Fwmark { family, mark } => (mark, family.raw(), 0, None, 0),
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => (0, Family::of(&addr).raw(), protocol.raw(), Some(addr), port),
+    }
+}
+
+/// libipvs `ipvs_cmp_services`.
+pub fn cmp_services(a: &Service, b: &Service) -> i32 {
+    let (fa, afa, pa, aa, porta) = svc_key(a);
+    let (fb, afb, pb, ab, portb) = svc_key(b);
+    let r = sub(fa, fb);
+    if r != 0 {
+        return r;
+    }
+    let r = afa as i32 - afb as i32;
+    if r != 0 {
+        return r;
+    }
+    let r = pa as i32 - pb as i32;
+    if r != 0 {
+        return r;
+    }
+    let zero = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+    let r = cmp_addr(
+        afa == Family::AF_INET6,
+        aa.as_ref().unwrap_or(&zero),
+        ab.as_ref().unwrap_or(&zero),
+    );
+    if r != 0 {
+        return r;
+    }
+    porta as i32 - portb as i32
+}
+
+/// libipvs `ipvs_cmp_dests`.
+pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
+    let r = cmp_addr(a.addr.is_ipv6(), &a.addr, &b.addr);
+    if r != 0 {
+        return r;
+    }
+    a.port as i32 - b.port as i32
+}
+
+/// Sort services as `ipvs_sort_services` does.
+pub fn sort_services(v: &mut [Service]) {
+    glibc_msort(v, &cmp_services);
+}
+
+/// Sort real servers as `ipvs_sort_dests` does.
+pub fn sort_dests(v: &mut [Dest]) {
+    glibc_msort(v, &cmp_dests);
+}
+
+/// A total order for callers that want one (not ipvsadm's).
+pub fn total_order(a: &Service, b: &Service) -> Ordering {
+    cmp_services(a, b).cmp(&0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msort_is_stable_merge() {
+        let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
+        glibc_msort(&mut v, &|x: &(i32, char), y: &(i32, char)| x.0 - y.0);
+        assert_eq!(v, vec![(1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
+    }
+
+    #[test]
+    fn comparator_wraps_like_c() {
+        // 10.0.0.1 - 192.168.0.1 as unsigned into int is positive: 10/8
+        // sorts after 192.168/16, the reference's surprise.
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "192.168.0.1".parse().unwrap();
+        assert!(cmp_addr(false, &a, &b) > 0);
+        let c: IpAddr = "127.0.0.1".parse().unwrap();
+        assert!(cmp_addr(false, &a, &c) < 0);
+    }
+}

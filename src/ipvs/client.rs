@@ -1,0 +1,437 @@
+//! One netlink socket per process, the IPVS family resolved once, and
+//! every IPVS operation as a method. Requests ask for an acknowledgement;
+//! dumps are read to NLMSG_DONE and retried when the kernel marks them
+//! interrupted (NLM_F_DUMP_INTR).
+
+use netlink_packet_core::{
+    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP,
+    NLM_F_DUMP_INTR, NLM_F_REQUEST,
+};
+use netlink_packet_generic::ctrl::nlas::GenlCtrlAttrs;
+use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
+use netlink_packet_generic::GenlMessage;
+use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
+
+use super::convert::*;
+use super::family::{CmdAttr, IpvsCmd, IpvsMessage};
+use super::model::*;
+use super::Error;
+
+/// How many times an interrupted dump is started again before giving up.
+const DUMP_RETRIES: usize = 16;
+/// Receive buffer; the kernel caps a dump message at 32 KiB.
+const RECV_BUF: usize = 64 * 1024;
+
+pub struct Client {
+    sock: Socket,
+    family: u16,
+    seq: u32,
+    port: u32,
+    rbuf: Vec<u8>,
+}
+
+impl Client {
+    /// Open the socket and resolve the "IPVS" family.
+    pub fn connect() -> Result<Client, Error> {
+        let mut sock = Socket::new(NETLINK_GENERIC)?;
+        let local = sock.bind_auto()?;
+        sock.connect(&SocketAddr::new(0, 0))?;
+        let mut c = Client {
+            sock,
+            family: 0,
+            seq: 0,
+            port: local.port_number(),
+            rbuf: Vec::with_capacity(RECV_BUF),
+        };
+        c.family = c.resolve_family()?;
+        Ok(c)
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
+    }
+
+    fn send<T>(&mut self, payload: T, flags: u16) -> Result<u32, Error>
+    where
+        NetlinkMessage<T>: Sized,
+        T: netlink_packet_core::NetlinkSerializable + std::fmt::Debug,
+        NetlinkPayload<T>: From<T>,
+    {
+        let seq = self.next_seq();
+        let mut header = NetlinkHeader::default();
+        header.flags = NLM_F_REQUEST | flags;
+        header.sequence_number = seq;
+        let mut msg = NetlinkMessage::new(header, NetlinkPayload::from(payload));
+        msg.finalize();
+        let mut buf = vec![0u8; msg.buffer_len()];
+        msg.serialize(&mut buf);
+        self.sock.send(&buf, 0)?;
+        Ok(seq)
+    }
+
+    fn recv(&mut self) -> Result<usize, Error> {
+        loop {
+            self.rbuf.clear();
+            match self.sock.recv(&mut self.rbuf, libc::MSG_TRUNC) {
+                Ok(n) if n > self.rbuf.len() => {
+                    return Err(Error::Malformed(format!(
+                        "netlink message of {n} bytes exceeds the receive buffer"
+                    )))
+                }
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::Io(e)),
+            }
+        }
+    }
+
+    fn resolve_family(&mut self) -> Result<u16, Error> {
+        let ctrl = GenlCtrl {
+            cmd: GenlCtrlCmd::GetFamily,
+            nlas: vec![GenlCtrlAttrs::FamilyName(
+                super::family::IPVS_GENL_NAME.to_string(),
+            )],
+        };
+        let seq = self.send(GenlMessage::from_payload(ctrl), NLM_F_ACK)?;
+        let mut id = None;
+        loop {
+            let n = self.recv()?;
+            let mut off = 0;
+            while off < n {
+                let (len, seqno) = frame(&self.rbuf[off..n])?;
+                let bytes = &self.rbuf[off..off + len];
+                off += len;
+                if seqno != seq {
+                    continue;
+                }
+                let msg = NetlinkMessage::<GenlMessage<GenlCtrl>>::deserialize(bytes)?;
+                match msg.payload {
+                    NetlinkPayload::Error(e) => match e.code {
+                        None => return id.ok_or(Error::FamilyNotFound),
+                        Some(c) if -c.get() == libc::ENOENT => return Err(Error::FamilyNotFound),
+                        Some(c) => return Err(Error::Kernel(-c.get())),
+                    },
+                    NetlinkPayload::InnerMessage(m) => {
+                        for a in m.payload.nlas {
+                            if let GenlCtrlAttrs::FamilyId(f) = a {
+                                id = Some(f);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Send one IPVS request and feed every reply message to `each`. With
+    /// `dump`, read to NLMSG_DONE (starting over if the kernel says the
+    /// dump was interrupted); otherwise wait for the acknowledgement.
+    fn transact(
+        &mut self,
+        msg: &IpvsMessage,
+        dump: bool,
+        each: &mut dyn FnMut(IpvsMessage) -> Result<(), Error>,
+        reset: &mut dyn FnMut(),
+    ) -> Result<(), Error> {
+        for _ in 0..DUMP_RETRIES {
+            let mut genl = GenlMessage::from_payload(msg.clone());
+            genl.set_resolved_family_id(self.family);
+            let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
+            let seq = self.send(genl, flags)?;
+            let mut interrupted = false;
+            'recv: loop {
+                let n = self.recv()?;
+                let mut off = 0;
+                while off < n {
+                    let (len, seqno) = frame(&self.rbuf[off..n])?;
+                    let bytes = &self.rbuf[off..off + len];
+                    off += len;
+                    if seqno != seq {
+                        // A late answer to an earlier request: not ours.
+                        continue;
+                    }
+                    let nl = NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(bytes)?;
+                    if nl.header.flags & NLM_F_DUMP_INTR != 0 {
+                        interrupted = true;
+                    }
+                    if nl.header.port_number != 0 && nl.header.port_number != self.port {
+                        continue;
+                    }
+                    match nl.payload {
+                        NetlinkPayload::Error(e) => match e.code {
+                            None => break 'recv,
+                            Some(c) => return Err(Error::Kernel(-c.get())),
+                        },
+                        NetlinkPayload::Done(d) => {
+                            if d.code < 0 {
+                                return Err(Error::Kernel(-d.code));
+                            }
+                            break 'recv;
+                        }
+                        NetlinkPayload::InnerMessage(m) => each(m.payload)?,
+                        NetlinkPayload::Overrun(_) => {
+                            return Err(Error::Kernel(libc::ENOBUFS));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if !(dump && interrupted) {
+                return Ok(());
+            }
+            reset();
+        }
+        Err(Error::Kernel(libc::EINTR))
+    }
+
+    fn simple(&mut self, cmd: IpvsCmd, attrs: Vec<CmdAttr>) -> Result<(), Error> {
+        let msg = IpvsMessage::new(cmd, attrs);
+        self.transact(&msg, false, &mut |_| Ok(()), &mut || {})
+    }
+
+    /// GET_INFO: version and connection table size.
+    pub fn info(&mut self) -> Result<Info, Error> {
+        let msg = IpvsMessage::new(IpvsCmd::GetInfo, vec![]);
+        let mut info = None;
+        self.transact(
+            &msg,
+            false,
+            &mut |m| {
+                info = Some(info_from_attrs(&m.attrs)?);
+                Ok(())
+            },
+            &mut || {},
+        )?;
+        info.ok_or_else(|| Error::Malformed("no reply to GET_INFO".into()))
+    }
+
+    /// Dump every virtual service, in the kernel's order.
+    pub fn services(&mut self) -> Result<Vec<Service>, Error> {
+        let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
+        let out = std::cell::RefCell::new(Vec::new());
+        self.transact(
+            &msg,
+            true,
+            &mut |m| {
+                out.borrow_mut().push(service_of(&m)?);
+                Ok(())
+            },
+            &mut || out.borrow_mut().clear(),
+        )?;
+        Ok(out.into_inner())
+    }
+
+    /// Look up one service.
+    pub fn service(&mut self, id: &ServiceId) -> Result<Service, Error> {
+        // libipvs sends a whole (zeroed) service description here.
+        let cfg = ServiceConfig {
+            netmask: 0,
+            ..Default::default()
+        };
+        let msg = IpvsMessage::new(
+            IpvsCmd::GetService,
+            vec![CmdAttr::Service(service_attrs(id, &cfg))],
+        );
+        let mut svc = None;
+        self.transact(
+            &msg,
+            false,
+            &mut |m| {
+                svc = Some(service_of(&m)?);
+                Ok(())
+            },
+            &mut || {},
+        )?;
+        svc.ok_or_else(|| Error::Malformed("no reply to GET_SERVICE".into()))
+    }
+
+    /// Dump the real servers of one service, in the kernel's order.
+    pub fn dests(&mut self, id: &ServiceId) -> Result<Vec<Dest>, Error> {
+        let family = id.family();
+        let msg = IpvsMessage::new(
+            IpvsCmd::GetDest,
+            vec![CmdAttr::Service(service_id_attrs(id))],
+        );
+        let out = std::cell::RefCell::new(Vec::new());
+        self.transact(
+            &msg,
+            true,
+            &mut |m| {
+                for a in &m.attrs {
+                    if let CmdAttr::Dest(d) = a {
+                        out.borrow_mut().push(dest_from_attrs(d, family)?);
+                        return Ok(());
+                    }
+                }
+                Err(Error::Malformed(
+                    "GET_DEST reply without a destination".into(),
+                ))
+            },
+            &mut || out.borrow_mut().clear(),
+        )?;
+        Ok(out.into_inner())
+    }
+
+    pub fn add_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
+        self.simple(
+            IpvsCmd::NewService,
+            vec![CmdAttr::Service(service_attrs(id, cfg))],
+        )
+    }
+
+    pub fn edit_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
+        self.simple(
+            IpvsCmd::SetService,
+            vec![CmdAttr::Service(service_attrs(id, cfg))],
+        )
+    }
+
+    pub fn del_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
+        self.simple(
+            IpvsCmd::DelService,
+            vec![CmdAttr::Service(service_attrs(id, cfg))],
+        )
+    }
+
+    /// Zero the counters of one service, or of all with `None`.
+    pub fn zero(&mut self, svc: Option<(&ServiceId, &ServiceConfig)>) -> Result<(), Error> {
+        let attrs = match svc {
+            Some((id, cfg)) => vec![CmdAttr::Service(service_attrs(id, cfg))],
+            None => vec![],
+        };
+        self.simple(IpvsCmd::Zero, attrs)
+    }
+
+    pub fn flush(&mut self) -> Result<(), Error> {
+        self.simple(IpvsCmd::Flush, vec![])
+    }
+
+    fn dest_cmd(
+        &mut self,
+        cmd: IpvsCmd,
+        id: &ServiceId,
+        cfg: &ServiceConfig,
+        addr: &std::net::IpAddr,
+        port: u16,
+        dcfg: &DestConfig,
+    ) -> Result<(), Error> {
+        self.simple(
+            cmd,
+            vec![
+                CmdAttr::Service(service_attrs(id, cfg)),
+                CmdAttr::Dest(dest_attrs(addr, port, dcfg)),
+            ],
+        )
+    }
+
+    pub fn add_dest(
+        &mut self,
+        id: &ServiceId,
+        cfg: &ServiceConfig,
+        addr: &std::net::IpAddr,
+        port: u16,
+        dcfg: &DestConfig,
+    ) -> Result<(), Error> {
+        self.dest_cmd(IpvsCmd::NewDest, id, cfg, addr, port, dcfg)
+    }
+
+    pub fn edit_dest(
+        &mut self,
+        id: &ServiceId,
+        cfg: &ServiceConfig,
+        addr: &std::net::IpAddr,
+        port: u16,
+        dcfg: &DestConfig,
+    ) -> Result<(), Error> {
+        self.dest_cmd(IpvsCmd::SetDest, id, cfg, addr, port, dcfg)
+    }
+
+    pub fn del_dest(
+        &mut self,
+        id: &ServiceId,
+        cfg: &ServiceConfig,
+        addr: &std::net::IpAddr,
+        port: u16,
+        dcfg: &DestConfig,
+    ) -> Result<(), Error> {
+        self.dest_cmd(IpvsCmd::DelDest, id, cfg, addr, port, dcfg)
+    }
+
+    pub fn timeouts(&mut self) -> Result<Timeouts, Error> {
+        let msg = IpvsMessage::new(IpvsCmd::GetConfig, vec![]);
+        let mut t = Timeouts::default();
+        self.transact(
+            &msg,
+            false,
+            &mut |m| {
+                t = timeouts_from_attrs(&m.attrs);
+                Ok(())
+            },
+            &mut || {},
+        )?;
+        Ok(t)
+    }
+
+    pub fn set_timeouts(&mut self, t: &Timeouts) -> Result<(), Error> {
+        self.simple(
+            IpvsCmd::SetConfig,
+            vec![
+                CmdAttr::TimeoutTcp(t.tcp),
+                CmdAttr::TimeoutTcpFin(t.tcp_fin),
+                CmdAttr::TimeoutUdp(t.udp),
+            ],
+        )
+    }
+
+    pub fn daemons(&mut self) -> Result<Vec<Daemon>, Error> {
+        let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
+        let out = std::cell::RefCell::new(Vec::new());
+        self.transact(
+            &msg,
+            true,
+            &mut |m| {
+                for a in &m.attrs {
+                    if let CmdAttr::Daemon(d) = a {
+                        out.borrow_mut().push(daemon_from_attrs(d)?);
+                    }
+                }
+                Ok(())
+            },
+            &mut || out.borrow_mut().clear(),
+        )?;
+        Ok(out.into_inner())
+    }
+
+    pub fn start_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
+        self.simple(IpvsCmd::NewDaemon, vec![CmdAttr::Daemon(daemon_attrs(d))])
+    }
+
+    /// Stop a daemon: libipvs sends only state, interface and sync id.
+    pub fn stop_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
+        let attrs = daemon_attrs(d).into_iter().take(3).collect();
+        self.simple(IpvsCmd::DelDaemon, vec![CmdAttr::Daemon(attrs)])
+    }
+}
+
+/// The service carried by a GET_SERVICE reply.
+fn service_of(m: &IpvsMessage) -> Result<Service, Error> {
+    for a in &m.attrs {
+        if let CmdAttr::Service(s) = a {
+            return service_from_attrs(s);
+        }
+    }
+    Err(Error::Malformed(
+        "GET_SERVICE reply without a service".into(),
+    ))
+}
+
+/// Length and sequence number of the netlink message at the start of `b`.
+fn frame(b: &[u8]) -> Result<(usize, u32), Error> {
+    let nb = NetlinkBuffer::new_checked(b)?;
+    let len = nb.length() as usize;
+    // Messages are 4-byte aligned within a datagram.
+    let aligned = (len + 3) & !3;
+    Ok((aligned.min(b.len()).max(len), nb.sequence_number()))
+}

@@ -1,0 +1,321 @@
+//! Between the model and the family's attributes: what libipvs puts in a
+//! request for a service or a real server, and how a reply's attributes
+//! become a `Service`, `Dest`, `Info`, `Timeouts` or `Daemon`. A reply that
+//! lacks an attribute the kernel always sends is malformed: an error.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::family::*;
+use super::family::{CmdAttr, DaemonAttr, DestAttr, StatsAttr, SvcAttr};
+use super::model::*;
+use super::Error;
+
+/// The 16-byte `union nf_inet_addr` for an address.
+pub fn addr_bytes(addr: &IpAddr) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    match addr {
+        IpAddr::V4(a) => out[..4].copy_from_slice(&a.octets()),
+        IpAddr::V6(a) => out.copy_from_slice(&a.octets()),
+    }
+    out
+}
+
+/// Read an address of the given family out of the 16-byte union.
+pub fn addr_from_bytes(family: Family, b: &[u8; 16]) -> IpAddr {
+    match family {
+        Family::Inet => IpAddr::V4(Ipv4Addr::new(b[0], b[1], b[2], b[3])),
+        Family::Inet6 => IpAddr::V6(Ipv6Addr::from(*b)),
+    }
+}
+
+/// The identity part of a service: what GET_DEST and GET_SERVICE need.
+pub fn service_id_attrs(id: &ServiceId) -> Vec<SvcAttr> {
+    let mut v = vec![SvcAttr::Af(id.family().raw())];
+    match id {
+        ServiceId::Fwmark { mark, .. } => v.push(SvcAttr::Fwmark(*mark)),
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
+            v.push(SvcAttr::Protocol(protocol.raw()));
+            v.push(SvcAttr::Addr(addr_bytes(addr)));
+            v.push(SvcAttr::Port(*port));
+        }
+    }
+    v
+}
+
+/// A whole service, as libipvs's `ipvs_nl_fill_service_attr` sends it:
+/// identity, scheduler, pe (when set), flags with a full mask, timeout and
+/// netmask.
+pub fn service_attrs(id: &ServiceId, cfg: &ServiceConfig) -> Vec<SvcAttr> {
+    let mut v = service_id_attrs(id);
+    v.push(SvcAttr::SchedName(cfg.scheduler.clone()));
+    if !cfg.pe_name.is_empty() {
+        v.push(SvcAttr::PeName(cfg.pe_name.clone()));
+    }
+    v.push(SvcAttr::Flags {
+        flags: cfg.flags,
+        mask: u32::MAX,
+    });
+    v.push(SvcAttr::Timeout(cfg.timeout));
+    v.push(SvcAttr::Netmask(cfg.netmask));
+    v
+}
+
+/// A real server as libipvs's `ipvs_nl_fill_dest_attr` sends it.
+pub fn dest_attrs(addr: &IpAddr, port: u16, cfg: &DestConfig) -> Vec<DestAttr> {
+    vec![
+        DestAttr::AddrFamily(Family::of(addr).raw()),
+        DestAttr::Addr(addr_bytes(addr)),
+        DestAttr::Port(port),
+        DestAttr::FwdMethod(cfg.forward.raw() & Forward::MASK),
+        DestAttr::Weight(cfg.weight),
+        DestAttr::TunType(cfg.tun_type.raw()),
+        DestAttr::TunPort(cfg.tun_port),
+        DestAttr::TunFlags(cfg.tun_flags),
+        DestAttr::UThresh(cfg.u_threshold),
+        DestAttr::LThresh(cfg.l_threshold),
+    ]
+}
+
+pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
+    let mut s = Stats::default();
+    for a in attrs {
+        let (k, v) = match a {
+            StatsAttr::U32(k, v) => (*k, *v as u64),
+            StatsAttr::U64(k, v) => (*k, *v),
+            StatsAttr::Other(_) => continue,
+        };
+        match k {
+            IPVS_STATS_ATTR_CONNS => s.conns = v,
+            IPVS_STATS_ATTR_INPKTS => s.inpkts = v,
+            IPVS_STATS_ATTR_OUTPKTS => s.outpkts = v,
+            IPVS_STATS_ATTR_INBYTES => s.inbytes = v,
+            IPVS_STATS_ATTR_OUTBYTES => s.outbytes = v,
+            IPVS_STATS_ATTR_CPS => s.cps = v,
+            IPVS_STATS_ATTR_INPPS => s.inpps = v,
+            IPVS_STATS_ATTR_OUTPPS => s.outpps = v,
+            IPVS_STATS_ATTR_INBPS => s.inbps = v,
+            IPVS_STATS_ATTR_OUTBPS => s.outbps = v,
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The 64-bit form of stats, as the kernel sends them in STATS64.
+pub fn stats64_attrs(s: &Stats) -> Vec<StatsAttr> {
+    [
+        (IPVS_STATS_ATTR_CONNS, s.conns),
+        (IPVS_STATS_ATTR_INPKTS, s.inpkts),
+        (IPVS_STATS_ATTR_OUTPKTS, s.outpkts),
+        (IPVS_STATS_ATTR_INBYTES, s.inbytes),
+        (IPVS_STATS_ATTR_OUTBYTES, s.outbytes),
+        (IPVS_STATS_ATTR_CPS, s.cps),
+        (IPVS_STATS_ATTR_INPPS, s.inpps),
+        (IPVS_STATS_ATTR_OUTPPS, s.outpps),
+        (IPVS_STATS_ATTR_INBPS, s.inbps),
+        (IPVS_STATS_ATTR_OUTBPS, s.outbps),
+    ]
+    .into_iter()
+    .map(|(k, v)| StatsAttr::U64(k, v))
+    .collect()
+}
+
+fn malformed(what: &str) -> Error {
+    Error::Malformed(format!("kernel reply without {what}"))
+}
+
+/// A service from the attributes nested in IPVS_CMD_ATTR_SERVICE.
+pub fn service_from_attrs(attrs: &[SvcAttr]) -> Result<Service, Error> {
+    let mut af = None;
+    let mut protocol = None;
+    let mut addr = None;
+    let mut port = None;
+    let mut fwmark = None;
+    let mut sched = None;
+    let mut flags = None;
+    let mut timeout = None;
+    let mut netmask = None;
+    let mut pe = String::new();
+    let mut stats = None;
+    let mut stats64 = None;
+    for a in attrs {
+        match a {
+            SvcAttr::Af(v) => af = Some(*v),
+            SvcAttr::Protocol(v) => protocol = Some(*v),
+            SvcAttr::Addr(v) => addr = Some(*v),
+            SvcAttr::Port(v) => port = Some(*v),
+            SvcAttr::Fwmark(v) => fwmark = Some(*v),
+            SvcAttr::SchedName(v) => sched = Some(v.clone()),
+            SvcAttr::Flags { flags: f, mask } => flags = Some(f & mask),
+            SvcAttr::Timeout(v) => timeout = Some(*v),
+            SvcAttr::Netmask(v) => netmask = Some(*v),
+            SvcAttr::Stats(v) => stats = Some(stats_from_attrs(v)),
+            SvcAttr::PeName(v) => pe = v.clone(),
+            SvcAttr::Stats64(v) => stats64 = Some(stats_from_attrs(v)),
+            SvcAttr::Other(_) => {}
+        }
+    }
+    let af = af.ok_or_else(|| malformed("service family"))?;
+    let family = Family::from_raw(af)
+        .ok_or_else(|| Error::Malformed(format!("service of address family {af}")))?;
+    let id = match (fwmark, protocol, addr, port) {
+        (Some(mark), _, _, _) => ServiceId::Fwmark { family, mark },
+        (None, Some(p), Some(a), Some(port)) => ServiceId::Addr {
+            protocol: Protocol::from_raw(p),
+            addr: addr_from_bytes(family, &a),
+            port,
+        },
+        _ => return Err(malformed("service address or fwmark")),
+    };
+    Ok(Service {
+        id,
+        config: ServiceConfig {
+            scheduler: sched.ok_or_else(|| malformed("scheduler name"))?,
+            flags: flags.ok_or_else(|| malformed("service flags"))?,
+            timeout: timeout.ok_or_else(|| malformed("service timeout"))?,
+            netmask: netmask.ok_or_else(|| malformed("service netmask"))?,
+            pe_name: pe,
+        },
+        stats: stats64.or(stats).unwrap_or_default(),
+    })
+}
+
+/// A real server from the attributes nested in IPVS_CMD_ATTR_DEST. Its
+/// family defaults to the service's when the kernel does not say.
+pub fn dest_from_attrs(attrs: &[DestAttr], svc_family: Family) -> Result<Dest, Error> {
+    let mut addr = None;
+    let mut port = None;
+    let mut fwd = None;
+    let mut weight = None;
+    let mut u_th = None;
+    let mut l_th = None;
+    let mut active = None;
+    let mut inact = None;
+    let mut persist = None;
+    let mut family = svc_family;
+    let mut stats = None;
+    let mut stats64 = None;
+    let mut cfg = DestConfig::default();
+    for a in attrs {
+        match a {
+            DestAttr::Addr(v) => addr = Some(*v),
+            DestAttr::Port(v) => port = Some(*v),
+            DestAttr::FwdMethod(v) => fwd = Some(*v),
+            DestAttr::Weight(v) => weight = Some(*v),
+            DestAttr::UThresh(v) => u_th = Some(*v),
+            DestAttr::LThresh(v) => l_th = Some(*v),
+            DestAttr::ActiveConns(v) => active = Some(*v),
+            DestAttr::InactConns(v) => inact = Some(*v),
+            DestAttr::PersistConns(v) => persist = Some(*v),
+            DestAttr::Stats(v) => stats = Some(stats_from_attrs(v)),
+            DestAttr::AddrFamily(v) => {
+                family = Family::from_raw(*v)
+                    .ok_or_else(|| Error::Malformed(format!("real server of address family {v}")))?
+            }
+            DestAttr::Stats64(v) => stats64 = Some(stats_from_attrs(v)),
+            DestAttr::TunType(v) => cfg.tun_type = TunnelType::from_raw(*v),
+            DestAttr::TunPort(v) => cfg.tun_port = *v,
+            DestAttr::TunFlags(v) => cfg.tun_flags = *v,
+            DestAttr::Other(_) => {}
+        }
+    }
+    let addr = addr.ok_or_else(|| malformed("real server address"))?;
+    cfg.forward = Forward::from_flags(fwd.ok_or_else(|| malformed("forwarding method"))?);
+    cfg.weight = weight.ok_or_else(|| malformed("weight"))?;
+    cfg.u_threshold = u_th.ok_or_else(|| malformed("upper threshold"))?;
+    cfg.l_threshold = l_th.ok_or_else(|| malformed("lower threshold"))?;
+    Ok(Dest {
+        addr: addr_from_bytes(family, &addr),
+        port: port.ok_or_else(|| malformed("real server port"))?,
+        config: cfg,
+        conns: ConnCounts {
+            active: active.ok_or_else(|| malformed("active connections"))?,
+            inactive: inact.ok_or_else(|| malformed("inactive connections"))?,
+            persistent: persist.ok_or_else(|| malformed("persistent connections"))?,
+        },
+        stats: stats64.or(stats).unwrap_or_default(),
+    })
+}
+
+pub fn daemon_from_attrs(attrs: &[DaemonAttr]) -> Result<Daemon, Error> {
+    let mut d = Daemon::default();
+    let (mut state, mut ifn, mut syncid) = (None, None, None);
+    for a in attrs {
+        match a {
+            DaemonAttr::State(v) => state = Some(*v),
+            DaemonAttr::McastIfn(v) => ifn = Some(v.clone()),
+            DaemonAttr::SyncId(v) => syncid = Some(*v),
+            DaemonAttr::SyncMaxlen(v) => d.sync_maxlen = *v,
+            DaemonAttr::McastGroup(v) => d.mcast_group = Some(IpAddr::V4(Ipv4Addr::from(*v))),
+            DaemonAttr::McastGroup6(v) => {
+                // libipvs prefers the IPv4 group when both are present.
+                if !matches!(d.mcast_group, Some(IpAddr::V4(_))) {
+                    d.mcast_group = Some(IpAddr::V6(Ipv6Addr::from(*v)))
+                }
+            }
+            DaemonAttr::McastPort(v) => d.mcast_port = *v,
+            DaemonAttr::McastTtl(v) => d.mcast_ttl = *v,
+            DaemonAttr::Other(_) => {}
+        }
+    }
+    d.state = state.ok_or_else(|| malformed("daemon state"))?;
+    d.mcast_ifn = ifn.ok_or_else(|| malformed("daemon interface"))?;
+    d.syncid = syncid.ok_or_else(|| malformed("daemon sync id"))?;
+    Ok(d)
+}
+
+/// The attributes of NEW_DAEMON, as libipvs's `ipvs_start_daemon` sends them.
+pub fn daemon_attrs(d: &Daemon) -> Vec<DaemonAttr> {
+    let mut v = vec![
+        DaemonAttr::State(d.state),
+        DaemonAttr::McastIfn(d.mcast_ifn.clone()),
+        DaemonAttr::SyncId(d.syncid),
+    ];
+    if d.sync_maxlen != 0 {
+        v.push(DaemonAttr::SyncMaxlen(d.sync_maxlen));
+    }
+    if d.mcast_port != 0 {
+        v.push(DaemonAttr::McastPort(d.mcast_port));
+    }
+    if d.mcast_ttl != 0 {
+        v.push(DaemonAttr::McastTtl(d.mcast_ttl));
+    }
+    match d.mcast_group {
+        Some(IpAddr::V6(a)) => v.push(DaemonAttr::McastGroup6(a.octets())),
+        Some(IpAddr::V4(a)) => v.push(DaemonAttr::McastGroup(a.octets())),
+        None => {}
+    }
+    v
+}
+
+pub fn info_from_attrs(attrs: &[CmdAttr]) -> Result<Info, Error> {
+    let (mut version, mut size) = (None, None);
+    for a in attrs {
+        match a {
+            CmdAttr::InfoVersion(v) => version = Some(*v),
+            CmdAttr::InfoConnTabSize(v) => size = Some(*v),
+            _ => {}
+        }
+    }
+    Ok(Info {
+        version: version.ok_or_else(|| malformed("IPVS version"))?,
+        conn_tab_size: size.ok_or_else(|| malformed("connection table size"))?,
+    })
+}
+
+pub fn timeouts_from_attrs(attrs: &[CmdAttr]) -> Timeouts {
+    let mut t = Timeouts::default();
+    for a in attrs {
+        match a {
+            CmdAttr::TimeoutTcp(v) => t.tcp = *v,
+            CmdAttr::TimeoutTcpFin(v) => t.tcp_fin = *v,
+            CmdAttr::TimeoutUdp(v) => t.udp = *v,
+            _ => {}
+        }
+    }
+    t
+}

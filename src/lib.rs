@@ -1,0 +1,10 @@
+//! ipvsadm-rs: a drop-in rewrite of ipvsadm 1.31. The library holds the
+//! IPVS generic-netlink family and model (`ipvs`), the command line
+//! (`cli`), the pure formatters (`format`) and the executor that joins them
+//! (`exec`).
+
+pub mod cli;
+pub mod exec;
+pub mod format;
+pub mod ipvs;
+pub mod resolve;

@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.96.0.1:443 -s nosuchscheduler

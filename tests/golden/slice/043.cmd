@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.96.0.2:443 -s nosuchsched

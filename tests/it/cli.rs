@@ -1,0 +1,63 @@
+//! What needs no kernel: `-h` and `-v` (which, unlike the reference, work
+//! on a host without IPVS) byte for byte against the reference's captured
+//! text, and the reference's "Can't initialize ipvs" failure otherwise.
+
+use assert_cmd::Command;
+
+use crate::bed::repo;
+
+fn golden(scenario: &str, step: &str, ext: &str) -> Vec<u8> {
+    std::fs::read(repo().join(format!("tests/golden/{scenario}/{step}.{ext}"))).unwrap()
+}
+
+fn host_has_ipvs() -> bool {
+    std::path::Path::new("/proc/net/ip_vs").exists()
+}
+
+#[test]
+fn version_matches_reference_without_kernel() {
+    let out = Command::cargo_bin("ipvsadm")
+        .unwrap()
+        .arg("-v")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, golden("help", "001", "out"));
+}
+
+#[test]
+fn help_matches_reference_without_kernel() {
+    // The reference prints its usage with the name it was called by; the
+    // golden run called it as `ipvsadm`.
+    let out = Command::cargo_bin("ipvsadm")
+        .unwrap()
+        .arg("-h")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let ours = text.replace(env!("CARGO_BIN_EXE_ipvsadm"), "ipvsadm");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(ours.as_bytes(), golden("help", "002", "out"));
+}
+
+#[test]
+fn no_ipvs_fails_like_reference() {
+    if host_has_ipvs() {
+        eprintln!("SKIP no_ipvs_fails_like_reference: this host has IPVS");
+        return;
+    }
+    let out = Command::cargo_bin("ipvsadm")
+        .unwrap()
+        .arg("-Ln")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.ends_with(
+            "Can't initialize ipvs: Protocol not available\n\
+             Are you sure that IP Virtual Server is built in the kernel or as module?\n"
+        ),
+        "{err}"
+    );
+}

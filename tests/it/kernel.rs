@@ -1,0 +1,179 @@
+//! Kernel tests. Golden: every scenario under tests/scenarios/ whose
+//! reference run is captured in tests/golden/NAME/ runs again, in a fresh
+//! test kernel, with our binary as `ipvsadm`; every step's stdout, stderr
+//! and exit status must match byte for byte. Differential: each scenario
+//! runs once more with both tools on the same kernel state (see
+//! tests/kernel/run-diff) and their answers must match.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::bed::{available, diff, repo, run_in_kernel, Work};
+
+fn scenarios() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(repo().join("tests/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "scn"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A scenario whose listings depend on the kernel's hash order (which
+/// changes from boot to boot) is run only differentially.
+fn differential_only(scn: &Path) -> bool {
+    fs::read_to_string(scn)
+        .map(|s| s.starts_with("#! differential-only\n"))
+        .unwrap_or(false)
+}
+
+fn sha256(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn name_of(scn: &Path) -> String {
+    scn.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// Files of a results folder, by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn golden_scenarios_match_reference() {
+    if !available("golden_scenarios_match_reference") {
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut steps = 0;
+    for scn in scenarios().into_iter().filter(|s| !differential_only(s)) {
+        let name = name_of(&scn);
+        let gdir = repo().join("tests/golden").join(&name);
+        let prov = fs::read_to_string(gdir.join("PROVENANCE"))
+            .unwrap_or_else(|_| panic!("{name}: no golden capture; run tests/kernel/capture"));
+        assert!(
+            prov.contains(&format!("scenario-sha256: {}", sha256(&scn))),
+            "{name}: the scenario changed since it was captured; run tests/kernel/capture {}",
+            scn.display()
+        );
+        let work = Work::new(&format!("golden-{name}"));
+        let outdir = work.dir.join("out");
+        let out = run_in_kernel(
+            &work.dir,
+            &[
+                "bash",
+                repo().join("tests/kernel/run-scenario").to_str().unwrap(),
+                scn.to_str().unwrap(),
+                work.tools().to_str().unwrap(),
+                outdir.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{name}: run-scenario failed: {out:?}");
+        let expected = files(&gdir);
+        let actual = files(&outdir);
+        for (file, want) in &expected {
+            if file == "PROVENANCE" {
+                continue;
+            }
+            let got = actual.get(file).cloned().unwrap_or_default();
+            if file.ends_with(".cmd") {
+                steps += 1;
+            }
+            if &got != want {
+                let stem = file.split('.').next().unwrap();
+                let cmd = String::from_utf8_lossy(&expected[&format!("{stem}.cmd")]).into_owned();
+                failures.push(format!(
+                    "{name} step {stem}: {}{}",
+                    cmd,
+                    diff(file, want, &got)
+                ));
+            }
+        }
+        assert_eq!(
+            expected.len() - 1,
+            actual.len(),
+            "{name}: a different number of steps ran"
+        );
+    }
+    assert!(steps > 0, "no golden step was compared");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches with the reference:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!("golden: {steps} steps matched the reference byte for byte");
+}
+
+#[test]
+fn differential_runs_agree() {
+    if !available("differential_runs_agree") {
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for scn in scenarios() {
+        let name = name_of(&scn);
+        let work = Work::new(&format!("diff-{name}"));
+        let outdir = work.dir.join("out");
+        let out = run_in_kernel(
+            &work.dir,
+            &[
+                "bash",
+                "-c",
+                r#"exec bash "$0" "$1" "$REF_DIR" "$2" "$3""#,
+                repo().join("tests/kernel/run-diff").to_str().unwrap(),
+                scn.to_str().unwrap(),
+                work.tools().to_str().unwrap(),
+                outdir.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{name}: run-diff failed: {out:?}");
+        let got = files(&outdir);
+        for (file, cmd) in got.iter().filter(|(f, _)| f.ends_with(".cmd")) {
+            let stem = file.trim_end_matches(".cmd");
+            for ext in ["out", "err", "rc"] {
+                let r = got.get(&format!("{stem}.ref.{ext}"));
+                let o = got.get(&format!("{stem}.ours.{ext}"));
+                if let (Some(r), Some(o)) = (r, o) {
+                    compared += 1;
+                    if r != o {
+                        failures.push(format!(
+                            "{name} #{stem}: {}{}",
+                            String::from_utf8_lossy(cmd),
+                            diff(ext, r, o)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 0, "nothing was compared");
+    assert!(
+        failures.is_empty(),
+        "{} differences between the tools:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!("differential: {compared} outputs identical between the tools");
+}

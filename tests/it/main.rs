@@ -1,0 +1,8 @@
+//! The one integration-test crate: command-line behaviour that needs no
+//! kernel, and the kernel tests (golden scenarios captured from the
+//! reference ipvsadm, and differential runs of both tools) in the test VM or,
+//! on a host with IPVS, in fresh network namespaces.
+
+mod bed;
+mod cli;
+mod kernel;
