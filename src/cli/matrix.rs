@@ -276,12 +276,14 @@ pub fn check_tunnel(tun_type: usize, options: u64) -> Result<(), String> {
             if *rule == b'1' {
                 match first_one {
                     None => first_one = Some(opt),
-                    Some(last) => return Err(format!(
+                    Some(last) => {
+                        return Err(format!(
                         "The option '{}' conflicts with the '{}' option in the '{}' tunnel type",
                         opt.name(),
                         last.name(),
                         name
-                    )),
+                    ))
+                    }
                 }
             }
         }

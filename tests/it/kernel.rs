@@ -11,11 +11,20 @@ use std::path::{Path, PathBuf};
 
 use crate::bed::{available, diff, repo, run_in_kernel, Work};
 
+/// The scenarios to run: all, or those named in `SCENARIOS` (comma-
+/// separated names, for a quicker run while working on one).
 fn scenarios() -> Vec<PathBuf> {
+    let only: Option<Vec<String>> = std::env::var("SCENARIOS")
+        .ok()
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
     let mut v: Vec<PathBuf> = fs::read_dir(repo().join("tests/scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "scn"))
+        .filter(|p| {
+            only.as_ref()
+                .is_none_or(|o| o.iter().any(|n| *n == name_of(p)))
+        })
         .collect();
     v.sort();
     v
