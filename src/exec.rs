@@ -9,7 +9,7 @@ use crate::cli::parse::parse;
 use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, Format, ListTarget};
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::{self, sort, usage, Names};
+use crate::format::{self, conn, sort, usage, Names};
 use crate::ipvs::{Client, Error, Info, Service};
 use crate::resolve::{Resolver, System};
 
@@ -270,10 +270,7 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
                 }
                 Err(_) => Flow::Exit(1),
             },
-            ListTarget::Connections => {
-                io.err("connection listing is not implemented yet\n");
-                Flow::Exit(1)
-            }
+            ListTarget::Connections => list_conn(format, names, io),
         },
         Command::Help | Command::Version | Command::Restore => Flow::Result(0),
     }
@@ -302,6 +299,34 @@ fn service_entry(
     format::service_entry(&mut s, svc, &dests, format, names);
     io.out(&s);
     Ok(())
+}
+
+/// `list_conn`: the proc file, its first line skipped, each entry
+/// re-printed.
+fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
+    let path = conn::CONN_PROC_FILE;
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(_) => {
+            io.err(&format!("cannot open file {path}\n"));
+            return Flow::Exit(1);
+        }
+    };
+    let text = String::from_utf8_lossy(&text);
+    let mut lines = text.split_inclusive('\n');
+    if lines.next().is_none() {
+        io.err(&format!("unexpected input from {path}\n"));
+        return Flow::Exit(1);
+    }
+    io.out(&conn::conn_title(format));
+    let names = Names::new(resolver);
+    for line in lines {
+        match conn::conn_line(line, format, &names) {
+            Some(l) => io.out(&l),
+            None => return Flow::Exit(1),
+        }
+    }
+    Flow::Result(0)
 }
 
 /// `list_all`.

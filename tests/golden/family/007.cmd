@@ -1,0 +1,1 @@
+ipvsadm -E -t 10.96.0.1:443 -s sh -b sh-fallback,sh-port

@@ -1,0 +1,1 @@
+ipvsadm -e -t 10.20.0.1:80 -r 10.30.0.3 -i --tun-type gre --tun-csum

@@ -1,0 +1,1 @@
+ipvsadm -A -u [fd00::1]:53 -s rr -o

@@ -1,0 +1,1 @@
+ipvsadm -L -n -t [fd00::1]:80

@@ -1,0 +1,1 @@
+cat /proc/modules | grep -c '^ip_vs' ; true

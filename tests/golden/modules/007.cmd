@@ -1,0 +1,1 @@
+cat /proc/modules | grep -o '^ip_vs_[a-z]*' | sort

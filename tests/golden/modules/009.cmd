@@ -1,0 +1,1 @@
+modprobe -r ip_vs_lblcr ip_vs_mh ip_vs && echo unloaded

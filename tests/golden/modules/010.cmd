@@ -1,0 +1,1 @@
+modprobe ip_vs conn_tab_bits=10

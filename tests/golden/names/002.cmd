@@ -1,0 +1,1 @@
+echo '10.1.2.4 medium-name.example.test' >> /etc/hosts

@@ -1,0 +1,1 @@
+ipvsadm -L -t kubernetes.default.svc:https

@@ -1,0 +1,1 @@
+ipvsadm -A -t node1:http -s rr

@@ -1,0 +1,1 @@
+ipvsadm -a -t node1:http -r pod-b -m

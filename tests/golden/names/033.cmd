@@ -1,0 +1,1 @@
+ipvsadm -A -u node1:https -s rr
