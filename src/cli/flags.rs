@@ -89,7 +89,44 @@ pub struct Flag {
     pub value_name: &'static str,
     /// One line for the man page and completions, in our own words.
     pub doc: &'static str,
+    /// The words the value may be, for completions and the man page; empty
+    /// when it is free-form. Parsing does not read this: the kernel (or
+    /// ipvsadm's own checks) decide what is accepted.
+    pub values: &'static [&'static str],
 }
+
+impl Flag {
+    /// The same flag with these possible values.
+    const fn with_values(self, values: &'static [&'static str]) -> Flag {
+        Flag { values, ..self }
+    }
+}
+
+/// Scheduler modules a kernel may offer (`-s`); the kernel decides which
+/// exist.
+pub const SCHEDULERS: &[&str] = &[
+    "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos",
+];
+
+/// Sync daemon states (`--start-daemon`, `--stop-daemon`).
+pub const DAEMON_STATES: &[&str] = &["master", "backup"];
+
+/// Persistence engines (`--pe`).
+pub const PERSISTENCE_ENGINES: &[&str] = &["sip"];
+
+/// Scheduler flags (`-b`, comma-separated).
+pub const SCHED_FLAGS: &[&str] = &[
+    "flag-1",
+    "flag-2",
+    "flag-3",
+    "sh-fallback",
+    "sh-port",
+    "mh-fallback",
+    "mh-port",
+];
+
+/// Tunnel types (`--tun-type`).
+pub const TUNNEL_TYPES: &[&str] = &["ipip", "gue", "gre"];
 
 const fn f(
     long: &'static str,
@@ -106,6 +143,7 @@ const fn f(
         tag,
         value_name,
         doc,
+        values: &[],
     }
 }
 
@@ -228,7 +266,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::StartDaemon,
         "state",
         "Start the connection sync daemon (master or backup).",
-    ),
+    )
+    .with_values(DAEMON_STATES),
     f(
         "stop-daemon",
         None,
@@ -236,7 +275,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::StopDaemon,
         "state",
         "Stop the connection sync daemon (master or backup).",
-    ),
+    )
+    .with_values(DAEMON_STATES),
     f(
         "tcp-service",
         Some('t'),
@@ -276,7 +316,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::Scheduler,
         "scheduler",
         "Scheduling algorithm (default wlc).",
-    ),
+    )
+    .with_values(SCHEDULERS),
     f(
         "persistent",
         Some('p'),
@@ -331,7 +372,7 @@ pub static FLAGS: &[Flag] = &[
         R,
         Tag::Weight,
         "weight",
-        "Weight of the real server, 0 to 65535 (default 1).",
+        "Weight of the real server (default 1).",
     ),
     f(
         "u-threshold",
@@ -455,7 +496,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::Pe,
         "engine",
         "Persistence engine (sip).",
-    ),
+    )
+    .with_values(PERSISTENCE_ENGINES),
     f(
         "sched-flags",
         Some('b'),
@@ -463,7 +505,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::SchedFlags,
         "flags",
         "Scheduler flags, comma-separated.",
-    ),
+    )
+    .with_values(SCHED_FLAGS),
     f(
         "mcast-group",
         None,
@@ -511,7 +554,8 @@ pub static FLAGS: &[Flag] = &[
         Tag::TunType,
         "type",
         "Tunnel type: ipip, gue or gre.",
-    ),
+    )
+    .with_values(TUNNEL_TYPES),
     f(
         "tun-port",
         None,

@@ -3,6 +3,7 @@
 //! here talks to the kernel.
 
 pub mod addr;
+pub mod docs;
 pub mod flags;
 pub mod matrix;
 pub mod parse;

@@ -5,4 +5,5 @@
 
 mod bed;
 mod cli;
+mod docs;
 mod kernel;

@@ -1,0 +1,864 @@
+//! The manual pages and shell completions, made from the flag table
+//! (`flags::FLAGS`) and the prose kept here. Pure: data in, text out. The
+//! clap `Command` built here only feeds clap_complete; it never parses a
+//! command line (that is `popt` and `parse`). `examples/gen-docs.rs` writes
+//! what `render_all` returns, and the integration test `docs` checks that the
+//! committed files are current.
+
+use std::fmt::Write as _;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ValueHint};
+use clap_complete::Shell;
+
+use super::flags::{Arg as Kind, Flag, Tag, FLAGS};
+
+/// The program the pages and completions describe.
+const BIN: &str = "ipvsadm";
+
+/// Where an option is described in the manual page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Command,
+    Service,
+    ServiceOption,
+    ServerOption,
+    Listing,
+    Daemon,
+}
+
+/// The manual's sections of options, in order, with their introductions.
+const GROUPS: &[(Group, &str, &str)] = &[
+    (
+        Group::Command,
+        "COMMANDS",
+        r"Exactly one command is given per run. Those in capitals act on virtual services, those in lower case on the real servers of one service.",
+    ),
+    (
+        Group::Service,
+        "VIRTUAL SERVICES",
+        r"A virtual service is named either by protocol, address and port, or by a firewall mark. Commands that act on one service take exactly one of these.",
+    ),
+    (
+        Group::ServiceOption,
+        "SERVICE OPTIONS",
+        r"With \fB\-A\fR and \fB\-E\fR.",
+    ),
+    (
+        Group::ServerOption,
+        "REAL SERVER OPTIONS",
+        r"With \fB\-a\fR and \fB\-e\fR (\fB\-r\fR also with \fB\-d\fR). Exactly one forwarding method applies to a server; without \fB\-g\fR, \fB\-i\fR or \fB\-m\fR it is direct routing.",
+    ),
+    (
+        Group::Listing,
+        "LISTING OPTIONS",
+        r"With \fB\-L\fR (and \fB\-n\fR also with \fB\-S\fR). The connection, timeout and daemon listings do not combine with \fB\-\-stats\fR, \fB\-\-rate\fR or \fB\-\-thresholds\fR.",
+    ),
+    (
+        Group::Daemon,
+        "SYNC DAEMON OPTIONS",
+        r"With \fB\-\-start\-daemon\fR. Options left out take the kernel's defaults.",
+    ),
+];
+
+fn group(tag: Tag) -> Group {
+    use Tag::*;
+    match tag {
+        AddService | EditService | DeleteService | Clear | List | ListLower | Zero | AddServer
+        | EditServer | DeleteServer | Set | Help | Version | Restore | Save | StartDaemon
+        | StopDaemon => Group::Command,
+        TcpService | UdpService | SctpService | FwmarkService => Group::Service,
+        Scheduler | Persistent | Netmask | Pe | SchedFlags | Ops | Ipv6 => Group::ServiceOption,
+        RealServer | Masquerading | Ipip | Gatewaying | Weight | UThreshold | LThreshold
+        | TunType | TunPort | TunNocsum | TunCsum | TunRemcsum => Group::ServerOption,
+        Numeric | Connection | Timeout | Daemon | Stats | Rate | Thresholds | PersistentConn
+        | NoSort | Sort | Exact | TunInfo => Group::Listing,
+        McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
+    }
+}
+
+/// Words that follow an option although the table reads it as taking no
+/// argument: `--set` takes its three timeouts as operands.
+fn operands(tag: Tag) -> &'static [&'static str] {
+    match tag {
+        Tag::Set => &["tcp", "tcpfin", "udp"],
+        _ => &[],
+    }
+}
+
+/// What the manual says about an option after the table's one line, in
+/// roff. Empty when the line says it all.
+fn prose(tag: Tag) -> &'static str {
+    use Tag::*;
+    match tag {
+        AddService => {
+            r"The service is named with \fB\-t\fR, \fB\-u\fR, \fB\-\-sctp\-service\fR or \fB\-f\fR; how it picks real servers is set with the options under \fBSERVICE OPTIONS\fR. The kernel refuses a service that exists already."
+        }
+        EditService => {
+            r"Name the service as for \fB\-A\fR. The new settings replace the old ones as a whole: a scheduler, persistence or flag left off the command line goes back to its default (\fBwlc\fR, not persistent, no flags) rather than keeping its current value."
+        }
+        DeleteService => "",
+        Clear => {
+            r"Their real servers go with them; the connection timeouts and any sync daemon are left as they are."
+        }
+        List => {
+            r"With no service named, every virtual service is printed, each followed by its real servers; naming one service (\fB\-t\fR, \fB\-u\fR, \fB\-\-sctp\-service\fR or \fB\-f\fR) prints only that one. \fB\-c\fR prints the kernel's connection entries instead, \fB\-\-timeout\fR the three protocol timeouts and \fB\-\-daemon\fR the sync daemons. Without \fB\-n\fR, addresses and ports are shown as names where they resolve, which is slow when the resolver is unreachable. The options under \fBLISTING OPTIONS\fR add columns and change how numbers are printed. Running \fBipvsadm\fR with no arguments at all lists as \fB\-L\fR does."
+        }
+        ListLower => "",
+        Zero => {
+            r"Naming a service resets only its packet, byte and rate counters; with none, those of every service are reset."
+        }
+        AddServer => {
+            r"Name the virtual service, and the server with \fB\-r\fR. The forwarding method, weight and thresholds come from \fBREAL SERVER OPTIONS\fR; left out, they take their defaults (direct routing, weight 1, no thresholds). The kernel refuses a server that the service has already."
+        }
+        EditServer => {
+            r"Name the service and the server as for \fB\-a\fR. As with \fB\-E\fR, the settings are replaced as a whole: an edit without \fB\-w\fR puts the weight back to 1, and one without \fB\-g\fR, \fB\-i\fR or \fB\-m\fR goes back to direct routing."
+        }
+        DeleteServer => r"Name the service, and the server with \fB\-r\fR.",
+        Set => {
+            r"Each value is in seconds: how long an idle established TCP connection is kept, how long a TCP connection is kept once a FIN has been seen, and how long an idle UDP flow is kept. A value of 0 leaves that timeout as it is. \fBipvsadm \-L \-\-timeout\fR shows the values in force."
+        }
+        Help => {
+            r"It goes to standard output, and needs no IPVS in the kernel (see \fBDELIBERATE DIFFERENCES FROM IPVSADM 1.31\fR)."
+        }
+        Version => r"Like \fB\-h\fR, it needs no IPVS in the kernel.",
+        Restore => {
+            r"Each line holds the options of one command as they would follow \fBipvsadm\fR on a command line. The word \fBipvsadm\fR is ignored wherever it appears, so the output of \fB\-S\fR reads back as it is; blank lines are skipped. A \fB#\fR is \fInot\fR a comment here (\fBipvsadm\-restore\fR(8) strips such lines). Nothing is cleared first: run \fB\-C\fR beforehand to replace the table rather than add to it. A line may not itself be \fB\-R\fR. See \fBEXIT STATUS\fR for what a failing line does."
+        }
+        Save => {
+            r"Each virtual service becomes an \fB\-A\fR line and each of its real servers an \fB\-a\fR line; timeouts and sync daemons are not included. Add \fB\-n\fR to write addresses and ports as numbers: names are written otherwise, and they may not resolve the same way when the rules are read back."
+        }
+        StartDaemon => {
+            r"A \fBmaster\fR sends the state of new and changed connections to a multicast group; a \fBbackup\fR listens on that group and creates matching entries, so that a standby director that takes over knows the connections already set up. The daemon runs in the kernel; its settings are under \fBSYNC DAEMON OPTIONS\fR."
+        }
+        StopDaemon => "",
+        TcpService => {
+            r"The \fIservice-address\fR is \fIhost\fR[\fB:\fIport\fR]. The host is an IPv4 address, an IPv6 address in square brackets (\fB[2001:db8::1]:80\fR) or a name to resolve; the port is a number or a name from \fI/etc/services\fR. A missing port means port 0, which only a persistent service (\fB\-p\fR) accepts: such a service takes every port of the address."
+        }
+        UdpService | SctpService => r"The address is written as for \fB\-t\fR.",
+        FwmarkService => {
+            r"The \fIfwmark\fR is a whole number from 1 to 4294967295. Packets are marked beforehand, for example by an \fBiptables\fR(8) \fBMARK\fR rule or an \fBnft\fR(8) \fBmeta mark set\fR rule; one firewall-mark service can so gather several addresses, ports and protocols under one scheduler and one persistence. The service is IPv4 unless \fB\-6\fR follows."
+        }
+        Scheduler => {
+            r"The scheduler must be available to the kernel as a module (\fBip_vs_\fIname\fR); the kernel refuses one it does not have. Those known to this manual:"
+        }
+        Persistent => {
+            r"A persistent service sends each new connection from a client to the real server that client was given before, as long as it comes back within \fItimeout\fR seconds. A value must be from 1 to 2678400 (31 days). Persistence is what makes a service on port 0 (every port) usable, and it suits protocols that open several connections per session. See also \fB\-M\fR and \fB\-\-pe\fR."
+        }
+        Netmask => {
+            r"Clients whose addresses are equal under this mask share one persistence entry, and so one real server. For IPv4 it is a dotted mask (default \fB255.255.255.255\fR: each client on its own); for IPv6 a prefix length from 1 to 128 (default 128). Only meaningful with \fB\-p\fR."
+        }
+        Pe => {
+            r"With \fBsip\fR, persistence follows the Call-ID of SIP messages over UDP rather than the client's address; it goes together with \fB\-p\fR, and the kernel needs its \fBip_vs_pe_sip\fR module."
+        }
+        SchedFlags => {
+            r"Only some schedulers read flags, and a flag named after a scheduler is refused unless that scheduler is given with \fB\-s\fR. The flags:"
+        }
+        Ops => {
+            r"Each datagram is scheduled on its own instead of a flow sticking to one server, and no connection entry is kept. Only for UDP services and firewall-mark services."
+        }
+        Ipv6 => r"Given before \fB\-f\fR, it is refused.",
+        RealServer => {
+            r"The \fIserver-address\fR is written as for \fB\-t\fR. Without a port, the server takes the port of the virtual service named before it on the command line (for a firewall-mark service, port 0: packets keep their own destination port). With direct routing and tunnelling the server's port is always the service's, whatever is given; only masquerading can change it. The server may belong to the other address family than the service only when tunnelling. An address that belongs to the director itself is delivered locally whatever the method, and is listed as \fBLocal\fR."
+        }
+        Masquerading => {
+            r"The director rewrites the destination of each packet to the real server, and rewrites the replies back, so the replies must be routed through the director. This is the method kube-proxy uses for its endpoints."
+        }
+        Ipip => {
+            r"Packets are encapsulated and sent to the real server, which unwraps them and answers the client directly; it must hold the virtual address itself without answering ARP for it. The encapsulation is chosen with \fB\-\-tun\-type\fR."
+        }
+        Gatewaying => {
+            r"Packets go unchanged to the real server's link-layer address, so the server must be on a network the director is attached to, and hold the virtual address itself without answering ARP for it. Replies go straight to the client."
+        }
+        Weight => {
+            r"A whole number, 0 or more. Under the weighted schedulers a server with a higher weight gets a larger share of new connections. Weight 0 quiesces a server: it gets no new connections but keeps those it has. kube-proxy drains an endpoint that is going away this way."
+        }
+        UThreshold => {
+            r"Once the server has more connections than this, it gets no new ones. 0, the default, sets no limit."
+        }
+        LThreshold => {
+            r"A server held back by \fB\-x\fR gets new connections again once its count falls below this. 0, the default, means three quarters of the upper threshold."
+        }
+        Numeric => {
+            r"No name lookups at all: faster, and the form to use for output that is read by programs or saved for restoring."
+        }
+        Connection => {
+            r"Each entry of the kernel's connection table is printed, from \fI/proc/net/ip_vs_conn\fR: protocol, time left, state, and the client, virtual and real server addresses. With \fB\-\-persistent\-conn\fR, the persistence engine's data is added where there is any."
+        }
+        Timeout => r"Three numbers of seconds, in the order \fB\-\-set\fR takes them.",
+        Daemon => r"Each running daemon with its state, multicast interface and sync id.",
+        Stats => {
+            r"For each service and each server: connections, packets in and out, and bytes in and out since the counters were last zeroed. Large numbers are scaled unless \fB\-X\fR is given."
+        }
+        Rate => {
+            r"For each service and each server: connections, packets and bytes per second, as the kernel averages them."
+        }
+        Thresholds => r"Adds each server's \fB\-x\fR and \fB\-y\fR values.",
+        PersistentConn => {
+            r"Adds the number of persistence entries that point at each server; with \fB\-c\fR, see there."
+        }
+        NoSort => {
+            r"By default services are printed in order of protocol, address and port, and the servers of each by address and port, as ipvsadm 1.31 orders them; with this option they come as the kernel returns them."
+        }
+        Sort => r"Sorting is the default.",
+        Exact => {
+            r"Numbers of a hundred million or more are otherwise shortened to thousands (K), millions (M), billions (G) or trillions (T)."
+        }
+        TunInfo => r"Adds each real server's tunnel type, port and checksum flags.",
+        TunType => {
+            r"Only with \fB\-i\fR. \fBipip\fR, the default, is plain IP-in-IP and takes no other tunnel option. \fBgue\fR (Generic UDP Encapsulation) requires \fB\-\-tun\-port\fR and accepts one checksum option. \fBgre\fR (Generic Routing Encapsulation) accepts \fB\-\-tun\-csum\fR or \fB\-\-tun\-nocsum\fR."
+        }
+        TunPort => {
+            r"Required with \fBgue\fR and refused with the other types: the UDP port on which the real server unwraps the packets."
+        }
+        TunNocsum => {
+            r"For \fBgue\fR and \fBgre\fR. It is what the kernel does when no checksum option is given."
+        }
+        TunCsum => r"For \fBgue\fR and \fBgre\fR.",
+        TunRemcsum => {
+            r"For \fBgue\fR only: the sender leaves the checksum for the receiver to complete."
+        }
+        McastInterface => {
+            r"The interface the master sends on, or the backup listens on; \fBeth0\fR when not given."
+        }
+        SyncId => {
+            r"The master stamps its messages with this id and a backup takes only messages carrying its own, so that several pairs of directors can share a network. 0, the default, makes a backup take every message."
+        }
+        McastGroup => {
+            r"An IPv4 or IPv6 multicast address; the kernel uses \fB224.0.0.81\fR by default."
+        }
+        McastPort => r"From 1 to 65535; the kernel uses 8848 by default.",
+        McastTtl => {
+            r"From 1 to 255; the kernel uses 1 by default, which keeps the messages on the local network."
+        }
+        SyncMaxlen => {
+            r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."
+        }
+    }
+}
+
+/// One line about a possible value, for the options whose values the
+/// manual lists one by one (`None` for the others).
+fn value_doc(tag: Tag, value: &str) -> Option<&'static str> {
+    match (tag, value) {
+        (Tag::Scheduler, v) => Some(match v {
+            "rr" => "Round robin: each server in turn.",
+            "wrr" => "Weighted round robin: in turn, each server getting a share of new connections in proportion to its weight.",
+            "lc" => "Least connections: the server with the fewest active connections.",
+            "wlc" => "Weighted least connections: the fewest active connections for its weight. The default.",
+            "lblc" => "Locality-based least connections: a destination address keeps going to the same server while that server is not overloaded, otherwise to the least loaded one. Made for caching proxies.",
+            "lblcr" => "Locality-based least connections with replication: as lblc, but each destination address has a set of servers that grows under load and shrinks again when quiet.",
+            "dh" => "Destination hashing: the server is found by a hash of the destination address.",
+            "sh" => "Source hashing: the server is found by a hash of the client's address. Reads the flags sh-fallback and sh-port.",
+            "sed" => "Shortest expected delay: the server where a new connection would wait least, by (active connections + 1) / weight.",
+            "nq" => "Never queue: an idle server when there is one, otherwise as sed.",
+            "fo" => "Weighted failover: the available server with the highest weight.",
+            "ovf" => "Weighted overflow: the available server with the highest weight until its active connections reach its weight, then the next.",
+            "mh" => "Maglev hashing: a consistent hash of the client, which moves few clients when servers come and go. Reads the flags mh-fallback and mh-port.",
+            "twos" => "Weighted random twos choice: two servers drawn at random by weight, the less loaded of the two taken. Recent kernels only.",
+            _ => return None,
+        }),
+        (Tag::SchedFlags, v) => Some(match v {
+            "flag-1" => "The first generic flag bit: the same bit as sh-fallback and mh-fallback, for any scheduler.",
+            "flag-2" => "The second generic flag bit: the same bit as sh-port and mh-port, for any scheduler.",
+            "flag-3" => "The third generic flag bit, which the schedulers above do not read.",
+            "sh-fallback" => "With sh: when the hashed server is unavailable, another one is tried.",
+            "sh-port" => "With sh: the client's port is hashed along with its address.",
+            "mh-fallback" => "With mh: when the hashed server is unavailable, another one is tried.",
+            "mh-port" => "With mh: the client's port is hashed along with its address.",
+            _ => return None,
+        }),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------
+// The clap command, for completions only.
+
+/// The clap argument id of a table entry: its long name, except for a
+/// later entry that repeats an earlier one's long name (`-l`).
+fn arg_id(i: usize) -> String {
+    let f = &FLAGS[i];
+    if first_with_long(i) == i {
+        f.long.to_string()
+    } else {
+        format!("{}-{}", f.long, f.short.unwrap_or('_'))
+    }
+}
+
+/// The index of the first table entry with the same long name as entry `i`.
+fn first_with_long(i: usize) -> usize {
+    FLAGS
+        .iter()
+        .position(|f| f.long == FLAGS[i].long)
+        .unwrap_or(i)
+}
+
+/// How the shells should complete a value.
+fn value_hint(tag: Tag) -> ValueHint {
+    match tag {
+        Tag::TcpService | Tag::UdpService | Tag::SctpService | Tag::RealServer => {
+            ValueHint::Hostname
+        }
+        _ => ValueHint::Other,
+    }
+}
+
+/// ipvsadm's options as a clap `Command`, for clap_complete. Parsing with
+/// it would not behave as ipvsadm; it is never used for that.
+pub fn command() -> clap::Command {
+    let mut cmd = clap::Command::new(BIN)
+        .about("Administer the Linux kernel's IP Virtual Server (IPVS) table")
+        .disable_help_flag(true)
+        .disable_version_flag(true);
+    let commands: Vec<String> = (0..FLAGS.len())
+        .filter(|&i| group(FLAGS[i].tag) == Group::Command)
+        .map(arg_id)
+        .collect();
+    for (i, f) in FLAGS.iter().enumerate() {
+        let id = arg_id(i);
+        let mut arg = Arg::new(id.clone()).help(f.doc);
+        if first_with_long(i) == i {
+            arg = arg.long(f.long);
+        }
+        if let Some(c) = f.short {
+            arg = arg.short(c);
+        }
+        let ops = operands(f.tag);
+        arg = match f.arg {
+            Kind::None if ops.is_empty() => arg.action(ArgAction::SetTrue),
+            Kind::None => arg
+                .action(ArgAction::Set)
+                .num_args(ops.len())
+                .value_names(ops.iter().copied())
+                .value_hint(ValueHint::Other),
+            Kind::Required => arg
+                .action(ArgAction::Set)
+                .num_args(1)
+                .value_name(f.value_name)
+                .value_hint(value_hint(f.tag)),
+            Kind::Optional => arg
+                .action(ArgAction::Set)
+                .num_args(0..=1)
+                .value_name(f.value_name)
+                .value_hint(value_hint(f.tag)),
+        };
+        if !f.values.is_empty() {
+            arg = arg.value_parser(PossibleValuesParser::new(f.values.iter().copied()));
+        }
+        // One command per run: once one is typed, zsh offers no other.
+        if group(f.tag) == Group::Command {
+            arg = arg.conflicts_with_all(commands.iter().filter(|c| **c != id));
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+/// The completion script for one shell.
+pub fn completion(shell: Shell) -> String {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut command(), BIN, &mut buf);
+    String::from_utf8(buf).expect("clap_complete writes UTF-8")
+}
+
+// ---------------------------------------------------------------------
+// roff.
+
+/// Plain text from the table as roff: backslashes escaped, a dash that
+/// starts a word (an option) made a minus sign, and a line that would start
+/// with a control character guarded.
+fn roff_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str(r"\e"),
+            '-' if matches!(prev, None | Some(' ' | '(' | '-' | '/')) => out.push_str(r"\-"),
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    if out.starts_with('.') || out.starts_with('\'') {
+        out.insert_str(0, r"\&");
+    }
+    out
+}
+
+/// A name in bold roff, every dash a minus sign.
+fn bold_opt(s: &str) -> String {
+    format!(r"\fB{}\fR", s.replace('-', r"\-"))
+}
+
+/// The `.TP` tag line of a table entry: every spelling and its value.
+fn option_tag(i: usize) -> String {
+    let f = &FLAGS[i];
+    let mut names: Vec<String> = Vec::new();
+    let same: Vec<&Flag> = FLAGS
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| first_with_long(*j) == i)
+        .map(|(_, g)| g)
+        .collect();
+    for g in &same {
+        if let Some(c) = g.short {
+            names.push(bold_opt(&format!("-{c}")));
+        }
+    }
+    names.push(bold_opt(&format!("--{}", f.long)));
+    let mut tag = names.join(", ");
+    let ops = operands(f.tag);
+    match f.arg {
+        Kind::None if ops.is_empty() => {}
+        Kind::None => {
+            let _ = write!(tag, r" \fI{}\fR", ops.join(" "));
+        }
+        Kind::Required => {
+            let _ = write!(tag, r" \fI{}\fR", f.value_name);
+        }
+        Kind::Optional => {
+            let _ = write!(tag, r" [\fI{}\fR]", f.value_name);
+        }
+    }
+    tag
+}
+
+/// The manual's entry for table entry `i`.
+fn option_entry(out: &mut String, i: usize) {
+    let f = &FLAGS[i];
+    out.push_str(".TP\n");
+    out.push_str(&option_tag(i));
+    out.push('\n');
+    out.push_str(&roff_text(f.doc));
+    out.push('\n');
+    let more = prose(f.tag);
+    if !more.is_empty() {
+        out.push_str(more);
+        out.push('\n');
+    }
+    if f.values.is_empty() {
+        return;
+    }
+    if f.values.iter().all(|v| value_doc(f.tag, v).is_some()) {
+        out.push_str(".RS\n");
+        for v in f.values {
+            let _ = writeln!(
+                out,
+                ".TP\n{}\n{}",
+                bold_opt(v),
+                roff_text(value_doc(f.tag, v).unwrap_or_default())
+            );
+        }
+        out.push_str(".RE\n");
+    } else {
+        let list: Vec<String> = f.values.iter().map(|v| bold_opt(v)).collect();
+        let _ = match list.split_last() {
+            Some((only, [])) => writeln!(out, ".IP\nThe only value is {only}."),
+            Some((last, rest)) => writeln!(out, ".IP\nOne of {} or {last}.", rest.join(", ")),
+            None => Ok(()),
+        };
+    }
+}
+
+fn th(name: &str) -> String {
+    format!(
+        ".TH {} 8 \"\" \"ipvsadm\\-rs {}\" \"System Administration\"\n",
+        name.to_uppercase().replace('-', r"\-"),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+const GENERATED: &str = ".\\\" Generated by `cargo run --example gen-docs` from src/cli/flags.rs and\n.\\\" src/cli/docs.rs; edit those, not this file.\n";
+
+/// ipvsadm(8).
+pub fn man_ipvsadm() -> String {
+    let mut s = String::from(GENERATED);
+    s.push_str(&th("ipvsadm"));
+    s.push_str(MAN_HEAD);
+    for (g, title, intro) in GROUPS {
+        let _ = writeln!(s, ".SH {title}\n{intro}");
+        for (i, f) in FLAGS.iter().enumerate() {
+            if group(f.tag) == *g && first_with_long(i) == i {
+                option_entry(&mut s, i);
+            }
+        }
+    }
+    s.push_str(MAN_TAIL);
+    s
+}
+
+const MAN_HEAD: &str = r#".SH NAME
+ipvsadm \- administer the Linux kernel's IP Virtual Server table
+.SH SYNOPSIS
+.nf
+\fBipvsadm\fR \fB\-A\fR|\fB\-E\fR \fIvirtual-service\fR [\fB\-s\fR \fIscheduler\fR] [\fB\-p\fR [\fItimeout\fR]] [\fB\-M\fR \fInetmask\fR]
+        [\fB\-\-pe\fR \fIengine\fR] [\fB\-b\fR \fIsched-flags\fR] [\fB\-o\fR]
+\fBipvsadm\fR \fB\-D\fR \fIvirtual-service\fR
+\fBipvsadm\fR \fB\-C\fR
+\fBipvsadm\fR \fB\-R\fR
+\fBipvsadm\fR \fB\-S\fR [\fB\-n\fR]
+\fBipvsadm\fR \fB\-a\fR|\fB\-e\fR \fIvirtual-service\fR \fB\-r\fR \fIserver-address\fR [\fB\-g\fR|\fB\-i\fR|\fB\-m\fR] [\fB\-w\fR \fIweight\fR]
+        [\fB\-x\fR \fIupper\fR] [\fB\-y\fR \fIlower\fR] [\fItunnel options\fR]
+\fBipvsadm\fR \fB\-d\fR \fIvirtual-service\fR \fB\-r\fR \fIserver-address\fR
+\fBipvsadm\fR \fB\-L\fR|\fB\-l\fR [\fIvirtual-service\fR] [\fIlisting options\fR]
+\fBipvsadm\fR \fB\-Z\fR [\fIvirtual-service\fR]
+\fBipvsadm\fR \fB\-\-set\fR \fItcp tcpfin udp\fR
+\fBipvsadm\fR \fB\-\-start\-daemon\fR \fBmaster\fR|\fBbackup\fR [\fIdaemon options\fR]
+\fBipvsadm\fR \fB\-\-stop\-daemon\fR \fBmaster\fR|\fBbackup\fR
+\fBipvsadm\fR \fB\-h\fR|\fB\-v\fR
+.fi
+.PP
+where \fIvirtual-service\fR is one of
+\fB\-t\fR|\fB\-u\fR|\fB\-\-sctp\-service\fR \fIhost\fR[\fB:\fIport\fR] or
+\fB\-f\fR \fIfwmark\fR [\fB\-6\fR].
+.SH DESCRIPTION
+IP Virtual Server (IPVS) is the layer-4 load balancer inside the Linux
+kernel. The kernel keeps a table of \fIvirtual services\fR \(em each a
+protocol, address and port, or a firewall mark \(em and for each service a
+list of \fIreal servers\fR and a \fIscheduler\fR that picks one of them for
+every new connection. From then on the connection is tracked by the kernel
+and its packets are forwarded to the chosen server by direct routing,
+tunnelling or masquerading (NAT), without passing through user space.
+The host doing this is called the \fIdirector\fR.
+kube-proxy in its IPVS mode turns every Kubernetes service into such
+virtual services and every ready endpoint into a real server.
+.PP
+\fBipvsadm\fR edits and lists that table. This one is a rewrite of
+ipvsadm 1.31 that reads the same command lines, prints the same text and
+exits with the same statuses, so that scripts and people used to the
+original need not change; the few exceptions are listed under
+\fBDELIBERATE DIFFERENCES FROM IPVSADM 1.31\fR.
+It talks to the kernel over the generic-netlink family \fBIPVS\fR, and runs
+\fBmodprobe ip_vs\fR once when that family is missing.
+The kernel answers IPVS requests, listings included, only to a process
+with the \fBCAP_NET_ADMIN\fR capability.
+.PP
+Options have a short and a long form, or only a long one. Short options
+may be run together (\fB\-Ln\fR); a long option's value is the next word
+or follows an equals sign (\fB\-\-weight=3\fR); long options may not be
+shortened. Option values and defaults below are those ipvsadm checks;
+the kernel may refuse more (a scheduler it has no module for, for
+example).
+"#;
+
+const MAN_TAIL: &str = r#".SH DEFAULTS
+.TP
+Scheduler
+\fBwlc\fR (weighted least connections).
+.TP
+Forwarding method
+Direct routing (\fB\-g\fR).
+.TP
+Weight
+1.
+.TP
+Persistence
+Off; \fB\-p\fR without a value means 360 seconds, with a netmask of
+255.255.255.255 (IPv4) or 128 (IPv6).
+.TP
+Thresholds
+0, no limit.
+.TP
+Tunnel type
+\fBipip\fR, without checksums.
+.TP
+Real server port
+The virtual service's.
+.TP
+Sync daemon
+Interface \fBeth0\fR and sync id 0; multicast group, port, TTL and
+message size as the kernel chooses.
+.TP
+Listings
+Names resolved, rows sorted, large numbers shortened.
+.SH EXIT STATUS
+.TP
+0
+The command did what was asked.
+.TP
+1
+A listing could not be produced: the kernel refused to report a service,
+its servers, the timeouts or the daemons, or the connection table could
+not be read.
+.TP
+2
+ipvsadm's own checks refused the command line (a bad value, options that
+do not go together, a missing option), or IPVS could not be reached at
+all.
+.TP
+255
+The option reader refused the command line (an unknown option, a
+missing value, no command), or the kernel refused the change.
+.PP
+With \fB\-R\fR, the lines run in turn and the status is that of the last
+one; a line refused by ipvsadm's own checks, or a listing that fails, ends
+the run at once with its status.
+.SH DELIBERATE DIFFERENCES FROM IPVSADM 1.31
+Apart from these, every byte of output and every exit status is meant to
+be the same as ipvsadm 1.31's; each difference is tested.
+.IP \(bu 2
+Firewall marks are printed as unsigned numbers
+(\fBFWM  4294967295\fR, \fB\-f 4294967295\fR), as later versions of
+ipvsadm do; 1.31 printed marks of 2147483648 and above as negative
+numbers.
+.IP \(bu 2
+The 64-bit counters of each real server are read in full; 1.31 kept only
+their low 32 bits.
+.IP \(bu 2
+\fB\-h\fR and \fB\-v\fR work on a kernel without IPVS; 1.31 failed to
+start and exited with status 2 before looking at its options.
+.IP \(bu 2
+Options that ipvsadm 1.31 lacks are listed by \fB\-h\fR after its text,
+which is otherwise unchanged. There are none yet.
+.SH FILES
+.TP
+.I /proc/net/ip_vs_conn
+The connection table that \fB\-L \-c\fR prints.
+.TP
+.I /proc/net/ip_vs
+The service table, in the kernel's own format.
+.TP
+.I /proc/sys/net/ipv4/vs/
+The kernel's IPVS settings (see the kernel's \fIipvs\-sysctl\fR
+documentation).
+.SH EXAMPLES
+These come up when looking into kube-proxy in IPVS mode. kube-proxy owns
+the table and puts it back as it wants it at each resync, so use it to
+read; a change by hand lasts only until the next resync. The service
+addresses are those kube-proxy binds to its \fBkube\-ipvs0\fR dummy
+interface.
+.PP
+The whole table, with numbers instead of names (names are slow and
+ambiguous for cluster addresses):
+.PP
+.RS
+.nf
+# ipvsadm \-Ln
+IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  \-> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+TCP  10.96.0.1:443 rr
+  \-> 192.168.188.61:6443          Masq    1      0          0
+TCP  10.96.0.10:53 rr
+  \-> 10.244.1.5:53                Masq    1      0          0
+  \-> 10.244.2.7:53                Masq    1      0          0
+.fi
+.RE
+.PP
+One service only, here the API server's ClusterIP; its real servers
+should be the control-plane endpoints:
+.PP
+.RS
+.nf
+ipvsadm \-Ln \-t 10.96.0.1:443
+.fi
+.RE
+.PP
+Traffic counters in full, to see whether a service or an endpoint gets
+any packets at all (run it twice and compare):
+.PP
+.RS
+.nf
+ipvsadm \-Ln \-\-stats \-\-exact
+ipvsadm \-Ln \-\-rate
+.fi
+.RE
+.PP
+The connections the kernel is tracking, and which endpoint a given client
+was sent to:
+.PP
+.RS
+.nf
+ipvsadm \-Lnc
+ipvsadm \-Lnc | grep 10.244.1.7
+.fi
+.RE
+.PP
+Endpoints with weight 0: kube-proxy quiesces an endpoint that is going
+away and removes it once its connections are gone, so one that stays at
+weight 0 for long points at connections that do not end. Each such server
+is printed after its service:
+.PP
+.RS
+.nf
+ipvsadm \-Ln | awk '/^[A-Z]/ { svc = $0 }
+    $1 == "\->" && $4 == 0 { print svc; print }'
+.fi
+.RE
+.PP
+The timeouts kube-proxy set (its \fB\-\-ipvs\-tcp\-timeout\fR,
+\fB\-\-ipvs\-tcpfin\-timeout\fR and \fB\-\-ipvs\-udp\-timeout\fR):
+.PP
+.RS
+.nf
+ipvsadm \-L \-\-timeout
+.fi
+.RE
+.PP
+A backup of the table as commands, and a check of what changed since:
+.PP
+.RS
+.nf
+ipvsadm \-Sn > /root/ipvs.rules
+ipvsadm \-Sn | diff /root/ipvs.rules \-
+.fi
+.RE
+.PP
+Putting a backup back into an emptied table (kube-proxy will reconcile it
+at its next resync):
+.PP
+.RS
+.nf
+ipvsadm \-C
+ipvsadm \-R < /root/ipvs.rules
+.fi
+.RE
+.SH SEE ALSO
+\fBipvsadm\-save\fR(8), \fBipvsadm\-restore\fR(8), \fBmodprobe\fR(8),
+\fBiptables\fR(8), \fBnft\fR(8)
+"#;
+
+/// ipvsadm-save(8).
+pub fn man_save() -> String {
+    let mut s = String::from(GENERATED);
+    s.push_str(&th("ipvsadm-save"));
+    s.push_str(MAN_SAVE);
+    s
+}
+
+const MAN_SAVE: &str = r#".SH NAME
+ipvsadm\-save \- print the IPVS table as ipvsadm commands
+.SH SYNOPSIS
+\fBipvsadm\-save\fR [\fB\-n\fR]
+.SH DESCRIPTION
+\fBipvsadm\-save\fR is a small wrapper that runs \fBipvsadm \-S\fR,
+passing \fB\-n\fR on when given. It writes the virtual services and real
+servers of the kernel's IPVS table to standard output as lines that
+\fBipvsadm \-R\fR and \fBipvsadm\-restore\fR(8) read back: one \fB\-A\fR
+line per service and one \fB\-a\fR line per real server. Connection
+timeouts and sync daemons are not saved.
+.SH OPTIONS
+.TP
+.B \-n
+Write addresses and ports as numbers. Without it they are written as
+names where they resolve, and a name may not resolve the same way when
+the rules are read back; use \fB\-n\fR for backups.
+.PP
+Any other word that starts with a dash prints a short note on standard
+error and exits with status 1.
+.SH EXIT STATUS
+That of \fBipvsadm \-S\fR (see \fBipvsadm\fR(8)), or 1 for an unknown
+option.
+.SH EXAMPLES
+.nf
+ipvsadm\-save \-n > /root/ipvs.rules
+.fi
+.SH SEE ALSO
+\fBipvsadm\fR(8), \fBipvsadm\-restore\fR(8)
+"#;
+
+/// ipvsadm-restore(8).
+pub fn man_restore() -> String {
+    let mut s = String::from(GENERATED);
+    s.push_str(&th("ipvsadm-restore"));
+    s.push_str(MAN_RESTORE);
+    s
+}
+
+const MAN_RESTORE: &str = r#".SH NAME
+ipvsadm\-restore \- replace the IPVS table with saved rules
+.SH SYNOPSIS
+\fBipvsadm\-restore\fR < \fIfile\fR
+.SH DESCRIPTION
+\fBipvsadm\-restore\fR reads rules, as \fBipvsadm\-save\fR(8) or
+\fBipvsadm \-S\fR write them, from standard input. It drops every line
+whose first character is \fB#\fR, then empties the table with
+\fBipvsadm \-C\fR and hands the remaining lines to \fBipvsadm \-R\fR,
+which runs each as one command.
+.PP
+The whole input is read before the table is touched. Then the table is
+emptied and refilled, so it is briefly empty, and a line that fails
+leaves it partly filled. \fB#\fR starts a comment only at the
+very start of a line; \fBipvsadm \-R\fR on its own does not skip such
+lines.
+.PP
+It takes no options.
+.SH EXIT STATUS
+That of \fBipvsadm \-R\fR (see \fBipvsadm\fR(8)).
+.SH EXAMPLES
+.nf
+ipvsadm\-restore < /root/ipvs.rules
+.fi
+.SH SEE ALSO
+\fBipvsadm\fR(8), \fBipvsadm\-save\fR(8)
+"#;
+
+/// Every generated file: its path from the repository's root and its
+/// contents.
+pub fn render_all() -> Vec<(&'static str, String)> {
+    vec![
+        ("man/ipvsadm.8", man_ipvsadm()),
+        ("man/ipvsadm-save.8", man_save()),
+        ("man/ipvsadm-restore.8", man_restore()),
+        ("completions/ipvsadm.bash", completion(Shell::Bash)),
+        ("completions/_ipvsadm", completion(Shell::Zsh)),
+        ("completions/ipvsadm.fish", completion(Shell::Fish)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_is_in_the_man_page_and_completions() {
+        let man = man_ipvsadm();
+        let all = render_all();
+        for f in FLAGS {
+            let long = format!(r"\fB\-\-{}\fR", f.long.replace('-', r"\-"));
+            assert!(man.contains(&long), "--{} missing from ipvsadm.8", f.long);
+            if let Some(c) = f.short {
+                assert!(
+                    man.contains(&format!(r"\fB\-{c}\fR")),
+                    "-{c} not in ipvsadm.8"
+                );
+            }
+            for (path, text) in &all[3..] {
+                assert!(text.contains(f.long), "--{} missing from {path}", f.long);
+            }
+        }
+    }
+
+    #[test]
+    fn scheduler_and_sched_flag_values_are_all_described() {
+        for f in FLAGS {
+            if matches!(f.tag, Tag::Scheduler | Tag::SchedFlags) {
+                for v in f.values {
+                    assert!(value_doc(f.tag, v).is_some(), "no text for {v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn possible_values_reach_the_completions() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let text = completion(shell);
+            for v in ["wlc", "twos", "gue", "backup", "sip", "sh-port"] {
+                assert!(text.contains(v), "{v} missing from the {shell} completion");
+            }
+        }
+    }
+
+    #[test]
+    fn roff_text_escapes() {
+        assert_eq!(roff_text("Same as -L."), r"Same as \-L.");
+        assert_eq!(roff_text("comma-separated"), "comma-separated");
+        assert_eq!(roff_text(r".a\b"), r"\&.a\eb");
+    }
+}
