@@ -4,8 +4,8 @@
 //! interrupted (NLM_F_DUMP_INTR).
 
 use netlink_packet_core::{
-    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_DUMP,
-    NLM_F_DUMP_INTR, NLM_F_REQUEST,
+    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLMSG_DONE, NLMSG_ERROR,
+    NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
 };
 use netlink_packet_generic::ctrl::nlas::GenlCtrlAttrs;
 use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
@@ -135,47 +135,40 @@ impl Client {
         each: &mut dyn FnMut(IpvsMessage) -> Result<(), Error>,
         reset: &mut dyn FnMut(),
     ) -> Result<(), Error> {
+        self.transact_raw(
+            msg,
+            dump,
+            &mut |bytes| {
+                let nl = NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(bytes)?;
+                match nl.payload {
+                    NetlinkPayload::InnerMessage(m) => each(m.payload),
+                    _ => Ok(()),
+                }
+            },
+            reset,
+        )
+    }
+
+    /// As `transact`, handing over each reply message's bytes (netlink
+    /// header included) undecoded.
+    pub fn transact_raw(
+        &mut self,
+        msg: &IpvsMessage,
+        dump: bool,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+        reset: &mut dyn FnMut(),
+    ) -> Result<(), Error> {
         for _ in 0..DUMP_RETRIES {
             let mut genl = GenlMessage::from_payload(msg.clone());
             genl.set_resolved_family_id(self.family);
             let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
             let seq = self.send(genl, flags)?;
             let mut interrupted = false;
-            'recv: loop {
+            loop {
                 let n = self.recv()?;
-                let mut off = 0;
-                while off < n {
-                    let (len, seqno) = frame(&self.rbuf[off..n])?;
-                    let bytes = &self.rbuf[off..off + len];
-                    off += len;
-                    if seqno != seq {
-                        // A late answer to an earlier request: not ours.
-                        continue;
-                    }
-                    let nl = NetlinkMessage::<GenlMessage<IpvsMessage>>::deserialize(bytes)?;
-                    if nl.header.flags & NLM_F_DUMP_INTR != 0 {
-                        interrupted = true;
-                    }
-                    if nl.header.port_number != 0 && nl.header.port_number != self.port {
-                        continue;
-                    }
-                    match nl.payload {
-                        NetlinkPayload::Error(e) => match e.code {
-                            None => break 'recv,
-                            Some(c) => return Err(Error::Kernel(-c.get())),
-                        },
-                        NetlinkPayload::Done(d) => {
-                            if d.code < 0 {
-                                return Err(Error::Kernel(-d.code));
-                            }
-                            break 'recv;
-                        }
-                        NetlinkPayload::InnerMessage(m) => each(m.payload)?,
-                        NetlinkPayload::Overrun(_) => {
-                            return Err(Error::Kernel(libc::ENOBUFS));
-                        }
-                        _ => {}
-                    }
+                match read_datagram(&self.rbuf[..n], seq, self.port, &mut interrupted, each)? {
+                    Step::More => continue,
+                    Step::Finished => break,
                 }
             }
             if !(dump && interrupted) {
@@ -427,6 +420,70 @@ fn service_of(m: &IpvsMessage) -> Result<Service, Error> {
     ))
 }
 
+/// Where reading the answer to a request stands after one datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// More datagrams belong to this answer.
+    More,
+    /// The acknowledgement or NLMSG_DONE arrived.
+    Finished,
+}
+
+/// Read one datagram of the answer to request `seq` sent from `port`:
+/// messages for other requests are skipped, an error message ends it with
+/// the kernel's errno, an acknowledgement or NLMSG_DONE finishes it, and
+/// any message flagged NLM_F_DUMP_INTR sets `interrupted`. Each message
+/// of the family goes to `each` as bytes.
+pub fn read_datagram(
+    buf: &[u8],
+    seq: u32,
+    port: u32,
+    interrupted: &mut bool,
+    each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<Step, Error> {
+    let mut off = 0;
+    while off < buf.len() {
+        let (len, seqno) = frame(&buf[off..])?;
+        let bytes = &buf[off..off + len];
+        off += len;
+        let nb = NetlinkBuffer::new_checked(bytes)?;
+        if seqno != seq || (nb.port_number() != 0 && nb.port_number() != port) {
+            // A late answer to an earlier request: not ours.
+            continue;
+        }
+        if nb.flags() & NLM_F_DUMP_INTR != 0 {
+            *interrupted = true;
+        }
+        match nb.message_type() {
+            NLMSG_ERROR => {
+                let payload = nb.payload();
+                if payload.len() < 4 {
+                    return Err(Error::Malformed("short netlink error message".into()));
+                }
+                let code = i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
+                if code == 0 {
+                    return Ok(Step::Finished);
+                }
+                return Err(Error::Kernel(-code));
+            }
+            NLMSG_DONE => {
+                let payload = nb.payload();
+                if payload.len() >= 4 {
+                    let code = i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
+                    if code < 0 {
+                        return Err(Error::Kernel(-code));
+                    }
+                }
+                return Ok(Step::Finished);
+            }
+            NLMSG_OVERRUN => return Err(Error::Kernel(libc::ENOBUFS)),
+            NLMSG_NOOP => {}
+            _ => each(bytes)?,
+        }
+    }
+    Ok(Step::More)
+}
+
 /// Length and sequence number of the netlink message at the start of `b`.
 fn frame(b: &[u8]) -> Result<(usize, u32), Error> {
     let nb = NetlinkBuffer::new_checked(b)?;
@@ -434,4 +491,76 @@ fn frame(b: &[u8]) -> Result<(usize, u32), Error> {
     // Messages are 4-byte aligned within a datagram.
     let aligned = (len + 3) & !3;
     Ok((aligned.min(b.len()).max(len), nb.sequence_number()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A netlink message: header (len, type, flags, seq, port) + payload.
+    fn msg(ty: u16, flags: u16, seq: u32, port: u32, payload: &[u8]) -> Vec<u8> {
+        let len = 16 + payload.len();
+        let mut v = Vec::new();
+        v.extend_from_slice(&(len as u32).to_ne_bytes());
+        v.extend_from_slice(&ty.to_ne_bytes());
+        v.extend_from_slice(&flags.to_ne_bytes());
+        v.extend_from_slice(&seq.to_ne_bytes());
+        v.extend_from_slice(&port.to_ne_bytes());
+        v.extend_from_slice(payload);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+        v
+    }
+
+    fn err(code: i32, seq: u32) -> Vec<u8> {
+        let mut p = code.to_ne_bytes().to_vec();
+        p.extend_from_slice(&[0u8; 16]); // the request's header
+        msg(NLMSG_ERROR, 0, seq, 7, &p)
+    }
+
+    fn run(buf: &[u8], seq: u32) -> (Result<Step, Error>, usize, bool) {
+        let mut n = 0;
+        let mut intr = false;
+        let r = read_datagram(buf, seq, 7, &mut intr, &mut |_| {
+            n += 1;
+            Ok(())
+        });
+        (r, n, intr)
+    }
+
+    #[test]
+    fn ack_and_errors() {
+        assert!(matches!(run(&err(0, 5), 5).0, Ok(Step::Finished)));
+        assert!(
+            matches!(run(&err(-libc::EEXIST, 5), 5).0, Err(Error::Kernel(e)) if e == libc::EEXIST)
+        );
+        // An answer to another request is not ours.
+        assert!(matches!(run(&err(-libc::EEXIST, 4), 5).0, Ok(Step::More)));
+    }
+
+    #[test]
+    fn dump_parts_done_and_interrupted() {
+        let mut d = msg(30, 2, 9, 7, &[4, 0, 1, 0]);
+        d.extend(msg(30, 2 | NLM_F_DUMP_INTR, 9, 7, &[4, 0, 1, 0]));
+        let (r, n, intr) = run(&d, 9);
+        assert!(matches!(r, Ok(Step::More)));
+        assert_eq!((n, intr), (2, true));
+        let done = msg(NLMSG_DONE, 2, 9, 7, &0i32.to_ne_bytes());
+        assert!(matches!(run(&done, 9).0, Ok(Step::Finished)));
+        let failed = msg(NLMSG_DONE, 2, 9, 7, &(-libc::ENOMEM).to_ne_bytes());
+        assert!(matches!(run(&failed, 9).0, Err(Error::Kernel(e)) if e == libc::ENOMEM));
+    }
+
+    #[test]
+    fn malformed_datagrams_are_errors() {
+        let mut d = err(0, 5);
+        d.truncate(10);
+        assert!(matches!(run(&d, 5).0, Err(Error::Malformed(_))));
+        let mut d = err(0, 5);
+        d[0] = 200; // claims more bytes than there are
+        assert!(matches!(run(&d, 5).0, Err(Error::Malformed(_))));
+        let short = msg(NLMSG_ERROR, 0, 5, 7, &[1, 2]);
+        assert!(matches!(run(&short, 5).0, Err(Error::Malformed(_))));
+    }
 }
