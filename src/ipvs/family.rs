@@ -2,12 +2,14 @@
 //! attribute enum per nesting level (each with an `Other` fallback so an
 //! attribute we do not know is kept, never a panic), and the message type
 //! that netlink-packet-generic wraps. Names follow the kernel's
-//! `include/uapi/linux/ip_vs.h`.
+//! `include/uapi/linux/ip_vs.h`. Nested attributes go without the
+//! NLA_F_NESTED flag, as the kernel's IPVS replies and libnl's requests
+//! carry them, so that a decoded reply encodes back to the same bytes.
 
 use netlink_packet_core::{
     emit_u16, emit_u32, emit_u64, parse_string, parse_u16, parse_u32, parse_u64, parse_u8,
     DecodeError, DefaultNla, Emitable, Nla, NlaBuffer, NlasIterator, Parseable,
-    ParseableParametrized, NLA_F_NESTED,
+    ParseableParametrized,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
@@ -279,9 +281,9 @@ impl Nla for SvcAttr {
             Flags { .. } => IPVS_SVC_ATTR_FLAGS,
             Timeout(_) => IPVS_SVC_ATTR_TIMEOUT,
             Netmask(_) => IPVS_SVC_ATTR_NETMASK,
-            Stats(_) => IPVS_SVC_ATTR_STATS | NLA_F_NESTED,
+            Stats(_) => IPVS_SVC_ATTR_STATS,
             PeName(_) => IPVS_SVC_ATTR_PE_NAME,
-            Stats64(_) => IPVS_SVC_ATTR_STATS64 | NLA_F_NESTED,
+            Stats64(_) => IPVS_SVC_ATTR_STATS64,
             Other(n) => n.kind(),
         }
     }
@@ -402,9 +404,9 @@ impl Nla for DestAttr {
             ActiveConns(_) => IPVS_DEST_ATTR_ACTIVE_CONNS,
             InactConns(_) => IPVS_DEST_ATTR_INACT_CONNS,
             PersistConns(_) => IPVS_DEST_ATTR_PERSIST_CONNS,
-            Stats(_) => IPVS_DEST_ATTR_STATS | NLA_F_NESTED,
+            Stats(_) => IPVS_DEST_ATTR_STATS,
             AddrFamily(_) => IPVS_DEST_ATTR_ADDR_FAMILY,
-            Stats64(_) => IPVS_DEST_ATTR_STATS64 | NLA_F_NESTED,
+            Stats64(_) => IPVS_DEST_ATTR_STATS64,
             TunType(_) => IPVS_DEST_ATTR_TUN_TYPE,
             TunPort(_) => IPVS_DEST_ATTR_TUN_PORT,
             TunFlags(_) => IPVS_DEST_ATTR_TUN_FLAGS,
@@ -555,9 +557,9 @@ impl Nla for CmdAttr {
     fn kind(&self) -> u16 {
         use CmdAttr::*;
         match self {
-            Service(_) => IPVS_CMD_ATTR_SERVICE | NLA_F_NESTED,
-            Dest(_) => IPVS_CMD_ATTR_DEST | NLA_F_NESTED,
-            Daemon(_) => IPVS_CMD_ATTR_DAEMON | NLA_F_NESTED,
+            Service(_) => IPVS_CMD_ATTR_SERVICE,
+            Dest(_) => IPVS_CMD_ATTR_DEST,
+            Daemon(_) => IPVS_CMD_ATTR_DAEMON,
             TimeoutTcp(_) => IPVS_CMD_ATTR_TIMEOUT_TCP,
             TimeoutTcpFin(_) => IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
             TimeoutUdp(_) => IPVS_CMD_ATTR_TIMEOUT_UDP,

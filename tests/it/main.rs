@@ -6,4 +6,5 @@
 mod bed;
 mod cli;
 mod docs;
+mod fixtures;
 mod kernel;
