@@ -319,3 +319,192 @@ pub fn timeouts_from_attrs(attrs: &[CmdAttr]) -> Timeouts {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    //! Property: a service or real server put into attributes, encoded to
+    //! bytes, decoded and read back is the same model. Random models come
+    //! from a small deterministic generator (xorshift), many rounds.
+    use super::*;
+    use netlink_packet_core::{Emitable, NlasIterator, Parseable};
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+            v[(self.next() % v.len() as u64) as usize]
+        }
+        fn addr(&mut self, v6: bool) -> IpAddr {
+            if v6 {
+                IpAddr::V6(Ipv6Addr::from(
+                    ((self.next() as u128) << 64) | self.next() as u128,
+                ))
+            } else {
+                IpAddr::V4(Ipv4Addr::from(self.next() as u32))
+            }
+        }
+        fn name(&mut self) -> String {
+            let n = self.next() % 15;
+            (0..n)
+                .map(|_| (b'a' + (self.next() % 26) as u8) as char)
+                .collect()
+        }
+    }
+
+    fn roundtrip<A>(attrs: &[A]) -> Vec<A>
+    where
+        A: netlink_packet_core::Nla + for<'a> Parseable<netlink_packet_core::NlaBuffer<&'a [u8]>>,
+    {
+        let mut buf = vec![0u8; attrs.buffer_len()];
+        attrs.emit(&mut buf);
+        NlasIterator::new(&buf[..])
+            .map(|b| A::parse(&b.unwrap()).unwrap())
+            .collect()
+    }
+
+    fn random_stats(r: &mut Rng) -> Stats {
+        Stats {
+            conns: r.next(),
+            inpkts: r.next(),
+            outpkts: r.next(),
+            inbytes: r.next(),
+            outbytes: r.next(),
+            cps: r.next(),
+            inpps: r.next(),
+            outpps: r.next(),
+            inbps: r.next(),
+            outbps: r.next(),
+        }
+    }
+
+    #[test]
+    fn services_survive_encoding() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..2000 {
+            let v6 = r.next() % 2 == 0;
+            let family = if v6 { Family::Inet6 } else { Family::Inet };
+            let id = if r.next() % 3 == 0 {
+                ServiceId::Fwmark {
+                    family,
+                    mark: (r.next() as u32).max(1),
+                }
+            } else {
+                ServiceId::Addr {
+                    protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
+                    addr: r.addr(v6),
+                    port: r.next() as u16,
+                }
+            };
+            let cfg = ServiceConfig {
+                scheduler: r.name(),
+                flags: r.next() as u32,
+                timeout: r.next() as u32,
+                netmask: r.next() as u32,
+                pe_name: r.name(),
+            };
+            let stats = random_stats(&mut r);
+            let mut attrs = service_attrs(&id, &cfg);
+            attrs.push(SvcAttr::Stats64(stats64_attrs(&stats)));
+            let back = service_from_attrs(&roundtrip(&attrs)).unwrap();
+            assert_eq!(
+                back,
+                Service {
+                    id,
+                    config: cfg,
+                    stats
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn real_servers_survive_encoding() {
+        let mut r = Rng(0x0123_4567_89ab_cdef);
+        for _ in 0..2000 {
+            let v6 = r.next() % 2 == 0;
+            let addr = r.addr(v6);
+            let port = r.next() as u16;
+            let cfg = DestConfig {
+                forward: r.pick(&[
+                    Forward::Masq,
+                    Forward::Local,
+                    Forward::Tunnel,
+                    Forward::Route,
+                ]),
+                weight: r.next() as u32,
+                u_threshold: r.next() as u32,
+                l_threshold: r.next() as u32,
+                tun_type: r.pick(&[TunnelType::Ipip, TunnelType::Gue, TunnelType::Gre]),
+                tun_port: r.next() as u16,
+                tun_flags: r.next() as u16 & 3,
+            };
+            let conns = ConnCounts {
+                active: r.next() as u32,
+                inactive: r.next() as u32,
+                persistent: r.next() as u32,
+            };
+            let stats = random_stats(&mut r);
+            let mut attrs = dest_attrs(&addr, port, &cfg);
+            attrs.push(DestAttr::ActiveConns(conns.active));
+            attrs.push(DestAttr::InactConns(conns.inactive));
+            attrs.push(DestAttr::PersistConns(conns.persistent));
+            attrs.push(DestAttr::Stats64(stats64_attrs(&stats)));
+            // The service's family must not matter when the server says its own.
+            let back = dest_from_attrs(&roundtrip(&attrs), Family::Inet6).unwrap();
+            assert_eq!(
+                back,
+                Dest {
+                    addr,
+                    port,
+                    config: cfg,
+                    conns,
+                    stats
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn daemons_survive_encoding() {
+        let mut r = Rng(42);
+        for _ in 0..500 {
+            let d = Daemon {
+                state: r.pick(&[1, 2]),
+                mcast_ifn: r.name(),
+                syncid: r.next() as u32,
+                sync_maxlen: r.next() as u16,
+                mcast_group: match r.next() % 3 {
+                    0 => None,
+                    1 => Some(r.addr(false)),
+                    _ => Some(r.addr(true)),
+                },
+                mcast_port: r.next() as u16,
+                mcast_ttl: r.next() as u8,
+            };
+            let back = daemon_from_attrs(&roundtrip(&daemon_attrs(&d))).unwrap();
+            // Zero values are not sent, and read back as zero.
+            assert_eq!(back, d);
+        }
+    }
+
+    #[test]
+    fn missing_attributes_are_errors_not_panics() {
+        let id = ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 80,
+        };
+        let full = service_attrs(&id, &ServiceConfig::default());
+        for i in 0..full.len() {
+            let mut v = full.clone();
+            v.remove(i);
+            // Only the pe name (absent here anyway) is optional.
+            assert!(service_from_attrs(&v).is_err(), "without attribute {i}");
+        }
+    }
+}
