@@ -10,7 +10,9 @@ use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, Format, ListTarget};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, conn, sort, usage, Names};
-use crate::ipvs::{Client, Error, Info, Service};
+use crate::ipvs::client::Batch;
+use crate::ipvs::family::IpvsMessage;
+use crate::ipvs::{requests, Client, Error, Info, Service};
 use crate::resolve::{Resolver, System};
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
@@ -184,8 +186,12 @@ fn run_parsed(
     }
 }
 
-/// `restore_table`: each line a whole command, run as it is read; the
-/// status is the last line's.
+/// `restore_table`: each line a whole command, in order; the status is the
+/// last line's. Changes are sent many per datagram (see `Batch`); anything
+/// that prints, and the end of input, first sends what is waiting, so that
+/// messages come in the reference's order and listings see every earlier
+/// line applied. A parse error stops the restore after the lines before it
+/// were applied.
 fn restore(
     program: &str,
     k: &mut Kernel,
@@ -194,18 +200,106 @@ fn restore(
     io: &mut Streams,
 ) -> Flow {
     let mut stream = ConfigStream::new(stdin);
+    let mut pending = Pending::default();
     let mut result = 0;
     while let Ok(Some(words)) = stream.next_line() {
         if words.is_empty() {
             continue;
         }
         let argv: Vec<String> = std::iter::once(program.to_string()).chain(words).collect();
-        match run_parsed(parse(&argv, names), program, k, None, names, io) {
+        let parsed = parse(&argv, names);
+        if let Some((op, msg)) = parsed.as_ref().ok().and_then(change_of) {
+            pending.push(k, op, &msg);
+            result = 0;
+            if pending.batch.is_full() {
+                pending.flush(k, &mut result, io);
+            }
+            continue;
+        }
+        pending.flush(k, &mut result, io);
+        match run_parsed(parsed, program, k, None, names, io) {
             Flow::Result(r) => result = r,
             Flow::Exit(c) => return Flow::Exit(c),
         }
     }
+    pending.flush(k, &mut result, io);
     Flow::Result(result)
+}
+
+/// Restore lines whose changes wait in a batch.
+#[derive(Default)]
+struct Pending {
+    batch: Batch,
+    /// The libipvs function of each change, by its tag.
+    ops: Vec<Op>,
+    /// Whether the last line read is the last change of the batch (its
+    /// failure is then the restore's result).
+    last_is_change: bool,
+}
+
+impl Pending {
+    fn push(&mut self, k: &mut Kernel, op: Op, msg: &IpvsMessage) {
+        k.client.batch_push(&mut self.batch, msg, self.ops.len());
+        self.ops.push(op);
+        self.last_is_change = true;
+    }
+
+    /// Send the batch; report each failed line as ipvsadm would have.
+    fn flush(&mut self, k: &mut Kernel, result: &mut i32, io: &mut Streams) {
+        if self.batch.is_empty() {
+            self.last_is_change = false;
+            return;
+        }
+        let failures = match k.client.batch_flush(&mut self.batch) {
+            Ok(f) => f,
+            Err(e) => {
+                let errno = e.errno();
+                (0..self.ops.len())
+                    .map(|t| (t, Error::Kernel(errno)))
+                    .collect()
+            }
+        };
+        let last = self.ops.len() - 1;
+        for (tag, e) in failures {
+            io.err(&format!("{}\n", ipvs_strerror(self.ops[tag], e.errno())));
+            if tag == last && self.last_is_change {
+                *result = -1;
+            }
+        }
+        self.ops.clear();
+        self.last_is_change = false;
+    }
+}
+
+/// The kernel request a command makes, with the libipvs function whose
+/// error texts apply; `None` for commands that list or read.
+fn change_of(cmd: &Command) -> Option<(Op, IpvsMessage)> {
+    Some(match cmd {
+        Command::AddService(s) => (Op::AddService, requests::add_service(&s.id, &s.config)),
+        Command::EditService(s) => (Op::EditService, requests::edit_service(&s.id, &s.config)),
+        Command::DelService(s) => (Op::DelService, requests::del_service(&s.id, &s.config)),
+        Command::Flush => (Op::Flush, requests::flush()),
+        Command::Zero(s) => (
+            Op::Zero,
+            requests::zero(s.as_ref().map(|s| (&s.id, &s.config))),
+        ),
+        Command::AddDest(s, d) => (
+            Op::AddDest,
+            requests::add_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+        ),
+        Command::EditDest(s, d) => (
+            Op::EditDest,
+            requests::edit_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+        ),
+        Command::DelDest(s, d) => (
+            Op::DelDest,
+            requests::del_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
+        ),
+        Command::SetTimeout(t) => (Op::SetTimeout, requests::set_timeouts(t)),
+        Command::StartDaemon(d) => (Op::StartDaemon, requests::start_daemon(d)),
+        Command::StopDaemon(d) => (Op::StopDaemon, requests::stop_daemon(d)),
+        _ => return None,
+    })
 }
 
 fn kernel_result(r: Result<(), Error>, op: Op, io: &mut Streams) -> Flow {
@@ -219,39 +313,10 @@ fn kernel_result(r: Result<(), Error>, op: Op, io: &mut Streams) -> Flow {
 }
 
 fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams) -> Flow {
-    let c = &mut k.client;
+    if let Some((op, msg)) = change_of(cmd) {
+        return kernel_result(k.client.execute(&msg), op, io);
+    }
     match cmd {
-        Command::AddService(s) => {
-            kernel_result(c.add_service(&s.id, &s.config), Op::AddService, io)
-        }
-        Command::EditService(s) => {
-            kernel_result(c.edit_service(&s.id, &s.config), Op::EditService, io)
-        }
-        Command::DelService(s) => {
-            kernel_result(c.del_service(&s.id, &s.config), Op::DelService, io)
-        }
-        Command::Flush => kernel_result(c.flush(), Op::Flush, io),
-        Command::Zero(s) => {
-            kernel_result(c.zero(s.as_ref().map(|s| (&s.id, &s.config))), Op::Zero, io)
-        }
-        Command::AddDest(s, d) => kernel_result(
-            c.add_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
-            Op::AddDest,
-            io,
-        ),
-        Command::EditDest(s, d) => kernel_result(
-            c.edit_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
-            Op::EditDest,
-            io,
-        ),
-        Command::DelDest(s, d) => kernel_result(
-            c.del_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
-            Op::DelDest,
-            io,
-        ),
-        Command::SetTimeout(t) => kernel_result(c.set_timeouts(t), Op::SetTimeout, io),
-        Command::StartDaemon(d) => kernel_result(c.start_daemon(d), Op::StartDaemon, io),
-        Command::StopDaemon(d) => kernel_result(c.stop_daemon(d), Op::StopDaemon, io),
         Command::Save { format } => list_all(k, format, names, io),
         Command::List { target, format } => match target {
             ListTarget::All => list_all(k, format, names, io),
@@ -272,7 +337,7 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
             },
             ListTarget::Connections => list_conn(format, names, io),
         },
-        Command::Help | Command::Version | Command::Restore => Flow::Result(0),
+        _ => Flow::Result(0),
     }
 }
 

@@ -15,6 +15,7 @@ use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 use super::convert::*;
 use super::family::{CmdAttr, IpvsCmd, IpvsMessage};
 use super::model::*;
+use super::requests;
 use super::Error;
 
 /// How many times an interrupted dump is started again before giving up.
@@ -35,6 +36,9 @@ impl Client {
     pub fn connect() -> Result<Client, Error> {
         let mut sock = Socket::new(NETLINK_GENERIC)?;
         let local = sock.bind_auto()?;
+        // Error answers without a copy of the request: batches of changes
+        // may fail by the thousand.
+        let _ = sock.set_cap_ack(true);
         sock.connect(&SocketAddr::new(0, 0))?;
         let mut c = Client {
             sock,
@@ -54,20 +58,72 @@ impl Client {
 
     fn send<T>(&mut self, payload: T, flags: u16) -> Result<u32, Error>
     where
-        NetlinkMessage<T>: Sized,
         T: netlink_packet_core::NetlinkSerializable + std::fmt::Debug,
         NetlinkPayload<T>: From<T>,
     {
         let seq = self.next_seq();
-        let mut header = NetlinkHeader::default();
-        header.flags = NLM_F_REQUEST | flags;
-        header.sequence_number = seq;
-        let mut msg = NetlinkMessage::new(header, NetlinkPayload::from(payload));
-        msg.finalize();
-        let mut buf = vec![0u8; msg.buffer_len()];
-        msg.serialize(&mut buf);
+        let mut buf = Vec::new();
+        encode(&mut buf, payload, flags, seq);
         self.sock.send(&buf, 0)?;
         Ok(seq)
+    }
+
+    /// Add a change to a batch; `tag` names it in the failures
+    /// `batch_flush` reports. Flush when `batch.is_full()`.
+    pub fn batch_push(&mut self, batch: &mut Batch, msg: &IpvsMessage, tag: usize) {
+        let seq = self.next_seq();
+        let mut genl = GenlMessage::from_payload(msg.clone());
+        genl.set_resolved_family_id(self.family);
+        batch.last_header = Some(batch.buf.len());
+        encode(&mut batch.buf, genl, 0, seq);
+        batch.entries.push((seq, tag));
+    }
+
+    /// Add an already encoded request (a whole netlink message, as
+    /// `batch_push` would make it) to a batch: its family and sequence
+    /// number are set here.
+    pub fn batch_push_encoded(&mut self, batch: &mut Batch, bytes: &[u8], tag: usize) {
+        let seq = self.next_seq();
+        let at = batch.buf.len();
+        batch.buf.extend_from_slice(bytes);
+        batch.buf[at + 4..at + 6].copy_from_slice(&self.family.to_ne_bytes());
+        batch.buf[at + 8..at + 12].copy_from_slice(&seq.to_ne_bytes());
+        batch.last_header = Some(at);
+        batch.entries.push((seq, tag));
+    }
+
+    /// Send every change of the batch in one datagram, acknowledgement
+    /// asked on the last only: the kernel handles them in order and
+    /// answers each failure with an error message of its sequence number.
+    /// Returns the failures as (tag, error), in order.
+    pub fn batch_flush(&mut self, batch: &mut Batch) -> Result<Vec<(usize, Error)>, Error> {
+        let Some(last) = batch.last_header else {
+            return Ok(Vec::new());
+        };
+        // nlmsg_flags sits at bytes 6..8 of the header.
+        let flags_at = last + 6;
+        let flags = u16::from_ne_bytes([batch.buf[flags_at], batch.buf[flags_at + 1]]) | NLM_F_ACK;
+        batch.buf[flags_at..flags_at + 2].copy_from_slice(&flags.to_ne_bytes());
+        let sent = self.sock.send(&batch.buf, 0);
+        let entries = std::mem::take(&mut batch.entries);
+        batch.buf.clear();
+        batch.last_header = None;
+        sent?;
+        let (first_seq, last_seq) = (entries[0].0, entries[entries.len() - 1].0);
+        let mut failed: Vec<(u32, i32)> = Vec::new();
+        loop {
+            let n = self.recv()?;
+            if read_batch_replies(&self.rbuf[..n], first_seq, last_seq, self.port, &mut failed)?
+                == Step::Finished
+            {
+                break;
+            }
+        }
+        let tag_of = |seq: u32| entries.iter().find(|(s, _)| *s == seq).map(|(_, t)| *t);
+        Ok(failed
+            .into_iter()
+            .filter_map(|(seq, errno)| tag_of(seq).map(|t| (t, Error::Kernel(errno))))
+            .collect())
     }
 
     fn recv(&mut self) -> Result<usize, Error> {
@@ -179,11 +235,6 @@ impl Client {
         Err(Error::Kernel(libc::EINTR))
     }
 
-    fn simple(&mut self, cmd: IpvsCmd, attrs: Vec<CmdAttr>) -> Result<(), Error> {
-        let msg = IpvsMessage::new(cmd, attrs);
-        self.transact(&msg, false, &mut |_| Ok(()), &mut || {})
-    }
-
     /// GET_INFO: version and connection table size.
     pub fn info(&mut self) -> Result<Info, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetInfo, vec![]);
@@ -267,56 +318,31 @@ impl Client {
         Ok(out.into_inner())
     }
 
+    /// Apply one change (a message from `requests`) and wait for the
+    /// kernel's acknowledgement.
+    pub fn execute(&mut self, msg: &IpvsMessage) -> Result<(), Error> {
+        self.transact(msg, false, &mut |_| Ok(()), &mut || {})
+    }
+
     pub fn add_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
-        self.simple(
-            IpvsCmd::NewService,
-            vec![CmdAttr::Service(service_attrs(id, cfg))],
-        )
+        self.execute(&requests::add_service(id, cfg))
     }
 
     pub fn edit_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
-        self.simple(
-            IpvsCmd::SetService,
-            vec![CmdAttr::Service(service_attrs(id, cfg))],
-        )
+        self.execute(&requests::edit_service(id, cfg))
     }
 
     pub fn del_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
-        self.simple(
-            IpvsCmd::DelService,
-            vec![CmdAttr::Service(service_attrs(id, cfg))],
-        )
+        self.execute(&requests::del_service(id, cfg))
     }
 
     /// Zero the counters of one service, or of all with `None`.
     pub fn zero(&mut self, svc: Option<(&ServiceId, &ServiceConfig)>) -> Result<(), Error> {
-        let attrs = match svc {
-            Some((id, cfg)) => vec![CmdAttr::Service(service_attrs(id, cfg))],
-            None => vec![],
-        };
-        self.simple(IpvsCmd::Zero, attrs)
+        self.execute(&requests::zero(svc))
     }
 
     pub fn flush(&mut self) -> Result<(), Error> {
-        self.simple(IpvsCmd::Flush, vec![])
-    }
-
-    fn dest_cmd(
-        &mut self,
-        cmd: IpvsCmd,
-        id: &ServiceId,
-        cfg: &ServiceConfig,
-        addr: &std::net::IpAddr,
-        port: u16,
-        dcfg: &DestConfig,
-    ) -> Result<(), Error> {
-        self.simple(
-            cmd,
-            vec![
-                CmdAttr::Service(service_attrs(id, cfg)),
-                CmdAttr::Dest(dest_attrs(addr, port, dcfg)),
-            ],
-        )
+        self.execute(&requests::flush())
     }
 
     pub fn add_dest(
@@ -327,7 +353,7 @@ impl Client {
         port: u16,
         dcfg: &DestConfig,
     ) -> Result<(), Error> {
-        self.dest_cmd(IpvsCmd::NewDest, id, cfg, addr, port, dcfg)
+        self.execute(&requests::add_dest(id, cfg, addr, port, dcfg))
     }
 
     pub fn edit_dest(
@@ -338,7 +364,7 @@ impl Client {
         port: u16,
         dcfg: &DestConfig,
     ) -> Result<(), Error> {
-        self.dest_cmd(IpvsCmd::SetDest, id, cfg, addr, port, dcfg)
+        self.execute(&requests::edit_dest(id, cfg, addr, port, dcfg))
     }
 
     pub fn del_dest(
@@ -349,7 +375,7 @@ impl Client {
         port: u16,
         dcfg: &DestConfig,
     ) -> Result<(), Error> {
-        self.dest_cmd(IpvsCmd::DelDest, id, cfg, addr, port, dcfg)
+        self.execute(&requests::del_dest(id, cfg, addr, port, dcfg))
     }
 
     pub fn timeouts(&mut self) -> Result<Timeouts, Error> {
@@ -368,14 +394,7 @@ impl Client {
     }
 
     pub fn set_timeouts(&mut self, t: &Timeouts) -> Result<(), Error> {
-        self.simple(
-            IpvsCmd::SetConfig,
-            vec![
-                CmdAttr::TimeoutTcp(t.tcp),
-                CmdAttr::TimeoutTcpFin(t.tcp_fin),
-                CmdAttr::TimeoutUdp(t.udp),
-            ],
-        )
+        self.execute(&requests::set_timeouts(t))
     }
 
     pub fn daemons(&mut self) -> Result<Vec<Daemon>, Error> {
@@ -398,13 +417,11 @@ impl Client {
     }
 
     pub fn start_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
-        self.simple(IpvsCmd::NewDaemon, vec![CmdAttr::Daemon(daemon_attrs(d))])
+        self.execute(&requests::start_daemon(d))
     }
 
-    /// Stop a daemon: libipvs sends only state, interface and sync id.
     pub fn stop_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
-        let attrs = daemon_attrs(d).into_iter().take(3).collect();
-        self.simple(IpvsCmd::DelDaemon, vec![CmdAttr::Daemon(attrs)])
+        self.execute(&requests::stop_daemon(d))
     }
 }
 
@@ -418,6 +435,84 @@ fn service_of(m: &IpvsMessage) -> Result<Service, Error> {
     Err(Error::Malformed(
         "GET_SERVICE reply without a service".into(),
     ))
+}
+
+/// Changes waiting to be sent together (see `Client::batch_push`).
+#[derive(Debug, Default)]
+pub struct Batch {
+    buf: Vec<u8>,
+    last_header: Option<usize>,
+    entries: Vec<(u32, usize)>,
+}
+
+impl Batch {
+    /// What one send carries at most: well under the kernel's default
+    /// socket send buffer, which bounds a netlink datagram.
+    pub const MAX_BYTES: usize = 128 * 1024;
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether another change might not fit.
+    pub fn is_full(&self) -> bool {
+        self.buf.len() + 1024 > Self::MAX_BYTES
+    }
+}
+
+/// Serialize one netlink request into `buf`.
+fn encode<T>(buf: &mut Vec<u8>, payload: T, flags: u16, seq: u32)
+where
+    T: netlink_packet_core::NetlinkSerializable + std::fmt::Debug,
+    NetlinkPayload<T>: From<T>,
+{
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | flags;
+    header.sequence_number = seq;
+    let mut msg = NetlinkMessage::new(header, NetlinkPayload::from(payload));
+    msg.finalize();
+    let at = buf.len();
+    buf.resize(at + msg.buffer_len(), 0);
+    msg.serialize(&mut buf[at..]);
+}
+
+/// Read one datagram of the answers to a batch of requests numbered
+/// `first..=last`: each error message is recorded as (seq, errno); the
+/// answer to `last` (its acknowledgement or error) finishes the batch.
+pub fn read_batch_replies(
+    buf: &[u8],
+    first: u32,
+    last: u32,
+    port: u32,
+    failed: &mut Vec<(u32, i32)>,
+) -> Result<Step, Error> {
+    let mut off = 0;
+    let mut step = Step::More;
+    while off < buf.len() {
+        let (len, seqno) = frame(&buf[off..])?;
+        let bytes = &buf[off..off + len];
+        off += len;
+        let nb = NetlinkBuffer::new_checked(bytes)?;
+        let ours = seqno.wrapping_sub(first) <= last.wrapping_sub(first);
+        if !ours || (nb.port_number() != 0 && nb.port_number() != port) {
+            continue;
+        }
+        if nb.message_type() != NLMSG_ERROR {
+            continue;
+        }
+        let payload = nb.payload();
+        if payload.len() < 4 {
+            return Err(Error::Malformed("short netlink error message".into()));
+        }
+        let code = i32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
+        if code != 0 {
+            failed.push((seqno, -code));
+        }
+        if seqno == last {
+            step = Step::Finished;
+        }
+    }
+    Ok(step)
 }
 
 /// Where reading the answer to a request stands after one datagram.

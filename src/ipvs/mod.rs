@@ -6,6 +6,7 @@ pub mod client;
 pub mod convert;
 pub mod family;
 pub mod model;
+pub mod requests;
 
 pub use client::Client;
 pub use model::*;

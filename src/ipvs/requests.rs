@@ -1,0 +1,110 @@
+//! The request messages of every IPVS change, as libipvs builds them, as
+//! pure functions: the client sends them one at a time or many per send.
+
+use std::net::IpAddr;
+
+use super::convert::*;
+use super::family::{CmdAttr, IpvsCmd, IpvsMessage};
+use super::model::*;
+
+pub fn add_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::NewService,
+        vec![CmdAttr::Service(service_attrs(id, cfg))],
+    )
+}
+
+pub fn edit_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::SetService,
+        vec![CmdAttr::Service(service_attrs(id, cfg))],
+    )
+}
+
+pub fn del_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::DelService,
+        vec![CmdAttr::Service(service_attrs(id, cfg))],
+    )
+}
+
+/// Zero one service's counters, or every service's with `None`.
+pub fn zero(svc: Option<(&ServiceId, &ServiceConfig)>) -> IpvsMessage {
+    let attrs = match svc {
+        Some((id, cfg)) => vec![CmdAttr::Service(service_attrs(id, cfg))],
+        None => vec![],
+    };
+    IpvsMessage::new(IpvsCmd::Zero, attrs)
+}
+
+pub fn flush() -> IpvsMessage {
+    IpvsMessage::new(IpvsCmd::Flush, vec![])
+}
+
+fn dest_msg(
+    cmd: IpvsCmd,
+    id: &ServiceId,
+    cfg: &ServiceConfig,
+    addr: &IpAddr,
+    port: u16,
+    dcfg: &DestConfig,
+) -> IpvsMessage {
+    IpvsMessage::new(
+        cmd,
+        vec![
+            CmdAttr::Service(service_attrs(id, cfg)),
+            CmdAttr::Dest(dest_attrs(addr, port, dcfg)),
+        ],
+    )
+}
+
+pub fn add_dest(
+    id: &ServiceId,
+    cfg: &ServiceConfig,
+    addr: &IpAddr,
+    port: u16,
+    dcfg: &DestConfig,
+) -> IpvsMessage {
+    dest_msg(IpvsCmd::NewDest, id, cfg, addr, port, dcfg)
+}
+
+pub fn edit_dest(
+    id: &ServiceId,
+    cfg: &ServiceConfig,
+    addr: &IpAddr,
+    port: u16,
+    dcfg: &DestConfig,
+) -> IpvsMessage {
+    dest_msg(IpvsCmd::SetDest, id, cfg, addr, port, dcfg)
+}
+
+pub fn del_dest(
+    id: &ServiceId,
+    cfg: &ServiceConfig,
+    addr: &IpAddr,
+    port: u16,
+    dcfg: &DestConfig,
+) -> IpvsMessage {
+    dest_msg(IpvsCmd::DelDest, id, cfg, addr, port, dcfg)
+}
+
+pub fn set_timeouts(t: &Timeouts) -> IpvsMessage {
+    IpvsMessage::new(
+        IpvsCmd::SetConfig,
+        vec![
+            CmdAttr::TimeoutTcp(t.tcp),
+            CmdAttr::TimeoutTcpFin(t.tcp_fin),
+            CmdAttr::TimeoutUdp(t.udp),
+        ],
+    )
+}
+
+pub fn start_daemon(d: &Daemon) -> IpvsMessage {
+    IpvsMessage::new(IpvsCmd::NewDaemon, vec![CmdAttr::Daemon(daemon_attrs(d))])
+}
+
+/// Stopping sends only state, interface and sync id, as libipvs does.
+pub fn stop_daemon(d: &Daemon) -> IpvsMessage {
+    let attrs = daemon_attrs(d).into_iter().take(3).collect();
+    IpvsMessage::new(IpvsCmd::DelDaemon, vec![CmdAttr::Daemon(attrs)])
+}
