@@ -10,29 +10,50 @@ use std::net::IpAddr;
 use crate::ipvs::{Dest, Family, Service, ServiceId};
 
 /// glibc `msort_with_tmp`: split at n/2, sort both halves, merge taking
-/// from the left while `cmp(left, right) <= 0`.
-pub fn glibc_msort<T: Clone>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32) {
+/// from the left while `cmp(left, right) <= 0`. Items are moved, not
+/// cloned; `tmp` is the merge buffer glibc allocates once.
+pub fn glibc_msort<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32) {
+    let mut tmp = Vec::with_capacity(v.len());
+    msort_with_tmp(v, &mut tmp, cmp);
+}
+
+fn msort_with_tmp<T: Copy>(v: &mut [T], tmp: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> i32) {
     let n = v.len();
     if n <= 1 {
         return;
     }
     let n1 = n / 2;
-    glibc_msort(&mut v[..n1], cmp);
-    glibc_msort(&mut v[n1..], cmp);
-    let mut merged = Vec::with_capacity(n);
+    msort_with_tmp(&mut v[..n1], tmp, cmp);
+    msort_with_tmp(&mut v[n1..], tmp, cmp);
+    tmp.clear();
     let (mut i, mut j) = (0, n1);
     while i < n1 && j < n {
         if cmp(&v[i], &v[j]) <= 0 {
-            merged.push(v[i].clone());
+            tmp.push(v[i]);
             i += 1;
         } else {
-            merged.push(v[j].clone());
+            tmp.push(v[j]);
             j += 1;
         }
     }
-    merged.extend_from_slice(&v[i..n1]);
-    merged.extend_from_slice(&v[j..n]);
-    v.clone_from_slice(&merged);
+    tmp.extend_from_slice(&v[i..n1]);
+    // What is left of the right half is already in place.
+    let k = tmp.len();
+    v[..k].copy_from_slice(tmp);
+}
+
+/// Sort by index, as glibc sorts large elements indirectly (through an
+/// array of pointers): the same order, and nothing big is copied.
+fn sort_by_index<T: Clone>(v: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> i32) {
+    let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+    glibc_msort(&mut idx, &|a: &u32, b: &u32| {
+        cmp(&v[*a as usize], &v[*b as usize])
+    });
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    *v = idx
+        .into_iter()
+        .map(|i| slots[i as usize].take().expect("a permutation"))
+        .collect();
 }
 
 /// The four host-order words of an address as libipvs sees the union
@@ -124,13 +145,13 @@ pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
 }
 
 /// Sort services as `ipvs_sort_services` does.
-pub fn sort_services(v: &mut [Service]) {
-    glibc_msort(v, &cmp_services);
+pub fn sort_services(v: &mut Vec<Service>) {
+    sort_by_index(v, &cmp_services);
 }
 
 /// Sort real servers as `ipvs_sort_dests` does.
-pub fn sort_dests(v: &mut [Dest]) {
-    glibc_msort(v, &cmp_dests);
+pub fn sort_dests(v: &mut Vec<Dest>) {
+    sort_by_index(v, &cmp_dests);
 }
 
 /// A total order for callers that want one (not ipvsadm's).

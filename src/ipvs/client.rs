@@ -13,7 +13,7 @@ use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
 use super::convert::*;
-use super::family::{CmdAttr, IpvsCmd, IpvsMessage};
+use super::family::{CmdAttr, IpvsCmd, IpvsMessage, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE};
 use super::model::*;
 use super::requests;
 use super::Error;
@@ -23,29 +23,68 @@ const DUMP_RETRIES: usize = 16;
 /// Receive buffer; the kernel caps a dump message at 32 KiB.
 const RECV_BUF: usize = 64 * 1024;
 
-pub struct Client {
+/// Receive buffer of the socket for the small real-server dumps: above
+/// the kernel's NLMSG_GOODSIZE, so it never truncates a message.
+const SMALL_RECV_BUF: usize = 8 * 1024;
+
+/// One netlink socket, its port id and its receive buffer.
+struct Channel {
     sock: Socket,
-    family: u16,
-    seq: u32,
     port: u32,
     rbuf: Vec<u8>,
 }
 
-impl Client {
-    /// Open the socket and resolve the "IPVS" family.
-    pub fn connect() -> Result<Client, Error> {
+impl Channel {
+    fn open(rbuf: usize) -> Result<Channel, Error> {
         let mut sock = Socket::new(NETLINK_GENERIC)?;
         let local = sock.bind_auto()?;
         // Error answers without a copy of the request: batches of changes
         // may fail by the thousand.
         let _ = sock.set_cap_ack(true);
         sock.connect(&SocketAddr::new(0, 0))?;
-        let mut c = Client {
+        Ok(Channel {
             sock,
+            port: local.port_number(),
+            rbuf: Vec::with_capacity(rbuf),
+        })
+    }
+
+    /// One datagram into `rbuf`; its length.
+    fn recv(&mut self) -> Result<usize, Error> {
+        loop {
+            self.rbuf.clear();
+            match self.sock.recv(&mut self.rbuf, libc::MSG_TRUNC) {
+                Ok(n) if n > self.rbuf.len() => {
+                    return Err(Error::Malformed(format!(
+                        "netlink message of {n} bytes exceeds the receive buffer"
+                    )))
+                }
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::Io(e)),
+            }
+        }
+    }
+}
+
+/// The IPVS connection of a process: one main socket (and, for listings,
+/// one more for the per-service real-server dumps), the family resolved
+/// once.
+pub struct Client {
+    main: Channel,
+    small: Option<Channel>,
+    family: u16,
+    seq: u32,
+}
+
+impl Client {
+    /// Open the socket and resolve the "IPVS" family.
+    pub fn connect() -> Result<Client, Error> {
+        let mut c = Client {
+            main: Channel::open(RECV_BUF)?,
+            small: None,
             family: 0,
             seq: 0,
-            port: local.port_number(),
-            rbuf: Vec::with_capacity(RECV_BUF),
         };
         c.family = c.resolve_family()?;
         Ok(c)
@@ -64,7 +103,7 @@ impl Client {
         let seq = self.next_seq();
         let mut buf = Vec::new();
         encode(&mut buf, payload, flags, seq);
-        self.sock.send(&buf, 0)?;
+        self.main.sock.send(&buf, 0)?;
         Ok(seq)
     }
 
@@ -80,13 +119,16 @@ impl Client {
     }
 
     /// Add an already encoded request (a whole netlink message, as
-    /// `batch_push` would make it) to a batch: its family and sequence
-    /// number are set here.
+    /// `batch_push` would make it) to a batch: its family, sequence number
+    /// and request flag are set here (the kernel acknowledges a message
+    /// without NLM_F_REQUEST and does nothing with it).
     pub fn batch_push_encoded(&mut self, batch: &mut Batch, bytes: &[u8], tag: usize) {
         let seq = self.next_seq();
         let at = batch.buf.len();
         batch.buf.extend_from_slice(bytes);
         batch.buf[at + 4..at + 6].copy_from_slice(&self.family.to_ne_bytes());
+        let flags = u16::from_ne_bytes([batch.buf[at + 6], batch.buf[at + 7]]) | NLM_F_REQUEST;
+        batch.buf[at + 6..at + 8].copy_from_slice(&flags.to_ne_bytes());
         batch.buf[at + 8..at + 12].copy_from_slice(&seq.to_ne_bytes());
         batch.last_header = Some(at);
         batch.entries.push((seq, tag));
@@ -104,7 +146,7 @@ impl Client {
         let flags_at = last + 6;
         let flags = u16::from_ne_bytes([batch.buf[flags_at], batch.buf[flags_at + 1]]) | NLM_F_ACK;
         batch.buf[flags_at..flags_at + 2].copy_from_slice(&flags.to_ne_bytes());
-        let sent = self.sock.send(&batch.buf, 0);
+        let sent = self.main.sock.send(&batch.buf, 0);
         let entries = std::mem::take(&mut batch.entries);
         batch.buf.clear();
         batch.last_header = None;
@@ -113,8 +155,13 @@ impl Client {
         let mut failed: Vec<(u32, i32)> = Vec::new();
         loop {
             let n = self.recv()?;
-            if read_batch_replies(&self.rbuf[..n], first_seq, last_seq, self.port, &mut failed)?
-                == Step::Finished
+            if read_batch_replies(
+                &self.main.rbuf[..n],
+                first_seq,
+                last_seq,
+                self.main.port,
+                &mut failed,
+            )? == Step::Finished
             {
                 break;
             }
@@ -127,19 +174,7 @@ impl Client {
     }
 
     fn recv(&mut self) -> Result<usize, Error> {
-        loop {
-            self.rbuf.clear();
-            match self.sock.recv(&mut self.rbuf, libc::MSG_TRUNC) {
-                Ok(n) if n > self.rbuf.len() => {
-                    return Err(Error::Malformed(format!(
-                        "netlink message of {n} bytes exceeds the receive buffer"
-                    )))
-                }
-                Ok(n) => return Ok(n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::Io(e)),
-            }
-        }
+        self.main.recv()
     }
 
     fn resolve_family(&mut self) -> Result<u16, Error> {
@@ -155,8 +190,8 @@ impl Client {
             let n = self.recv()?;
             let mut off = 0;
             while off < n {
-                let (len, seqno) = frame(&self.rbuf[off..n])?;
-                let bytes = &self.rbuf[off..off + len];
+                let (len, seqno) = frame(&self.main.rbuf[off..n])?;
+                let bytes = &self.main.rbuf[off..off + len];
                 off += len;
                 if seqno != seq {
                     continue;
@@ -214,15 +249,38 @@ impl Client {
         each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
         reset: &mut dyn FnMut(),
     ) -> Result<(), Error> {
+        self.transact_on(false, msg, dump, each, reset)
+    }
+
+    /// `transact_raw` on the main socket, or on the small-buffer one.
+    fn transact_on(
+        &mut self,
+        small: bool,
+        msg: &IpvsMessage,
+        dump: bool,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+        reset: &mut dyn FnMut(),
+    ) -> Result<(), Error> {
+        if small && self.small.is_none() {
+            self.small = Some(Channel::open(SMALL_RECV_BUF)?);
+        }
+        let mut buf = Vec::new();
         for _ in 0..DUMP_RETRIES {
             let mut genl = GenlMessage::from_payload(msg.clone());
             genl.set_resolved_family_id(self.family);
             let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
-            let seq = self.send(genl, flags)?;
+            let seq = self.next_seq();
+            buf.clear();
+            encode(&mut buf, genl, flags, seq);
+            let ch = match (small, self.small.as_mut()) {
+                (true, Some(ch)) => ch,
+                _ => &mut self.main,
+            };
+            ch.sock.send(&buf, 0)?;
             let mut interrupted = false;
             loop {
-                let n = self.recv()?;
-                match read_datagram(&self.rbuf[..n], seq, self.port, &mut interrupted, each)? {
+                let n = ch.recv()?;
+                match read_datagram(&ch.rbuf[..n], seq, ch.port, &mut interrupted, each)? {
                     Step::More => continue,
                     Step::Finished => break,
                 }
@@ -255,11 +313,14 @@ impl Client {
     pub fn services(&mut self) -> Result<Vec<Service>, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
         let out = std::cell::RefCell::new(Vec::new());
-        self.transact(
+        self.transact_raw(
             &msg,
             true,
-            &mut |m| {
-                out.borrow_mut().push(service_of(&m)?);
+            &mut |bytes| {
+                let svc = top_level_attr(bytes, IPVS_CMD_ATTR_SERVICE)?.ok_or_else(|| {
+                    Error::Malformed("GET_SERVICE reply without a service".into())
+                })?;
+                out.borrow_mut().push(service_from_bytes(svc)?);
                 Ok(())
             },
             &mut || out.borrow_mut().clear(),
@@ -291,7 +352,11 @@ impl Client {
         svc.ok_or_else(|| Error::Malformed("no reply to GET_SERVICE".into()))
     }
 
-    /// Dump the real servers of one service, in the kernel's order.
+    /// Dump the real servers of one service, in the kernel's order. These
+    /// small dumps go through a second socket with a small receive buffer:
+    /// the kernel sizes every dump message after the largest buffer a
+    /// socket has read with (up to 32 KiB), which would make each of
+    /// thousands of tiny dumps pay for a large one.
     pub fn dests(&mut self, id: &ServiceId) -> Result<Vec<Dest>, Error> {
         let family = id.family();
         let msg = IpvsMessage::new(
@@ -299,19 +364,16 @@ impl Client {
             vec![CmdAttr::Service(service_id_attrs(id))],
         );
         let out = std::cell::RefCell::new(Vec::new());
-        self.transact(
+        self.transact_on(
+            true,
             &msg,
             true,
-            &mut |m| {
-                for a in &m.attrs {
-                    if let CmdAttr::Dest(d) = a {
-                        out.borrow_mut().push(dest_from_attrs(d, family)?);
-                        return Ok(());
-                    }
-                }
-                Err(Error::Malformed(
-                    "GET_DEST reply without a destination".into(),
-                ))
+            &mut |bytes| {
+                let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?.ok_or_else(|| {
+                    Error::Malformed("GET_DEST reply without a destination".into())
+                })?;
+                out.borrow_mut().push(dest_from_bytes(d, family)?);
+                Ok(())
             },
             &mut || out.borrow_mut().clear(),
         )?;

@@ -5,6 +5,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use netlink_packet_core::{NlasIterator, Parseable, NLA_TYPE_MASK};
+
 use super::family::*;
 use super::family::{CmdAttr, DaemonAttr, DestAttr, StatsAttr, SvcAttr};
 use super::model::*;
@@ -128,117 +130,254 @@ fn malformed(what: &str) -> Error {
     Error::Malformed(format!("kernel reply without {what}"))
 }
 
-/// A service from the attributes nested in IPVS_CMD_ATTR_SERVICE.
-pub fn service_from_attrs(attrs: &[SvcAttr]) -> Result<Service, Error> {
-    let mut af = None;
-    let mut protocol = None;
-    let mut addr = None;
-    let mut port = None;
-    let mut fwmark = None;
-    let mut sched = None;
-    let mut flags = None;
-    let mut timeout = None;
-    let mut netmask = None;
-    let mut pe = String::new();
-    let mut stats = None;
-    let mut stats64 = None;
-    for a in attrs {
+/// Gathers a service's attributes one at a time, so that a reply can be
+/// read in place (see `service_from_bytes`) or from decoded attributes.
+#[derive(Default)]
+struct SvcBuilder {
+    af: Option<u16>,
+    protocol: Option<u16>,
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwmark: Option<u32>,
+    sched: Option<String>,
+    flags: Option<u32>,
+    timeout: Option<u32>,
+    netmask: Option<u32>,
+    pe: String,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+}
+
+impl SvcBuilder {
+    fn apply(&mut self, a: &SvcAttr) {
         match a {
-            SvcAttr::Af(v) => af = Some(*v),
-            SvcAttr::Protocol(v) => protocol = Some(*v),
-            SvcAttr::Addr(v) => addr = Some(*v),
-            SvcAttr::Port(v) => port = Some(*v),
-            SvcAttr::Fwmark(v) => fwmark = Some(*v),
-            SvcAttr::SchedName(v) => sched = Some(v.clone()),
-            SvcAttr::Flags { flags: f, mask } => flags = Some(f & mask),
-            SvcAttr::Timeout(v) => timeout = Some(*v),
-            SvcAttr::Netmask(v) => netmask = Some(*v),
-            SvcAttr::Stats(v) => stats = Some(stats_from_attrs(v)),
-            SvcAttr::PeName(v) => pe = v.clone(),
-            SvcAttr::Stats64(v) => stats64 = Some(stats_from_attrs(v)),
+            SvcAttr::Af(v) => self.af = Some(*v),
+            SvcAttr::Protocol(v) => self.protocol = Some(*v),
+            SvcAttr::Addr(v) => self.addr = Some(*v),
+            SvcAttr::Port(v) => self.port = Some(*v),
+            SvcAttr::Fwmark(v) => self.fwmark = Some(*v),
+            SvcAttr::SchedName(v) => self.sched = Some(v.clone()),
+            SvcAttr::Flags { flags: f, mask } => self.flags = Some(f & mask),
+            SvcAttr::Timeout(v) => self.timeout = Some(*v),
+            SvcAttr::Netmask(v) => self.netmask = Some(*v),
+            SvcAttr::Stats(v) => self.stats = Some(stats_from_attrs(v)),
+            SvcAttr::PeName(v) => self.pe = v.clone(),
+            SvcAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(v)),
             SvcAttr::Other(_) => {}
         }
     }
-    let af = af.ok_or_else(|| malformed("service family"))?;
-    let family = Family::from_raw(af)
-        .ok_or_else(|| Error::Malformed(format!("service of address family {af}")))?;
-    let id = match (fwmark, protocol, addr, port) {
-        (Some(mark), _, _, _) => ServiceId::Fwmark { family, mark },
-        (None, Some(p), Some(a), Some(port)) => ServiceId::Addr {
-            protocol: Protocol::from_raw(p),
-            addr: addr_from_bytes(family, &a),
-            port,
-        },
-        _ => return Err(malformed("service address or fwmark")),
-    };
-    Ok(Service {
-        id,
-        config: ServiceConfig {
-            scheduler: sched.ok_or_else(|| malformed("scheduler name"))?,
-            flags: flags.ok_or_else(|| malformed("service flags"))?,
-            timeout: timeout.ok_or_else(|| malformed("service timeout"))?,
-            netmask: netmask.ok_or_else(|| malformed("service netmask"))?,
-            pe_name: pe,
-        },
-        stats: stats64.or(stats).unwrap_or_default(),
-    })
+
+    fn finish(self) -> Result<Service, Error> {
+        let af = self.af.ok_or_else(|| malformed("service family"))?;
+        let family = Family::from_raw(af)
+            .ok_or_else(|| Error::Malformed(format!("service of address family {af}")))?;
+        let id = match (self.fwmark, self.protocol, self.addr, self.port) {
+            (Some(mark), _, _, _) => ServiceId::Fwmark { family, mark },
+            (None, Some(p), Some(a), Some(port)) => ServiceId::Addr {
+                protocol: Protocol::from_raw(p),
+                addr: addr_from_bytes(family, &a),
+                port,
+            },
+            _ => return Err(malformed("service address or fwmark")),
+        };
+        Ok(Service {
+            id,
+            config: ServiceConfig {
+                scheduler: self.sched.ok_or_else(|| malformed("scheduler name"))?,
+                flags: self.flags.ok_or_else(|| malformed("service flags"))?,
+                timeout: self.timeout.ok_or_else(|| malformed("service timeout"))?,
+                netmask: self.netmask.ok_or_else(|| malformed("service netmask"))?,
+                pe_name: self.pe,
+            },
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
+        })
+    }
+}
+
+/// A service from the attributes nested in IPVS_CMD_ATTR_SERVICE.
+pub fn service_from_attrs(attrs: &[SvcAttr]) -> Result<Service, Error> {
+    let mut b = SvcBuilder::default();
+    for a in attrs {
+        b.apply(a);
+    }
+    b.finish()
+}
+
+/// Statistics read in place from a nested STATS or STATS64 attribute.
+fn stats_from_bytes(value: &[u8]) -> Result<Stats, Error> {
+    let mut s = Stats::default();
+    for nla in NlasIterator::new(value) {
+        let nla = nla?;
+        let v = nla.value();
+        let n = match v.len() {
+            4 => u32::from_ne_bytes([v[0], v[1], v[2], v[3]]) as u64,
+            8 => u64::from_ne_bytes([v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]]),
+            _ => continue,
+        };
+        match nla.kind() & NLA_TYPE_MASK {
+            IPVS_STATS_ATTR_CONNS => s.conns = n,
+            IPVS_STATS_ATTR_INPKTS => s.inpkts = n,
+            IPVS_STATS_ATTR_OUTPKTS => s.outpkts = n,
+            IPVS_STATS_ATTR_INBYTES => s.inbytes = n,
+            IPVS_STATS_ATTR_OUTBYTES => s.outbytes = n,
+            IPVS_STATS_ATTR_CPS => s.cps = n,
+            IPVS_STATS_ATTR_INPPS => s.inpps = n,
+            IPVS_STATS_ATTR_OUTPPS => s.outpps = n,
+            IPVS_STATS_ATTR_INBPS => s.inbps = n,
+            IPVS_STATS_ATTR_OUTBPS => s.outbps = n,
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+/// A service read in place from the value of IPVS_CMD_ATTR_SERVICE (the
+/// listing's hot path: no attribute vectors are built).
+pub fn service_from_bytes(value: &[u8]) -> Result<Service, Error> {
+    let mut b = SvcBuilder::default();
+    for nla in NlasIterator::new(value) {
+        let nla = nla?;
+        match nla.kind() & NLA_TYPE_MASK {
+            IPVS_SVC_ATTR_STATS => b.stats = Some(stats_from_bytes(nla.value())?),
+            IPVS_SVC_ATTR_STATS64 => b.stats64 = Some(stats_from_bytes(nla.value())?),
+            _ => b.apply(&SvcAttr::parse(&nla)?),
+        }
+    }
+    b.finish()
+}
+
+/// Gathers a real server's attributes one at a time.
+struct DestBuilder {
+    addr: Option<[u8; 16]>,
+    port: Option<u16>,
+    fwd: Option<u32>,
+    weight: Option<u32>,
+    u_th: Option<u32>,
+    l_th: Option<u32>,
+    active: Option<u32>,
+    inact: Option<u32>,
+    persist: Option<u32>,
+    family: Family,
+    family_error: Option<u16>,
+    stats: Option<Stats>,
+    stats64: Option<Stats>,
+    cfg: DestConfig,
+}
+
+impl DestBuilder {
+    fn new(svc_family: Family) -> Self {
+        DestBuilder {
+            addr: None,
+            port: None,
+            fwd: None,
+            weight: None,
+            u_th: None,
+            l_th: None,
+            active: None,
+            inact: None,
+            persist: None,
+            family: svc_family,
+            family_error: None,
+            stats: None,
+            stats64: None,
+            cfg: DestConfig::default(),
+        }
+    }
+
+    fn apply(&mut self, a: &DestAttr) {
+        match a {
+            DestAttr::Addr(v) => self.addr = Some(*v),
+            DestAttr::Port(v) => self.port = Some(*v),
+            DestAttr::FwdMethod(v) => self.fwd = Some(*v),
+            DestAttr::Weight(v) => self.weight = Some(*v),
+            DestAttr::UThresh(v) => self.u_th = Some(*v),
+            DestAttr::LThresh(v) => self.l_th = Some(*v),
+            DestAttr::ActiveConns(v) => self.active = Some(*v),
+            DestAttr::InactConns(v) => self.inact = Some(*v),
+            DestAttr::PersistConns(v) => self.persist = Some(*v),
+            DestAttr::Stats(v) => self.stats = Some(stats_from_attrs(v)),
+            DestAttr::AddrFamily(v) => match Family::from_raw(*v) {
+                Some(f) => self.family = f,
+                None => self.family_error = Some(*v),
+            },
+            DestAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(v)),
+            DestAttr::TunType(v) => self.cfg.tun_type = TunnelType::from_raw(*v),
+            DestAttr::TunPort(v) => self.cfg.tun_port = *v,
+            DestAttr::TunFlags(v) => self.cfg.tun_flags = *v,
+            DestAttr::Other(_) => {}
+        }
+    }
+
+    fn finish(self) -> Result<Dest, Error> {
+        if let Some(v) = self.family_error {
+            return Err(Error::Malformed(format!(
+                "real server of address family {v}"
+            )));
+        }
+        let mut cfg = self.cfg;
+        let addr = self.addr.ok_or_else(|| malformed("real server address"))?;
+        cfg.forward = Forward::from_flags(self.fwd.ok_or_else(|| malformed("forwarding method"))?);
+        cfg.weight = self.weight.ok_or_else(|| malformed("weight"))?;
+        cfg.u_threshold = self.u_th.ok_or_else(|| malformed("upper threshold"))?;
+        cfg.l_threshold = self.l_th.ok_or_else(|| malformed("lower threshold"))?;
+        Ok(Dest {
+            addr: addr_from_bytes(self.family, &addr),
+            port: self.port.ok_or_else(|| malformed("real server port"))?,
+            config: cfg,
+            conns: ConnCounts {
+                active: self.active.ok_or_else(|| malformed("active connections"))?,
+                inactive: self
+                    .inact
+                    .ok_or_else(|| malformed("inactive connections"))?,
+                persistent: self
+                    .persist
+                    .ok_or_else(|| malformed("persistent connections"))?,
+            },
+            stats: self.stats64.or(self.stats).unwrap_or_default(),
+        })
+    }
 }
 
 /// A real server from the attributes nested in IPVS_CMD_ATTR_DEST. Its
 /// family defaults to the service's when the kernel does not say.
 pub fn dest_from_attrs(attrs: &[DestAttr], svc_family: Family) -> Result<Dest, Error> {
-    let mut addr = None;
-    let mut port = None;
-    let mut fwd = None;
-    let mut weight = None;
-    let mut u_th = None;
-    let mut l_th = None;
-    let mut active = None;
-    let mut inact = None;
-    let mut persist = None;
-    let mut family = svc_family;
-    let mut stats = None;
-    let mut stats64 = None;
-    let mut cfg = DestConfig::default();
+    let mut b = DestBuilder::new(svc_family);
     for a in attrs {
-        match a {
-            DestAttr::Addr(v) => addr = Some(*v),
-            DestAttr::Port(v) => port = Some(*v),
-            DestAttr::FwdMethod(v) => fwd = Some(*v),
-            DestAttr::Weight(v) => weight = Some(*v),
-            DestAttr::UThresh(v) => u_th = Some(*v),
-            DestAttr::LThresh(v) => l_th = Some(*v),
-            DestAttr::ActiveConns(v) => active = Some(*v),
-            DestAttr::InactConns(v) => inact = Some(*v),
-            DestAttr::PersistConns(v) => persist = Some(*v),
-            DestAttr::Stats(v) => stats = Some(stats_from_attrs(v)),
-            DestAttr::AddrFamily(v) => {
-                family = Family::from_raw(*v)
-                    .ok_or_else(|| Error::Malformed(format!("real server of address family {v}")))?
-            }
-            DestAttr::Stats64(v) => stats64 = Some(stats_from_attrs(v)),
-            DestAttr::TunType(v) => cfg.tun_type = TunnelType::from_raw(*v),
-            DestAttr::TunPort(v) => cfg.tun_port = *v,
-            DestAttr::TunFlags(v) => cfg.tun_flags = *v,
-            DestAttr::Other(_) => {}
+        b.apply(a);
+    }
+    b.finish()
+}
+
+/// A real server read in place from the value of IPVS_CMD_ATTR_DEST.
+pub fn dest_from_bytes(value: &[u8], svc_family: Family) -> Result<Dest, Error> {
+    let mut b = DestBuilder::new(svc_family);
+    for nla in NlasIterator::new(value) {
+        let nla = nla?;
+        match nla.kind() & NLA_TYPE_MASK {
+            IPVS_DEST_ATTR_STATS => b.stats = Some(stats_from_bytes(nla.value())?),
+            IPVS_DEST_ATTR_STATS64 => b.stats64 = Some(stats_from_bytes(nla.value())?),
+            _ => b.apply(&DestAttr::parse(&nla)?),
         }
     }
-    let addr = addr.ok_or_else(|| malformed("real server address"))?;
-    cfg.forward = Forward::from_flags(fwd.ok_or_else(|| malformed("forwarding method"))?);
-    cfg.weight = weight.ok_or_else(|| malformed("weight"))?;
-    cfg.u_threshold = u_th.ok_or_else(|| malformed("upper threshold"))?;
-    cfg.l_threshold = l_th.ok_or_else(|| malformed("lower threshold"))?;
-    Ok(Dest {
-        addr: addr_from_bytes(family, &addr),
-        port: port.ok_or_else(|| malformed("real server port"))?,
-        config: cfg,
-        conns: ConnCounts {
-            active: active.ok_or_else(|| malformed("active connections"))?,
-            inactive: inact.ok_or_else(|| malformed("inactive connections"))?,
-            persistent: persist.ok_or_else(|| malformed("persistent connections"))?,
-        },
-        stats: stats64.or(stats).unwrap_or_default(),
-    })
+    b.finish()
+}
+
+/// The value of the first-level attribute `kind` in one reply message
+/// (netlink and generic-netlink headers included), found in place.
+pub fn top_level_attr(message: &[u8], kind: u16) -> Result<Option<&[u8]>, Error> {
+    const HEADERS: usize = 16 + 4;
+    if message.len() < HEADERS {
+        return Err(Error::Malformed("short IPVS message".into()));
+    }
+    for nla in NlasIterator::new(&message[HEADERS..]) {
+        let nla = nla?;
+        if nla.kind() & NLA_TYPE_MASK == kind {
+            let len = nla.value_length();
+            let rest: &[u8] = nla.into_inner();
+            return Ok(Some(&rest[4..4 + len]));
+        }
+    }
+    Ok(None)
 }
 
 pub fn daemon_from_attrs(attrs: &[DaemonAttr]) -> Result<Daemon, Error> {
