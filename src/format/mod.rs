@@ -84,10 +84,56 @@ pub fn inet_ntop6(a: &Ipv6Addr) -> String {
     s
 }
 
+/// Append a number in decimal (the listing's hot path avoids the
+/// formatting machinery for addresses and ports).
+fn push_decimal(out: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Digits are ASCII.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+}
+
+fn push_signed(out: &mut String, n: i32) {
+    if n < 0 {
+        out.push('-');
+    }
+    push_decimal(out, n.unsigned_abs());
+}
+
+/// Pad what was appended since `start` with spaces to `width` bytes, as
+/// C's `%-Ns` counts.
+fn pad_from(out: &mut String, start: usize, width: usize) {
+    let len = out.len() - start;
+    for _ in len..width {
+        out.push(' ');
+    }
+}
+
+fn push_ipv4(out: &mut String, a: &Ipv4Addr) {
+    for (i, o) in a.octets().iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_decimal(out, *o as u32);
+    }
+}
+
 /// `inet_ntop` for either family.
 pub fn ntop(a: &IpAddr) -> String {
     match a {
-        IpAddr::V4(v) => v.to_string(),
+        IpAddr::V4(v) => {
+            let mut s = String::with_capacity(15);
+            push_ipv4(&mut s, v);
+            s
+        }
         IpAddr::V6(v) => inet_ntop6(v),
     }
 }
@@ -142,7 +188,18 @@ impl<'a> Names<'a> {
     pub fn addrport(&self, a: &IpAddr, port: u16, proto: Protocol, numeric: bool) -> String {
         let (open, close) = if a.is_ipv6() { ("[", "]") } else { ("", "") };
         let mut s = if numeric {
-            format!("{open}{}{close}:{port}", ntop(a))
+            let mut s = String::with_capacity(24);
+            match a {
+                IpAddr::V4(v) => push_ipv4(&mut s, v),
+                IpAddr::V6(v) => {
+                    s.push('[');
+                    s.push_str(&inet_ntop6(v));
+                    s.push(']');
+                }
+            }
+            s.push(':');
+            push_decimal(&mut s, port as u32);
+            s
         } else {
             format!("{open}{}{close}:{}", self.host(a), self.port(port, proto))
         };
@@ -504,14 +561,30 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
                 d.conns.inactive
             );
         } else {
-            let _ = writeln!(
-                out,
-                "  -> {dname:<28} {:<7} {:<6} {:<10} {:<10}",
-                fwd_name(c.forward),
-                c.weight as i32,
-                d.conns.active,
-                d.conns.inactive
-            );
+            // "  -> %-28s %-7s %-6d %-10u %-10u\n", without the formatting
+            // machinery: this is the line kube-proxy nodes list by the
+            // thousand.
+            out.push_str("  -> ");
+            let at = out.len();
+            out.push_str(&dname);
+            pad_from(out, at, 28);
+            out.push(' ');
+            let at = out.len();
+            out.push_str(fwd_name(c.forward));
+            pad_from(out, at, 7);
+            out.push(' ');
+            let at = out.len();
+            push_signed(out, c.weight as i32);
+            pad_from(out, at, 6);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.active);
+            pad_from(out, at, 10);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.inactive);
+            pad_from(out, at, 10);
+            out.push('\n');
         }
     }
 }
