@@ -96,8 +96,65 @@ fn init_errno(e: &Error) -> i32 {
     }
 }
 
-/// Run ipvsadm with this argv; returns the exit status.
+/// Run ipvsadm with this argv; returns the exit status. Called as
+/// `ipvsadm-save` or `ipvsadm-restore` (a link to this binary), it does
+/// what Debian's scripts of those names do.
 pub fn run(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
+    let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
+    let base = program.rsplit('/').next().unwrap_or(&program).to_string();
+    match base.as_str() {
+        "ipvsadm-save" => return save_script(&base, argv, stdin, io),
+        "ipvsadm-restore" => return restore_script(stdin, io),
+        _ => {}
+    }
+    run_ipvsadm(argv, stdin, io)
+}
+
+/// Debian's `ipvsadm-save`: `-n` asks for numbers, any other word that
+/// starts with a dash prints its help and exits 1, other words are
+/// ignored; then `ipvsadm -S [-n]`.
+fn save_script(base: &str, argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
+    let mut numeric = false;
+    for a in &argv[1..] {
+        if a == "-n" {
+            numeric = true;
+        } else if a.starts_with('-') {
+            io.err(&format!(
+                "{base}: Script to save the IPVS table to stdout.\n   With the -n option, prints out the table in numeric format.\n"
+            ));
+            return 1;
+        }
+    }
+    let mut args = vec!["ipvsadm".to_string(), "-S".to_string()];
+    if numeric {
+        args.push("-n".to_string());
+    }
+    run_ipvsadm(&args, stdin, io)
+}
+
+/// Debian's `ipvsadm-restore`: standard input without its lines that
+/// start with `#` (and, as the shell's `$(...)` does, without its final
+/// newlines, one newline put back), then `ipvsadm -C` and `ipvsadm -R` on
+/// it; the status is the restore's. Its arguments are ignored.
+fn restore_script(stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
+    let mut input = Vec::new();
+    let _ = stdin.read_to_end(&mut input);
+    let mut kept: Vec<u8> = Vec::with_capacity(input.len());
+    for line in input.split_inclusive(|b| *b == b'\n') {
+        if !line.starts_with(b"#") {
+            kept.extend_from_slice(line);
+        }
+    }
+    while kept.last() == Some(&b'\n') {
+        kept.pop();
+    }
+    kept.push(b'\n');
+    let ipvsadm = |args: &[&str]| -> Vec<String> { args.iter().map(|s| s.to_string()).collect() };
+    run_ipvsadm(&ipvsadm(&["ipvsadm", "-C"]), &mut std::io::empty(), io);
+    run_ipvsadm(&ipvsadm(&["ipvsadm", "-R"]), &mut &kept[..], io)
+}
+
+fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
     let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
     let names = System;
     let parsed = if argv.len() > 1 {

@@ -51,7 +51,8 @@ pub fn available(test: &str) -> bool {
 }
 
 /// A private folder shared with the test kernel, holding our binary as
-/// `ipvsadm` in `tools/`.
+/// `ipvsadm` in `tools/` (with `ipvsadm-save` and `ipvsadm-restore` linked
+/// to it, as the reference's folder holds Debian's scripts).
 pub struct Work {
     pub dir: PathBuf,
 }
@@ -64,6 +65,10 @@ impl Work {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tools")).unwrap();
         std::fs::copy(env!("CARGO_BIN_EXE_ipvsadm"), dir.join("tools/ipvsadm")).unwrap();
+        // As installed: ipvsadm-save and ipvsadm-restore are links to it.
+        for name in ["ipvsadm-save", "ipvsadm-restore"] {
+            std::os::unix::fs::symlink("ipvsadm", dir.join("tools").join(name)).unwrap();
+        }
         Work { dir }
     }
 

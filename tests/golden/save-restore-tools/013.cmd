@@ -1,0 +1,1 @@
+ipvsadm-save -n > /tmp/rules; ipvsadm -C; ipvsadm-restore < /tmp/rules

@@ -1,0 +1,1 @@
+ipvsadm-save > /tmp/rules-names; ipvsadm-restore < /tmp/rules-names

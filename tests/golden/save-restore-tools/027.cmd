@@ -1,0 +1,1 @@
+printf '%s\n' '# only comments' | ipvsadm-restore

@@ -1,0 +1,1 @@
+ipvsadm-restore < /dev/null
