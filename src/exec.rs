@@ -65,16 +65,15 @@ fn try_init() -> Result<Kernel, Error> {
 fn init() -> Result<Kernel, i32> {
     match try_init() {
         Ok(k) => Ok(k),
-        Err(_) => {
-            let loaded = modprobe_ipvs();
-            match if loaded {
+        Err(first) => {
+            // As ipvsadm: try to load the module, then once more; if the
+            // module cannot be loaded, the first failure is the one told.
+            let again = if modprobe_ipvs() {
                 try_init()
             } else {
-                Err(Error::FamilyNotFound)
-            } {
-                Ok(k) => Ok(k),
-                Err(e) => Err(init_errno(&e)),
-            }
+                Err(first)
+            };
+            again.map_err(|e| init_errno(&e))
         }
     }
 }

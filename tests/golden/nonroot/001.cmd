@@ -1,0 +1,1 @@
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd

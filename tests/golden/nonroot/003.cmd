@@ -1,0 +1,1 @@
+busybox su -s /bin/sh nobody -c "$(command -v ipvsadm) -Ln"
