@@ -130,9 +130,130 @@ pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::from(word))
 }
 
-/// `inet_pton(AF_INET6, ...)`.
+/// glibc's `inet_pton(AF_INET, ...)`: exactly four decimal parts, each
+/// 0 to 255 without leading zeros; nothing before or after.
+pub fn inet_pton4(s: &str) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut parts = 0;
+    let mut saw_digit = false;
+    let mut cur: u32 = 0;
+    for b in s.bytes() {
+        if b.is_ascii_digit() {
+            if saw_digit && cur == 0 {
+                return None;
+            }
+            cur = cur * 10 + u32::from(b - b'0');
+            if cur > 255 {
+                return None;
+            }
+            if !saw_digit {
+                parts += 1;
+                if parts > 4 {
+                    return None;
+                }
+                saw_digit = true;
+            }
+            octets[parts - 1] = cur as u8;
+        } else if b == b'.' && saw_digit {
+            if parts == 4 {
+                return None;
+            }
+            saw_digit = false;
+            cur = 0;
+        } else {
+            return None;
+        }
+    }
+    if parts < 4 {
+        return None;
+    }
+    Some(Ipv4Addr::from(octets))
+}
+
+/// glibc's `inet_pton(AF_INET6, ...)`: groups of one to four hex digits,
+/// one `::`, an optional dotted IPv4 tail (read as `inet_pton4` reads it),
+/// no zone, no brackets, no blanks.
 pub fn inet_pton6(s: &str) -> Option<Ipv6Addr> {
-    s.parse().ok()
+    let b = s.as_bytes();
+    let mut out = [0u8; 16];
+    let mut tp = 0usize;
+    let mut colon: Option<usize> = None;
+    let mut i = 0;
+    if b.is_empty() {
+        return None;
+    }
+    if b[0] == b':' {
+        if b.len() < 2 || b[1] != b':' {
+            return None;
+        }
+        i = 1;
+    }
+    let mut tok_start = i;
+    let mut digits = 0;
+    let mut val: u32 = 0;
+    while i < b.len() {
+        let ch = b[i];
+        i += 1;
+        if let Some(d) = (ch as char).to_digit(16) {
+            if digits == 4 {
+                return None;
+            }
+            val = (val << 4) | d;
+            digits += 1;
+            continue;
+        }
+        if ch == b':' {
+            tok_start = i;
+            if digits == 0 {
+                if colon.is_some() {
+                    return None;
+                }
+                colon = Some(tp);
+                continue;
+            } else if i == b.len() {
+                return None;
+            }
+            if tp + 2 > 16 {
+                return None;
+            }
+            out[tp] = (val >> 8) as u8;
+            out[tp + 1] = val as u8;
+            tp += 2;
+            digits = 0;
+            val = 0;
+            continue;
+        }
+        if ch == b'.' && tp + 4 <= 16 {
+            if let Some(v4) = inet_pton4(&s[tok_start..]) {
+                out[tp..tp + 4].copy_from_slice(&v4.octets());
+                tp += 4;
+                digits = 0;
+                break;
+            }
+        }
+        return None;
+    }
+    if digits > 0 {
+        if tp + 2 > 16 {
+            return None;
+        }
+        out[tp] = (val >> 8) as u8;
+        out[tp + 1] = val as u8;
+        tp += 2;
+    }
+    if let Some(c) = colon {
+        if tp == 16 {
+            return None;
+        }
+        let n = tp - c;
+        out.copy_within(c..tp, 16 - n);
+        out[c..16 - n].fill(0);
+        tp = 16;
+    }
+    if tp != 16 {
+        return None;
+    }
+    Some(Ipv6Addr::from(out))
 }
 
 fn is_all_digits(s: &str) -> bool {
@@ -151,6 +272,13 @@ pub struct ParsedService {
 /// address. Host names resolve to IPv4 only; port names are looked up for
 /// `proto` ("tcp", "udp", "sctp", or `None` when no protocol is known).
 /// `None` when the text is not a service address.
+///
+/// Its quirks are kept: a text of digits only (or an empty one) is refused
+/// before anything else; `[...]` must be followed by `:`; when the text in
+/// brackets is not an IPv6 address, the port after the brackets is
+/// forgotten and a `:` inside the brackets is looked for instead
+/// (`[1.2.3.4]:80` is 1.2.3.4 without a port); an IPv6 address without
+/// brackets never has a port (`::1:80` is the address ::1:80).
 pub fn parse_service(
     text: &str,
     proto: Option<&str>,
@@ -173,10 +301,15 @@ pub fn parse_service(
     let addr = if let Some(a6) = inet_pton6(buf) {
         IpAddr::V6(a6)
     } else {
-        if let Some(i) = buf.rfind(':') {
-            port_text = Some(&buf[i + 1..]);
-            buf = &buf[..i];
-        }
+        // strrchr: the port pointer is set anew, to nothing without a `:`.
+        port_text = match buf.rfind(':') {
+            Some(i) => {
+                let p = &buf[i + 1..];
+                buf = &buf[..i];
+                Some(p)
+            }
+            None => None,
+        };
         IpAddr::V4(inet_aton(buf).or_else(|| names.host_to_ipv4(buf))?)
     };
     let port = match port_text {
@@ -257,5 +390,214 @@ mod tests {
         assert_eq!(p(""), None);
         assert_eq!(p("1.2.3.4:99999"), None);
         assert_eq!(parse_service("1.2.3.4:https", None, &t), None);
+    }
+
+    /// The host's glibc, to hold our readers to (the reference runs on the
+    /// same glibc in the test VM).
+    mod glibc {
+        use std::ffi::CString;
+        use std::net::{Ipv4Addr, Ipv6Addr};
+
+        extern "C" {
+            fn inet_aton(cp: *const libc::c_char, inp: *mut libc::in_addr) -> libc::c_int;
+            fn inet_pton(
+                af: libc::c_int,
+                src: *const libc::c_char,
+                dst: *mut libc::c_void,
+            ) -> libc::c_int;
+        }
+
+        pub fn aton(s: &str) -> Option<Ipv4Addr> {
+            let c = CString::new(s).ok()?;
+            let mut a = libc::in_addr { s_addr: 0 };
+            // SAFETY: a valid C string and a valid out pointer.
+            let r = unsafe { inet_aton(c.as_ptr(), &mut a) };
+            (r != 0).then(|| Ipv4Addr::from(u32::from_be(a.s_addr)))
+        }
+
+        pub fn pton4(s: &str) -> Option<Ipv4Addr> {
+            let c = CString::new(s).ok()?;
+            let mut a = [0u8; 4];
+            // SAFETY: a valid C string and a 4-byte out buffer.
+            let r = unsafe { inet_pton(libc::AF_INET, c.as_ptr(), a.as_mut_ptr().cast()) };
+            (r > 0).then(|| Ipv4Addr::from(a))
+        }
+
+        pub fn pton6(s: &str) -> Option<Ipv6Addr> {
+            let c = CString::new(s).ok()?;
+            let mut a = [0u8; 16];
+            // SAFETY: a valid C string and a 16-byte out buffer.
+            let r = unsafe { inet_pton(libc::AF_INET6, c.as_ptr(), a.as_mut_ptr().cast()) };
+            (r > 0).then(|| Ipv6Addr::from(a))
+        }
+    }
+
+    /// Texts that people type, and texts that find the corners.
+    fn samples() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "",
+            " ",
+            "0",
+            "00",
+            "08",
+            "0x",
+            "0X",
+            "0x.1",
+            "0xg",
+            "0x7f.1",
+            "0x7F.0x1",
+            "010.0.0.1",
+            "1",
+            "1.",
+            "1..2",
+            "1.2",
+            "1.2.3",
+            "1.2.3.4",
+            "1.2.3.4.",
+            "1.2.3.4.5",
+            "1.2.3.256",
+            "1.2.65535",
+            "1.2.65536",
+            "1.16777215",
+            "1.16777216",
+            "255.255.255.255",
+            "256.1.1.1",
+            "4294967295",
+            "4294967296",
+            "99999999999999999999",
+            "1.2.3.4 junk",
+            "1.2.3.4\tjunk",
+            "1.2.3.4\n",
+            " 1.2.3.4",
+            "+1.2.3.4",
+            "1.+2.3.4",
+            "-1",
+            "1.2.3.-4",
+            "1.2.3.4x",
+            "01.2.3.4",
+            "1.02.3.4",
+            "0.0.0.0",
+            "224.0.0.1",
+            "0224.0.0.1",
+            "224.1",
+            "1e3",
+            "\u{e9}",
+            "1.2.3.4\u{e9}",
+            "0xffffffff",
+            "0x100000000",
+            "037777777777",
+            "040000000000",
+            "1.0x",
+            "1.0x.2",
+            "::",
+            ":::",
+            "::1",
+            ":1",
+            "1:",
+            "1::",
+            "1::2",
+            "1::2::3",
+            "::1:80",
+            "fd00::1",
+            "FD00::1",
+            "fD00:0:0:0:0:0:0:1",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1::3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8::",
+            "12345::1",
+            "01234::1",
+            "0000::1",
+            "00000::1",
+            "::ffff:1.2.3.4",
+            "::1.2.3.4",
+            "1.2.3.4::",
+            "::1.2.3",
+            "::1.2.3.4.5",
+            "::01.2.3.4",
+            "::256.1.1.1",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "1:2:3:4:5::1.2.3.4",
+            "::ffff:1.2.3.4:5",
+            "[::1]",
+            "::1%lo",
+            "::1 ",
+            " ::1",
+            "ff02::1",
+            "fe80::",
+            "g::1",
+            "::g",
+            "1:::2",
+            ":1:2:3:4:5:6:7",
+            "1:2:3:4:5:6:7:",
+            "::0:0:0:0:0:0:0",
+            "::0:0:0:0:0:0:0:0",
+            "1.2.3.4:80",
+            "::.1.2.3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every short text over a small alphabet.
+        let alphabet = ['0', '1', 'f', '.', ':', 'x'];
+        let mut layer = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for p in &layer {
+                for c in alphabet {
+                    next.push(format!("{p}{c}"));
+                }
+            }
+            v.extend(next.iter().cloned());
+            layer = next;
+        }
+        v
+    }
+
+    #[test]
+    fn aton_matches_glibc() {
+        for s in samples() {
+            assert_eq!(inet_aton(&s), glibc::aton(&s), "inet_aton({s:?})");
+        }
+    }
+
+    #[test]
+    fn pton_matches_glibc() {
+        for s in samples() {
+            assert_eq!(inet_pton4(&s), glibc::pton4(&s), "inet_pton4({s:?})");
+            assert_eq!(inet_pton6(&s), glibc::pton6(&s), "inet_pton6({s:?})");
+        }
+    }
+
+    #[test]
+    fn bracketed_text_that_is_not_ipv6_loses_its_port() {
+        let mut t = Table::default();
+        t.hosts.insert("pod-a".into(), Ipv4Addr::new(10, 244, 1, 5));
+        let p = |s: &str| parse_service(s, Some("tcp"), &t);
+        assert_eq!(
+            p("[1.2.3.4]:80"),
+            Some(ParsedService {
+                addr: "1.2.3.4".parse().unwrap(),
+                port: None
+            })
+        );
+        assert_eq!(p("[pod-a]:80").unwrap().port, None);
+        assert_eq!(p("[1.2.3.4:81]:80").unwrap().port, Some(81));
+        assert_eq!(p("[1.2.3.4]"), None);
+        assert_eq!(p("[::1]80"), None);
+        assert_eq!(p("[::1"), None);
+        assert_eq!(p("[]:80"), None);
+        assert_eq!(p("[::1]:"), None);
+        assert_eq!(p("::1:80").unwrap().port, None);
+        assert_eq!(p("1.2.3.4 :80").unwrap().port, Some(80));
+        assert_eq!(p("1.2.3.4:+81").unwrap().port, Some(81));
+        assert_eq!(p("1.2.3.4: 82").unwrap().port, Some(82));
+        assert_eq!(p("1.2.3.4:82 "), None);
+        assert_eq!(p("1.2.3.4:-0").unwrap().port, Some(0));
+        assert_eq!(p("[\u{e9}]:1"), None);
+        assert_eq!(p("\u{e9}:\u{e9}"), None);
     }
 }

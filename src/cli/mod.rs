@@ -91,6 +91,10 @@ pub enum CliError {
     TryHelp,
     /// A popt error after the command: "WORD: TEXT", status 255.
     Popt { bad: String, text: &'static str },
+    /// Where ipvsadm itself crashes (SIGSEGV in `parse_sched_flags` on
+    /// `-b ,`): nothing on standard error and the status a shell reports
+    /// for that signal, 139.
+    Crash,
 }
 
 impl CliError {
@@ -98,6 +102,7 @@ impl CliError {
         match self {
             CliError::Fail(_) => 2,
             CliError::TryHelp | CliError::Popt { .. } => 255,
+            CliError::Crash => 128 + libc::SIGSEGV,
         }
     }
 
@@ -109,6 +114,7 @@ impl CliError {
                 format!("Try `{program} -h' or '{program} --help' for more information.\n")
             }
             CliError::Popt { bad, text } => format!("{bad}: {text}\n"),
+            CliError::Crash => String::new(),
         }
     }
 }

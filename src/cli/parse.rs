@@ -5,7 +5,9 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::addr::{atoi, inet_pton6, parse_netmask, parse_service, string_to_number, strtol10};
+use super::addr::{
+    atoi, inet_pton4, inet_pton6, parse_netmask, parse_service, string_to_number, strtol10,
+};
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
@@ -100,11 +102,18 @@ fn parse_fwmark(s: &str) -> Result<u32, CliError> {
     Ok(l as u32)
 }
 
-/// `parse_sched_flags`: checked against the scheduler given (or wlc).
+/// `parse_sched_flags`: checked against the scheduler given (or wlc), in
+/// order, the first bad flag failing. It cuts the text with `strtok`, so
+/// empty pieces are skipped; a text of commas only gives `strtok` nothing
+/// at all, and ipvsadm then compares a NULL pointer and dies of SIGSEGV.
 fn parse_sched_flags(sched: &str, arg: &str) -> Result<u32, CliError> {
     let sched = if sched.is_empty() { DEF_SCHED } else { sched };
     let mut flags = 0;
-    for flag in arg.split(',').filter(|f| !f.is_empty()) {
+    let mut pieces = arg.split(',').filter(|f| !f.is_empty()).peekable();
+    if pieces.peek().is_none() {
+        return Err(CliError::Crash);
+    }
+    for flag in pieces {
         let (bit, needs) = match flag {
             "flag-1" => (svc_flags::SCHED1, None),
             "flag-2" => (svc_flags::SCHED2, None),
@@ -401,8 +410,8 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
                         _ => return fail(format!("invalid IPv6 mcast-group `{v}'")),
                     }
                 } else {
-                    match v.parse::<Ipv4Addr>() {
-                        Ok(a) if is_ipv4_multicast(a) => daemon.mcast_group = Some(IpAddr::V4(a)),
+                    match inet_pton4(v) {
+                        Some(a) if is_ipv4_multicast(a) => daemon.mcast_group = Some(IpAddr::V4(a)),
                         _ => return fail(format!("invalid IPv4 mcast-group `{v}'")),
                     }
                 }
@@ -623,5 +632,183 @@ fn build_svc(svc: &RawSvc) -> SvcArg {
             netmask: svc.netmask,
             pe_name: svc.pe.clone(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::Table;
+
+    fn names() -> Table {
+        let mut t = Table::default();
+        t.hosts.insert("pod-a".into(), Ipv4Addr::new(10, 244, 1, 5));
+        t.services.insert(("http".into(), "tcp".into()), 80);
+        t
+    }
+
+    fn p(line: &str) -> Result<Command, CliError> {
+        let argv: Vec<String> = std::iter::once("ipvsadm")
+            .chain(line.split(' ').filter(|w| !w.is_empty()))
+            .map(String::from)
+            .collect();
+        parse(&argv, &names())
+    }
+
+    fn failure(line: &str) -> String {
+        match p(line) {
+            Err(CliError::Fail(m)) => m,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn added(line: &str) -> SvcArg {
+        match p(line) {
+            Ok(Command::AddService(s)) => s,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sched_flags_of_commas_only_crash_like_ipvsadm() {
+        assert_eq!(p("-A -t 10.0.0.1:80 -b ,"), Err(CliError::Crash));
+        assert_eq!(p("-L -b ,,,"), Err(CliError::Crash));
+        assert_eq!(CliError::Crash.exit_code(), 139);
+        assert_eq!(CliError::Crash.message("ipvsadm"), "");
+        // An empty -b is no flags at all; empty pieces are skipped.
+        let argv: Vec<String> = ["ipvsadm", "-A", "-t", "10.0.0.1:80", "-b", ""]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        match parse(&argv, &names()) {
+            Ok(Command::AddService(s)) => assert_eq!(s.config.flags, 0),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            added("-A -t 10.0.0.1:80 -s sh -b ,sh-port,,").config.flags,
+            svc_flags::SCHED_SH_PORT
+        );
+        assert_eq!(
+            failure("-A -t 10.0.0.1:80 -s rr -b sh-port,bogus"),
+            "incompatible scheduler flag `sh-port'"
+        );
+    }
+
+    #[test]
+    fn bracketed_ipv4_loses_its_port() {
+        assert_eq!(
+            failure("-A -t [10.0.0.1]:84"),
+            "Zero port specified for non-persistent service"
+        );
+        let s = added("-A -t [pod-a]:85 -p");
+        assert_eq!(s.id.port(), 0);
+    }
+
+    #[test]
+    fn expansion_reaches_ipvsadm() {
+        assert_eq!(added("-A -t 10.0.0.1:80 -s r!#:+ r").config.scheduler, "rr");
+        assert_eq!(added("-A -t pod-a!#:+ :80").id.port(), 80);
+    }
+
+    #[test]
+    fn later_commands_and_values_are_invalid_options() {
+        assert_eq!(
+            failure("-L --start-daemon master"),
+            "invalid option `master'"
+        );
+        assert_eq!(failure("-L -Z"), "invalid option `-Z'");
+        assert_eq!(failure("-Lh"), "invalid option `-Lh'");
+        assert_eq!(failure("-L -6"), "-6 used before -f\n");
+    }
+
+    #[test]
+    fn leftovers_and_set() {
+        assert_eq!(failure("--set 1 2 3 4"), "unexpected argument 4");
+        assert_eq!(
+            failure("--set 1 2"),
+            "--set option requires 3 timeout values"
+        );
+        assert_eq!(failure("-L foo bar"), "unexpected argument foo");
+        assert!(matches!(p("7 --set 8 9"), Ok(Command::SetTimeout(_))));
+        assert_eq!(
+            failure("--set 1 2 3 -n"),
+            "Illegal 'numeric' option with the 'set' command"
+        );
+    }
+
+    #[test]
+    fn real_server_port_name_needs_the_protocol_first() {
+        assert_eq!(
+            failure("-a -r 10.0.0.7:http -t 10.0.0.1:80 -m"),
+            "illegal real server address[:port] specified"
+        );
+        match p("-a -t 10.0.0.1:80 -r 10.0.0.7:http -m") {
+            Ok(Command::AddDest(_, d)) => assert_eq!(d.port, 80),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn first_word_decides() {
+        assert_eq!(p("-n -L"), Err(CliError::TryHelp));
+        assert_eq!(p("--sort -L"), Err(CliError::TryHelp));
+        assert_eq!(p("--start-daemon"), Err(CliError::TryHelp));
+        assert_eq!(p("-hx --bogus"), Ok(Command::Help));
+        assert_eq!(
+            p("-Ln=1"),
+            Err(CliError::Popt {
+                bad: "-Ln=1".into(),
+                text: "option does not take an argument"
+            })
+        );
+    }
+
+    /// Every pair and triple of awkward words: no panic, whatever comes.
+    #[test]
+    fn no_panic_on_odd_words() {
+        let words = [
+            "-A",
+            "-a",
+            "-L",
+            "-R",
+            "--set",
+            "--start-daemon",
+            "-t",
+            "-f",
+            "-6",
+            "-M",
+            "-p",
+            "-b",
+            "-r",
+            "-w",
+            "--tun-type",
+            "--mcast-group",
+            "",
+            "-",
+            "--",
+            "=",
+            ",",
+            "[",
+            "]:",
+            "[::1]:",
+            "!#:+",
+            "\u{e9}",
+            "-\u{e9}",
+            "0",
+            "4294967296",
+            ":",
+            "gue",
+            "master",
+        ];
+        let table = names();
+        for a in words {
+            for b in words {
+                for c in words {
+                    let argv: Vec<String> =
+                        ["ipvsadm", a, b, c].iter().map(|s| s.to_string()).collect();
+                    let _ = parse(&argv, &table);
+                }
+            }
+        }
     }
 }

@@ -3,8 +3,15 @@
 //! short options bundled (`-Ln`, `-w5`, `-w=5`), a value taken from the rest
 //! of a bundle or the next word, optional values (`-p`) skipped when the next
 //! word starts with `-`, words that are not options kept as leftovers, `--`
-//! ending the options. It yields options one at a time, because ipvsadm acts
-//! on each as it comes and its first failure wins.
+//! ending the options, and `POSIXLY_CORRECT` (or `POSIX_ME_HARDER`) making
+//! every word after the first leftover a leftover too. It yields options one
+//! at a time, because ipvsadm acts on each as it comes and its first failure
+//! wins.
+//!
+//! One more popt rule applies to every option value (`expandNextArg`): each
+//! `!#:+` in it is replaced by the next word that does not start with `-`,
+//! and that word is then skipped when popt reaches it
+//! (`-s 'r!#:+' r` is `-s rr`).
 
 use super::flags::{by_long, by_short, Arg, Flag};
 
@@ -53,13 +60,21 @@ pub struct Popt<'a> {
     posix: bool,
     leftovers: Vec<String>,
     leftover_pos: usize,
+    /// Words taken by a `!#:+` expansion (popt's `argb`): skipped when
+    /// reached as options or leftovers.
+    taken: Vec<bool>,
 }
 
 impl<'a> Popt<'a> {
-    /// `argv[0]` is the program name and is skipped.
+    /// popt's `poptGetContext`: `argv[0]` is the program name and is
+    /// skipped; POSIX mode when either variable is set, even to nothing.
     pub fn new(argv: &'a [String]) -> Self {
         let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
             || std::env::var_os("POSIX_ME_HARDER").is_some();
+        Self::with_posix(argv, posix)
+    }
+
+    fn with_posix(argv: &'a [String], posix: bool) -> Self {
         Popt {
             argv,
             next: 1,
@@ -68,7 +83,50 @@ impl<'a> Popt<'a> {
             posix,
             leftovers: Vec::new(),
             leftover_pos: 0,
+            taken: vec![false; argv.len()],
         }
+    }
+
+    /// popt's `findNextArg(con, 1, 1)`: the first word from the current
+    /// position on that is not taken yet and does not start with `-`; it is
+    /// marked taken. (A value read from the next word later does not look
+    /// at the mark, as in popt.)
+    fn take_next_arg(&mut self) -> Option<String> {
+        let i = (self.next..self.argv.len())
+            .find(|&i| !self.taken[i] && !self.argv[i].starts_with('-'))?;
+        self.taken[i] = true;
+        Some(self.argv[i].clone())
+    }
+
+    /// popt's `expandNextArg`: every `!#:+` becomes the next free word
+    /// (the same word for all of them); with no such word it stays as is.
+    fn expand(&mut self, value: &str) -> String {
+        const MARK: &str = "!#:+";
+        if !value.contains(MARK) {
+            return value.to_string();
+        }
+        let mut out = String::with_capacity(value.len());
+        let mut word: Option<String> = None;
+        let mut rest = value;
+        while let Some(i) = rest.find(MARK) {
+            out.push_str(&rest[..i]);
+            if word.is_none() {
+                word = self.take_next_arg();
+            }
+            match &word {
+                Some(w) => {
+                    out.push_str(w);
+                    rest = &rest[i + MARK.len()..];
+                }
+                None => {
+                    // popt copies the `!` and reads on from the `#`.
+                    out.push('!');
+                    rest = &rest[i + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The word `poptBadOption` names: the last one consumed.
@@ -95,6 +153,10 @@ impl<'a> Popt<'a> {
             let mut flag: Option<&'static Flag> = None;
             let mut long_value: Option<String> = None;
             if self.bundle.is_none() {
+                if self.taken[self.next] {
+                    self.next += 1;
+                    continue;
+                }
                 let word = &self.argv[self.next];
                 self.next += 1;
                 if self.rest_leftover || !word.starts_with('-') || word == "-" {
@@ -142,7 +204,7 @@ impl<'a> Popt<'a> {
                 }
             }
             let flag = flag.expect("set above");
-            let value = match flag.arg {
+            let value: Option<String> = match flag.arg {
                 Arg::None => {
                     let eq_next = self
                         .bundle
@@ -154,7 +216,7 @@ impl<'a> Popt<'a> {
                     None
                 }
                 Arg::Required | Arg::Optional => {
-                    if let Some(v) = long_value {
+                    let raw = if let Some(v) = long_value {
                         Some(v)
                     } else if let Some((w, off)) = self.bundle.take() {
                         let rest = &self.argv[w][off..];
@@ -169,7 +231,8 @@ impl<'a> Popt<'a> {
                     } else {
                         self.next += 1;
                         Some(self.argv[self.next - 1].clone())
-                    }
+                    };
+                    raw.map(|v| self.expand(&v))
                 }
             };
             return Ok(Some(Found { flag, value }));
@@ -258,5 +321,88 @@ mod tests {
         assert_eq!(p.next_arg().as_deref(), Some("2"));
         assert_eq!(p.next_arg().as_deref(), Some("-3"));
         assert_eq!(p.next_arg(), None);
+    }
+
+    fn run(a: &[String], posix: bool) -> (Vec<(Tag, Option<String>)>, Vec<String>) {
+        let mut p = Popt::with_posix(a, posix);
+        let mut opts = vec![];
+        while let Some(f) = p.next_opt().unwrap() {
+            opts.push((f.flag.tag, f.value));
+        }
+        let mut rest = vec![];
+        while let Some(w) = p.next_arg() {
+            rest.push(w);
+        }
+        (opts, rest)
+    }
+
+    #[test]
+    fn posix_mode_stops_at_the_first_leftover() {
+        let a = argv("-L foo -n");
+        assert_eq!(run(&a, false).1, vec!["foo"]);
+        assert_eq!(run(&a, false).0.len(), 2);
+        let (opts, rest) = run(&a, true);
+        assert_eq!(opts, vec![(Tag::List, None)]);
+        assert_eq!(rest, vec!["foo", "-n"]);
+    }
+
+    #[test]
+    fn bang_hash_colon_plus_takes_the_next_free_word() {
+        let a = argv("-A -t 10.0.0.1:80 -s r!#:+ r");
+        let (opts, rest) = run(&a, false);
+        assert_eq!(opts[2], (Tag::Scheduler, Some("rr".into())));
+        assert!(rest.is_empty());
+        // Words starting with `-` are passed over; every mark gets the
+        // same word.
+        let a = argv("-L -t !#:+!#:+ -n x");
+        let (opts, rest) = run(&a, false);
+        assert_eq!(opts[1], (Tag::TcpService, Some("xx".into())));
+        assert_eq!(opts[2], (Tag::Numeric, None));
+        assert!(rest.is_empty());
+        // No word left: the text stays.
+        let a = argv("-A -s r!#:+");
+        assert_eq!(run(&a, false).0[1].1.as_deref(), Some("r!#:+"));
+        // A taken word can still be read as the next option's value.
+        let a = argv("-A -s rr!#:+ -p 60");
+        let (opts, rest) = run(&a, false);
+        assert_eq!(opts[1].1.as_deref(), Some("rr60"));
+        assert_eq!(opts[2], (Tag::Persistent, Some("60".into())));
+        assert!(rest.is_empty());
+        // In long values and bundles too.
+        let a = argv("-A --scheduler=!#:+ rr -s!#:+ lc");
+        let (opts, _) = run(&a, false);
+        assert_eq!(opts[1].1.as_deref(), Some("rr"));
+        assert_eq!(opts[2].1.as_deref(), Some("lc"));
+    }
+
+    #[test]
+    fn odd_words() {
+        // Empty words and a lone dash are leftovers; non-ASCII short
+        // options are unknown.
+        let mut a = argv("-L");
+        a.push(String::new());
+        a.push("-".into());
+        assert_eq!(run(&a, false).1, vec!["", "-"]);
+        let a = argv("-L -\u{e9}");
+        let mut p = Popt::with_posix(&a, false);
+        p.next_opt().unwrap();
+        let e = p.next_opt().unwrap_err();
+        assert_eq!((e.kind, e.bad.as_str()), (PoptErrorKind::BadOpt, "-\u{e9}"));
+        for w in ["--=x", "---numeric", "-=", "--num", "-?"] {
+            let a = argv(&format!("-L {w}"));
+            let mut p = Popt::with_posix(&a, false);
+            p.next_opt().unwrap();
+            assert_eq!(p.next_opt().unwrap_err().kind, PoptErrorKind::BadOpt, "{w}");
+        }
+        let a = argv("-L --numeric=");
+        let mut p = Popt::with_posix(&a, false);
+        p.next_opt().unwrap();
+        assert_eq!(p.next_opt().unwrap_err().kind, PoptErrorKind::UnwantedArg);
+        // A consumed value is what poptBadOption names.
+        let a = argv("-L --start-daemon master");
+        let mut p = Popt::with_posix(&a, false);
+        p.next_opt().unwrap();
+        p.next_opt().unwrap();
+        assert_eq!(p.bad_option(), "master");
     }
 }

@@ -2,10 +2,22 @@
 //! `config_stream_read`. Words are split on space, tab, CR and newline; a
 //! word `ipvsadm` is dropped; a line of no words is skipped by the caller.
 //! Its comment handling never fires (it looks for `#` in the separator), so
-//! `#` is an ordinary character; and when the input ends in blanks without
-//! a newline, the words of that last line are lost. Both are kept.
+//! `#` is an ordinary character; when the input ends in blanks without a
+//! newline, the words of that last line are lost; and a NUL byte ends its
+//! word (words are copied as C strings). All are kept.
+//!
+//! Words are read by `fscanf` with a field width of 4096 bytes, so a longer
+//! word is cut into pieces of 4096. After a piece no separator is read, and
+//! ipvsadm then tests the separator it read last, left over in its buffer,
+//! even from an earlier line: when that was a newline the line ends after
+//! the piece. (The buffer is a stale local variable; in the reference it
+//! holds the last separator read, a newline after a line that ended with a
+//! word, and no newline before the first line.)
 
 use std::io::BufRead;
+
+/// `MAX_LINE_LENGTH`: fscanf's field width for a word.
+const MAX_WORD: usize = 4096;
 
 fn is_sep(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -17,6 +29,8 @@ pub struct ConfigStream<R> {
     pending: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// The separator fscanf read last (ipvsadm's `tail`), 0 before any.
+    last_sep: u8,
 }
 
 impl<R: BufRead> ConfigStream<R> {
@@ -26,6 +40,7 @@ impl<R: BufRead> ConfigStream<R> {
             pending: Vec::new(),
             pos: 0,
             eof: false,
+            last_sep: 0,
         }
     }
 
@@ -58,7 +73,8 @@ impl<R: BufRead> ConfigStream<R> {
                     return Ok(if words.is_empty() { None } else { Some(words) });
                 }
                 Some(b) if is_sep(b) => {
-                    // fscanf matched no word: skip blanks up to a newline.
+                    // fscanf matched no word: skip blanks up to a newline;
+                    // the end of the input loses the words read so far.
                     loop {
                         match self.peek()? {
                             None => return Ok(None),
@@ -73,25 +89,40 @@ impl<R: BufRead> ConfigStream<R> {
                 }
                 Some(_) => {
                     let mut word = Vec::new();
-                    while let Some(b) = self.peek()? {
-                        if is_sep(b) {
-                            break;
+                    while word.len() < MAX_WORD {
+                        match self.peek()? {
+                            Some(b) if !is_sep(b) => {
+                                word.push(b);
+                                self.bump();
+                            }
+                            _ => break,
                         }
-                        word.push(b);
-                        self.bump();
+                    }
+                    // The word is kept as a C string: a NUL ends it, both
+                    // for the `ipvsadm` test and for the copy.
+                    if let Some(nul) = word.iter().position(|&b| b == 0) {
+                        word.truncate(nul);
                     }
                     let w = String::from_utf8_lossy(&word).into_owned();
                     if w != "ipvsadm" {
                         words.push(w);
                     }
-                    // The one separator fscanf reads after the word.
+                    // The one separator fscanf reads after the word; with
+                    // none (a long word goes on, or the input ends) the
+                    // stale one decides.
                     match self.peek()? {
-                        Some(b'\n') => {
+                        Some(b) if is_sep(b) => {
                             self.bump();
-                            return Ok(Some(words));
+                            self.last_sep = b;
+                            if b == b'\n' {
+                                return Ok(Some(words));
+                            }
                         }
-                        Some(_) => self.bump(),
-                        None => {}
+                        _ => {
+                            if self.last_sep == b'\n' {
+                                return Ok(Some(words));
+                            }
+                        }
                     }
                 }
             }
@@ -126,5 +157,61 @@ mod tests {
         );
         // Trailing blanks without a newline lose the last line.
         assert_eq!(lines("-C\n-L \t"), vec![vec!["-C".to_string()]]);
+    }
+
+    #[test]
+    fn nul_ends_a_word() {
+        assert_eq!(
+            lines("-A -t 1.2.3.4:80\0junk -s rr\nipvsadm\0x -C\n\0x -L\n"),
+            vec![
+                vec!["-A", "-t", "1.2.3.4:80", "-s", "rr"],
+                vec!["-C"],
+                vec!["", "-L"],
+            ]
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_line_ends() {
+        assert_eq!(
+            lines("\r\n\r\r\n-A\r-t\tx\r\r\n  \n-C"),
+            vec![vec![], vec![], vec!["-A", "-t", "x"], vec![], vec!["-C"]]
+        );
+        assert_eq!(lines("   "), Vec::<Vec<String>>::new());
+        assert_eq!(lines("-C\n \t "), vec![vec!["-C".to_string()]]);
+        assert_eq!(lines("-C\r"), vec![vec!["-C".to_string()]]);
+    }
+
+    #[test]
+    fn long_words_are_cut_at_4096_bytes() {
+        let x = |n: usize| "x".repeat(n);
+        // On the first line (no newline read yet) the pieces stay together.
+        assert_eq!(
+            lines(&format!("-L {}-n\n", x(5000))),
+            vec![vec!["-L".to_string(), x(4096), format!("{}-n", x(904))]]
+        );
+        assert_eq!(
+            lines(&format!("-L {}\n", x(4096))),
+            vec![vec!["-L".to_string(), x(4096)]]
+        );
+        // After a line that ended with a word and a newline, a piece ends
+        // the line.
+        assert_eq!(
+            lines(&format!("-C\n{} -L\n", x(5000))),
+            vec![
+                vec!["-C".to_string()],
+                vec![x(4096)],
+                vec![x(904), "-L".to_string()]
+            ]
+        );
+        // Not after a line that ended with blanks: the last separator read
+        // was a blank.
+        assert_eq!(
+            lines(&format!("-C \n-L {}-n\n", x(4096))),
+            vec![
+                vec!["-C".to_string()],
+                vec!["-L".to_string(), x(4096), "-n".to_string()]
+            ]
+        );
     }
 }

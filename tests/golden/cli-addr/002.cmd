@@ -1,0 +1,1 @@
+ipvsadm -A -t 0x7f.1:80

@@ -1,0 +1,1 @@
+ipvsadm -A --sctp-service 1.2.3.4:http

@@ -1,0 +1,1 @@
+ipvsadm -L -u 1.2.3.4:domain

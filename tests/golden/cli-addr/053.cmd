@@ -1,0 +1,1 @@
+ipvsadm -A -t kubernetes-v6.default.svc:80

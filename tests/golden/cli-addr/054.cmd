@@ -1,0 +1,1 @@
+ipvsadm -A -t nosuch.invalid:80

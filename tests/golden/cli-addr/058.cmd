@@ -1,0 +1,1 @@
+ipvsadm -L -t pod-a:8080

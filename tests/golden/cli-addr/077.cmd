@@ -1,0 +1,1 @@
+ipvsadm -A -t [::1%lo]:90

@@ -1,0 +1,1 @@
+ipvsadm -A -t fd00::4 -p

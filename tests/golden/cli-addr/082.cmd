@@ -1,0 +1,1 @@
+ipvsadm -A -u [fd00::6]:domain

@@ -1,0 +1,1 @@
+ipvsadm -a -t 10.0.0.1:80 -r pod-a:http -m

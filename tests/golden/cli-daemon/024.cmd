@@ -1,0 +1,1 @@
+ipvsadm 7 --set 8 9

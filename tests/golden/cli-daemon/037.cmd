@@ -1,0 +1,1 @@
+ipvsadm -L --timeout -t 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master --mcast-group 255.255.255.255

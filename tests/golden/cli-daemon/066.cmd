@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master --sync-maxlen 65508

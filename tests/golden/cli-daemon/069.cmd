@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master -t 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm -L -n -t 10.0.0.1:80 --nosort

@@ -1,0 +1,1 @@
+ipvsadm -L -n -f 6 -6

@@ -1,0 +1,1 @@
+ipvsadm -L -n --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm -Z -f 5

@@ -1,0 +1,1 @@
+ipvsadm -D -f 6 -6

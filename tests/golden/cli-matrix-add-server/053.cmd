@@ -1,0 +1,1 @@
+ipvsadm -a --sctp-service 10.0.0.1:80

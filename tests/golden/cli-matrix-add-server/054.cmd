@@ -1,0 +1,1 @@
+ipvsadm -a -f 1

@@ -1,0 +1,1 @@
+ipvsadm -a --mcast-interface nosuchif0

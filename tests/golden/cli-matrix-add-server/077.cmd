@@ -1,0 +1,1 @@
+ipvsadm -a -b flag-1

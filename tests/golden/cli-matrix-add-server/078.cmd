@@ -1,0 +1,1 @@
+ipvsadm -a --mcast-group 224.0.0.82

@@ -1,0 +1,1 @@
+ipvsadm -a --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -a --mcast-ttl 2

@@ -1,0 +1,1 @@
+ipvsadm -a --tun-type gre

@@ -1,0 +1,1 @@
+ipvsadm -a --tun-port 6080

@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.0.0.1:80 --tun-remcsum

@@ -1,0 +1,1 @@
+ipvsadm -A -y 10

@@ -1,0 +1,1 @@
+ipvsadm -A --mcast-interface nosuchif0

@@ -1,0 +1,1 @@
+ipvsadm -A --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -A --sync-maxlen 1400

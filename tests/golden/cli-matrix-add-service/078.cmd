@@ -1,0 +1,1 @@
+ipvsadm -A --tun-port 6080

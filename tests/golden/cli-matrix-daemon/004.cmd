@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master -u 10.0.0.1:53

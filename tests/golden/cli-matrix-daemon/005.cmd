@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm --start-daemon master -r 10.0.1.1:80

@@ -1,0 +1,1 @@
+ipvsadm --stop-daemon master --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm --stop-daemon master -M 255.255.255.0

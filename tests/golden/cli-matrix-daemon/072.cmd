@@ -1,0 +1,1 @@
+ipvsadm --stop-daemon master -b flag-1

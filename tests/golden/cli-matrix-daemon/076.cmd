@@ -1,0 +1,1 @@
+ipvsadm --stop-daemon master --sync-maxlen 1400

@@ -1,0 +1,1 @@
+ipvsadm -d --sctp-service 10.0.0.1:80

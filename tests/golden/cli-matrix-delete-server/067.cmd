@@ -1,0 +1,1 @@
+ipvsadm -d -w 2

@@ -1,0 +1,1 @@
+ipvsadm -d -b flag-1

@@ -1,0 +1,1 @@
+ipvsadm -d --mcast-group 224.0.0.82

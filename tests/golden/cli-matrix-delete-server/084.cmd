@@ -1,0 +1,1 @@
+ipvsadm -d --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -d --sync-maxlen 1400

@@ -1,0 +1,1 @@
+ipvsadm -D -t 10.0.0.1:80 --tun-port 6080

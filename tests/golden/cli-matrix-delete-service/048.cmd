@@ -1,0 +1,1 @@
+ipvsadm -D -f 1 -6

@@ -1,0 +1,1 @@
+ipvsadm -D -x 100

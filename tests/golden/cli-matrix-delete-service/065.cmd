@@ -1,0 +1,1 @@
+ipvsadm -D --mcast-interface nosuchif0

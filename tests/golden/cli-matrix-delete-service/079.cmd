@@ -1,0 +1,1 @@
+ipvsadm -D --mcast-port 8849

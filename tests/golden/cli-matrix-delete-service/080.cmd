@@ -1,0 +1,1 @@
+ipvsadm -D --mcast-ttl 2

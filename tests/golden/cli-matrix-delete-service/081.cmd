@@ -1,0 +1,1 @@
+ipvsadm -D --sync-maxlen 1400

@@ -1,0 +1,1 @@
+ipvsadm -a --sctp-service 10.0.0.1:80 -r 10.0.1.1:80 -m

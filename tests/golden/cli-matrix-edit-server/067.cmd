@@ -1,0 +1,1 @@
+ipvsadm -e -w 2

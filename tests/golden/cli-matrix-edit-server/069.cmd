@@ -1,0 +1,1 @@
+ipvsadm -e -y 10

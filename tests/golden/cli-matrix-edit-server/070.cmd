@@ -1,0 +1,1 @@
+ipvsadm -e --mcast-interface nosuchif0

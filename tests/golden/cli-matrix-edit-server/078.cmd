@@ -1,0 +1,1 @@
+ipvsadm -e --syncid 1

@@ -1,0 +1,1 @@
+ipvsadm -e --mcast-group 224.0.0.82

@@ -1,0 +1,1 @@
+ipvsadm -e --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -e --sync-maxlen 1400

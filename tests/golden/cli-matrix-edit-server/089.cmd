@@ -1,0 +1,1 @@
+ipvsadm -e --tun-port 6080

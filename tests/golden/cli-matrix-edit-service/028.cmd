@@ -1,0 +1,1 @@
+ipvsadm -E -t 10.0.0.1:80 --thresholds

@@ -1,0 +1,1 @@
+ipvsadm -E --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm -E -s rr

@@ -1,0 +1,1 @@
+ipvsadm -E -w 2

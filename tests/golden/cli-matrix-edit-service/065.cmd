@@ -1,0 +1,1 @@
+ipvsadm -E --mcast-interface nosuchif0

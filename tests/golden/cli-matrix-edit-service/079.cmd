@@ -1,0 +1,1 @@
+ipvsadm -E --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -E --sync-maxlen 1400

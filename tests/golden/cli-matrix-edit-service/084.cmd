@@ -1,0 +1,1 @@
+ipvsadm -E --tun-port 6080

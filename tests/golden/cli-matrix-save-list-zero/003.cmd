@@ -1,0 +1,1 @@
+ipvsadm -A -u 10.0.0.1:53 -s wlc

@@ -1,0 +1,1 @@
+ipvsadm -S --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm -S -p 60

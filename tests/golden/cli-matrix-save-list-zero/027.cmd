@@ -1,0 +1,1 @@
+ipvsadm -S -y 10

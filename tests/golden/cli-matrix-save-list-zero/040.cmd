@@ -1,0 +1,1 @@
+ipvsadm -S -b flag-1

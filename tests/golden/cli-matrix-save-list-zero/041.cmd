@@ -1,0 +1,1 @@
+ipvsadm -S --mcast-group 224.0.0.82

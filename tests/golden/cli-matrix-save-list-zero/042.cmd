@@ -1,0 +1,1 @@
+ipvsadm -S --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -S --mcast-ttl 2

@@ -1,0 +1,1 @@
+ipvsadm -S --sync-maxlen 1400

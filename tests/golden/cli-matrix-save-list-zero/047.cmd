@@ -1,0 +1,1 @@
+ipvsadm -S --tun-port 6080

@@ -1,0 +1,1 @@
+ipvsadm -L -p 60

@@ -1,0 +1,1 @@
+ipvsadm -L -y 10

@@ -1,0 +1,1 @@
+ipvsadm -L -b flag-1

@@ -1,0 +1,1 @@
+ipvsadm -L --mcast-group 224.0.0.82

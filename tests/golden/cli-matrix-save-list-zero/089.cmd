@@ -1,0 +1,1 @@
+ipvsadm -L --mcast-ttl 2

@@ -1,0 +1,1 @@
+ipvsadm -L --sync-maxlen 1400

@@ -1,0 +1,1 @@
+ipvsadm -Z --mcast-group 224.0.0.82

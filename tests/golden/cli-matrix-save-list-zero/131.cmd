@@ -1,0 +1,1 @@
+ipvsadm -Z --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -Z --sync-maxlen 1400

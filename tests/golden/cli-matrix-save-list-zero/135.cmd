@@ -1,0 +1,1 @@
+ipvsadm -Z --tun-type gre

@@ -1,0 +1,1 @@
+ipvsadm --set 900 120 300 --thresholds

@@ -1,0 +1,1 @@
+ipvsadm -R --sctp-service 10.0.0.1:80

@@ -1,0 +1,1 @@
+ipvsadm -R -x 100

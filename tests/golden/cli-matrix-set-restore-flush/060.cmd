@@ -1,0 +1,1 @@
+ipvsadm -R --mcast-interface nosuchif0

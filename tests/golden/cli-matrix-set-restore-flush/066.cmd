@@ -1,0 +1,1 @@
+ipvsadm -R --persistent-conn

@@ -1,0 +1,1 @@
+ipvsadm -R --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -R --sync-maxlen 1400

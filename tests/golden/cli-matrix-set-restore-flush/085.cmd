@@ -1,0 +1,1 @@
+ipvsadm -R -f 1 -6

@@ -1,0 +1,1 @@
+ipvsadm -C --sctp-service 10.0.0.1:80

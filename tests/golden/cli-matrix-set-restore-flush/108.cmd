@@ -1,0 +1,1 @@
+ipvsadm -C -y 10

@@ -1,0 +1,1 @@
+ipvsadm -C --mcast-interface nosuchif0

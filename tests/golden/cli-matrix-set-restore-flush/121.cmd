@@ -1,0 +1,1 @@
+ipvsadm -C -b flag-1

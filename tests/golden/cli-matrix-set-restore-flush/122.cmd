@@ -1,0 +1,1 @@
+ipvsadm -C --mcast-group 224.0.0.82

@@ -1,0 +1,1 @@
+ipvsadm -C --mcast-port 8849

@@ -1,0 +1,1 @@
+ipvsadm -C --mcast-ttl 2

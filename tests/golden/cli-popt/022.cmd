@@ -1,0 +1,1 @@
+ipvsadm -L --start-daemon master

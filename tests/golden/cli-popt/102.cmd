@@ -1,0 +1,1 @@
+POSIXLY_CORRECT=1 ipvsadm -A -t 10.0.0.8:80 -s rr

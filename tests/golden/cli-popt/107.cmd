@@ -1,0 +1,1 @@
+POSIX_ME_HARDER=1 ipvsadm -L foo -n

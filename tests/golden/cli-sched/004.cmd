@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.0.0.4:80 -s mh -b mh-fallback,mh-port

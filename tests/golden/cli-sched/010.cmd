@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.0.0.7:80 -s sh -b mh-port

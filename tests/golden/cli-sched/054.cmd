@@ -1,0 +1,1 @@
+ipvsadm -A -u 10.0.0.3:5060 -p --pe sip --pe sip

@@ -1,0 +1,1 @@
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.7 -i --tun-type gue --tun-port 6084 --tun-csum --tun-csum

@@ -1,0 +1,1 @@
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.11 -i --tun-type GUE --tun-port 6087

@@ -1,0 +1,1 @@
+ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.12 --tun-type=gue --tun-port=6090 -i

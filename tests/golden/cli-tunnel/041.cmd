@@ -1,0 +1,1 @@
+ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.4 --tun-type gre

@@ -1,0 +1,1 @@
+ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.5 -i --tun-type gue --tun-port 7000 --tun-nocsum

@@ -1,0 +1,1 @@
+ipvsadm -d -t 10.0.0.1:80 -r 10.0.1.1 --tun-type gre

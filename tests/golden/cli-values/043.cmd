@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.0.0.9:0 --persistent=

@@ -1,0 +1,1 @@
+ipvsadm -A -t 10.0.0.6:80 -p -M nosuch.invalid

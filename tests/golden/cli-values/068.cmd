@@ -1,0 +1,1 @@
+ipvsadm -A -t [fd00::3]:80 -p -M 0

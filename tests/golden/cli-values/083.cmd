@@ -1,0 +1,1 @@
+ipvsadm -A -f 0x10

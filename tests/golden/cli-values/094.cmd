@@ -1,0 +1,1 @@
+ipvsadm -A -f 8 -p -M 64 -6

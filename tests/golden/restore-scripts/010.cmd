@@ -1,0 +1,1 @@
+"$REF_DIR"/ipvsadm-save -x

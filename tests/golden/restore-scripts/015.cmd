@@ -1,0 +1,1 @@
+"$REF_DIR"/ipvsadm-save > /tmp/rules-names; "$REF_DIR"/ipvsadm-restore < /tmp/rules-names

@@ -1,0 +1,1 @@
+printf '%s\n' '# only comments' | "$REF_DIR"/ipvsadm-restore

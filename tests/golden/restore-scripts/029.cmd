@@ -1,0 +1,1 @@
+"$REF_DIR"/ipvsadm-restore < /dev/null

@@ -1,0 +1,1 @@
+ipvsadm -C; printf '%s\n' '-A -t 10.0.0.4:80' '-t 10.0.0.5:80' '-A -t 10.0.0.6:80' | ipvsadm -R

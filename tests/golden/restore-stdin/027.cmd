@@ -1,0 +1,1 @@
+ipvsadm -C; printf '%s\n' '-A -t 10.0.0.7:80' '#' '-A -t 10.0.0.8:80' | ipvsadm -R

@@ -1,0 +1,1 @@
+ipvsadm -C; printf -- '-A -t 10.0.0.21:80\n-A -t 10.0.0.21:80\r' | ipvsadm -R

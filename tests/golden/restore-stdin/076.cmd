@@ -1,0 +1,1 @@
+ipvsadm -C; printf '%s\n' '--stop-daemon master' '-L --daemon' | ipvsadm -R

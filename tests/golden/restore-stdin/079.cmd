@@ -1,0 +1,1 @@
+ipvsadm -C; printf '%s\n' '-A -t 10.0.0.30:80 -s wrr -p 60 -M 255.255.255.0' '-a -t 10.0.0.30:80 -r 10.0.1.1:8080 -m -w 2 -x 10 -y 5' '-A -f 5 -6 -s sh -b sh-port' '-a -f 5 -6 -r [fd00::1]:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum' '-A -u 10.0.0.30:5060 -s rr -p 120 --pe sip -o' | ipvsadm -R
