@@ -235,6 +235,18 @@ fn run_parsed(
             io.err(&e.message(program));
             Flow::Result(-1)
         }
+        // ipvsadm dies of SIGSEGV here (`parse_sched_flags` on a flags
+        // argument of only commas): no message, and what it had buffered
+        // for standard output is lost, so nothing is flushed.
+        Err(CliError::Crash) => {
+            // SAFETY: restoring a signal's default action and raising it
+            // have no preconditions.
+            unsafe {
+                libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+                libc::raise(libc::SIGSEGV);
+            }
+            Flow::Exit(CliError::Crash.exit_code())
+        }
         Err(e) => {
             io.err(&e.message(program));
             Flow::Exit(e.exit_code())
