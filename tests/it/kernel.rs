@@ -73,57 +73,33 @@ fn golden_scenarios_match_reference() {
     if !available("golden_scenarios_match_reference") {
         return;
     }
-    let mut failures = Vec::new();
-    let mut steps = 0;
-    for scn in scenarios().into_iter().filter(|s| !differential_only(s)) {
-        let name = name_of(&scn);
-        let gdir = repo().join("tests/golden").join(&name);
-        let prov = fs::read_to_string(gdir.join("PROVENANCE"))
-            .unwrap_or_else(|_| panic!("{name}: no golden capture; run tests/kernel/capture"));
-        assert!(
-            prov.contains(&format!("scenario-sha256: {}", sha256(&scn))),
-            "{name}: the scenario changed since it was captured; run tests/kernel/capture {}",
-            scn.display()
-        );
-        let work = Work::new(&format!("golden-{name}"));
-        let outdir = work.dir.join("out");
-        let out = run_in_kernel(
-            &work.dir,
-            &[
-                "bash",
-                repo().join("tests/kernel/run-scenario").to_str().unwrap(),
-                scn.to_str().unwrap(),
-                work.tools().to_str().unwrap(),
-                outdir.to_str().unwrap(),
-            ],
-        );
-        assert!(out.status.success(), "{name}: run-scenario failed: {out:?}");
-        let expected = files(&gdir);
-        let actual = files(&outdir);
-        for (file, want) in &expected {
-            if file == "PROVENANCE" {
-                continue;
-            }
-            let got = actual.get(file).cloned().unwrap_or_default();
-            if file.ends_with(".cmd") {
-                steps += 1;
-            }
-            if &got != want {
-                let stem = file.split('.').next().unwrap();
-                let cmd = String::from_utf8_lossy(&expected[&format!("{stem}.cmd")]).into_owned();
-                failures.push(format!(
-                    "{name} step {stem}: {}{}",
-                    cmd,
-                    diff(file, want, &got)
-                ));
-            }
-        }
-        assert_eq!(
-            expected.len() - 1,
-            actual.len(),
-            "{name}: a different number of steps ran"
-        );
-    }
+    // Two test kernels at a time: the machines this runs on have two cores.
+    let queue = std::sync::Mutex::new(
+        scenarios()
+            .into_iter()
+            .filter(|s| !differential_only(s))
+            .collect::<Vec<_>>(),
+    );
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|sc| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                sc.spawn(|| {
+                    let (mut steps, mut failures) = (0, Vec::new());
+                    loop {
+                        let next = queue.lock().unwrap().pop();
+                        let Some(scn) = next else { break };
+                        let (n, f) = golden_one(&scn);
+                        steps += n;
+                        failures.extend(f);
+                    }
+                    (steps, failures)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let steps: usize = results.iter().map(|r| r.0).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|r| r.1).collect();
     assert!(steps > 0, "no golden step was compared");
     assert!(
         failures.is_empty(),
@@ -132,6 +108,61 @@ fn golden_scenarios_match_reference() {
         failures.join("\n")
     );
     println!("golden: {steps} steps matched the reference byte for byte");
+}
+
+/// Run one scenario with our binary and compare it with its capture:
+/// the number of steps compared and the mismatches.
+fn golden_one(scn: &Path) -> (usize, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut steps = 0;
+    let name = name_of(scn);
+    let gdir = repo().join("tests/golden").join(&name);
+    let prov = fs::read_to_string(gdir.join("PROVENANCE"))
+        .unwrap_or_else(|_| panic!("{name}: no golden capture; run tests/kernel/capture"));
+    assert!(
+        prov.contains(&format!("scenario-sha256: {}", sha256(scn))),
+        "{name}: the scenario changed since it was captured; run tests/kernel/capture {}",
+        scn.display()
+    );
+    let work = Work::new(&format!("golden-{name}"));
+    let outdir = work.dir.join("out");
+    let out = run_in_kernel(
+        &work.dir,
+        &[
+            "bash",
+            repo().join("tests/kernel/run-scenario").to_str().unwrap(),
+            scn.to_str().unwrap(),
+            work.tools().to_str().unwrap(),
+            outdir.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{name}: run-scenario failed: {out:?}");
+    let expected = files(&gdir);
+    let actual = files(&outdir);
+    for (file, want) in &expected {
+        if file == "PROVENANCE" {
+            continue;
+        }
+        let got = actual.get(file).cloned().unwrap_or_default();
+        if file.ends_with(".cmd") {
+            steps += 1;
+        }
+        if &got != want {
+            let stem = file.split('.').next().unwrap();
+            let cmd = String::from_utf8_lossy(&expected[&format!("{stem}.cmd")]).into_owned();
+            failures.push(format!(
+                "{name} step {stem}: {}{}",
+                cmd,
+                diff(file, want, &got)
+            ));
+        }
+    }
+    assert_eq!(
+        expected.len() - 1,
+        actual.len(),
+        "{name}: a different number of steps ran"
+    );
+    (steps, failures)
 }
 
 #[test]
