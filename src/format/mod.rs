@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::cli::Format;
-use crate::ipvs::model::{svc_flags, tun_flags};
+use crate::ipvs::model::svc_flags;
 use crate::ipvs::{
     Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
 };
@@ -629,9 +629,6 @@ pub fn daemons(ds: &[Daemon]) -> String {
     }
     out
 }
-
-/// Unused bits kept for the tunnel flag names' sake.
-pub const _TUN_FLAG_BITS: [u16; 3] = [tun_flags::NOCSUM, tun_flags::CSUM, tun_flags::REMCSUM];
 
 #[cfg(test)]
 mod tests {

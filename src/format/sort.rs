@@ -4,7 +4,6 @@
 //! transitive. Reproducing both the comparator and the algorithm is the
 //! only way to print the same order from the same kernel dump order.
 
-use std::cmp::Ordering;
 use std::net::IpAddr;
 
 use crate::ipvs::{Dest, Family, Service, ServiceId};
@@ -152,11 +151,6 @@ pub fn sort_services(v: &mut Vec<Service>) {
 /// Sort real servers as `ipvs_sort_dests` does.
 pub fn sort_dests(v: &mut Vec<Dest>) {
     sort_by_index(v, &cmp_dests);
-}
-
-/// A total order for callers that want one (not ipvsadm's).
-pub fn total_order(a: &Service, b: &Service) -> Ordering {
-    cmp_services(a, b).cmp(&0)
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ fn decode(bytes: &[u8]) -> IpvsMessage {
     }
 }
 
+/// The first first-level attribute of a message that `pick` accepts.
+fn nested<T>(m: IpvsMessage, pick: impl Fn(&CmdAttr) -> Option<T>) -> T {
+    m.attrs.iter().find_map(pick).expect("the nested attribute")
+}
+
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
@@ -67,14 +72,10 @@ fn info_and_timeouts() {
 
 fn service(name: &str) -> Service {
     let m = decode(&fixture(name));
-    let attrs = m
-        .attrs
-        .iter()
-        .find_map(|a| match a {
-            CmdAttr::Service(s) => Some(s.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let attrs = nested(m, |a| match a {
+        CmdAttr::Service(v) => Some(v.clone()),
+        _ => None,
+    });
     service_from_attrs(&attrs).unwrap()
 }
 
@@ -136,14 +137,10 @@ fn dests(name: &str, family: Family) -> Vec<Dest> {
         .take_while(|p| p.exists())
         .map(|p| {
             let m = decode(&fs::read(p).unwrap());
-            let attrs = m
-                .attrs
-                .iter()
-                .find_map(|a| match a {
-                    CmdAttr::Dest(d) => Some(d.clone()),
-                    _ => None,
-                })
-                .unwrap();
+            let attrs = nested(m, |a| match a {
+                CmdAttr::Dest(v) => Some(v.clone()),
+                _ => None,
+            });
             dest_from_attrs(&attrs, family).unwrap()
         })
         .collect()
@@ -197,14 +194,10 @@ fn daemons() {
     let ds: Vec<_> = (1..=2)
         .map(|i| {
             let m = decode(&fixture(&format!("daemons-{i}.bin")));
-            let attrs = m
-                .attrs
-                .iter()
-                .find_map(|a| match a {
-                    CmdAttr::Daemon(d) => Some(d.clone()),
-                    _ => None,
-                })
-                .unwrap();
+            let attrs = nested(m, |a| match a {
+                CmdAttr::Daemon(v) => Some(v.clone()),
+                _ => None,
+            });
             daemon_from_attrs(&attrs).unwrap()
         })
         .collect();
@@ -231,14 +224,10 @@ fn daemons() {
 fn real_server_counters_are_64_bit() {
     use ipvsadm::ipvs::family::{DestAttr, StatsAttr};
     let m = decode(&fixture("dests-tcp-1.bin"));
-    let mut attrs = m
-        .attrs
-        .iter()
-        .find_map(|a| match a {
-            CmdAttr::Dest(d) => Some(d.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let mut attrs = nested(m, |a| match a {
+        CmdAttr::Dest(v) => Some(v.clone()),
+        _ => None,
+    });
     for a in attrs.iter_mut() {
         if let DestAttr::Stats64(s) = a {
             for st in s.iter_mut() {
