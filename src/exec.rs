@@ -5,11 +5,11 @@
 
 use std::io::{BufRead, Write};
 
-use crate::cli::parse::parse;
+use crate::cli::parse::parse_invocation;
 use crate::cli::stream::ConfigStream;
-use crate::cli::{CliError, Command, Format, ListTarget};
+use crate::cli::{CliError, Command, Format, Invocation, ListTarget};
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::{self, conn, sort, usage, Names};
+use crate::format::{self, conn, json, sort, usage, Names};
 use crate::ipvs::client::Batch;
 use crate::ipvs::family::IpvsMessage;
 use crate::ipvs::{requests, Client, Error, Info, Service};
@@ -157,22 +157,45 @@ fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i3
     let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
     let names = System;
     let parsed = if argv.len() > 1 {
-        Some(parse(argv, &names))
+        Some(parse_invocation(argv, &names))
     } else {
         None
     };
+    let command = match &parsed {
+        Some(Ok(inv)) => Some(&inv.command),
+        _ => None,
+    };
     // A deliberate difference: -h and -v work without IPVS in the kernel.
-    match parsed {
-        Some(Ok(Command::Help)) => {
+    match command {
+        Some(Command::Help) => {
             io.out(&usage::usage(&program));
             return 0;
         }
-        Some(Ok(Command::Version)) => {
+        Some(Command::Version) => {
             io.out(usage::VERSION_LINE);
             return 0;
         }
         _ => {}
     }
+    // Ours: the namespace is entered before any socket is opened.
+    if let Some(Ok(Invocation {
+        netns: Some(ns), ..
+    })) = &parsed
+    {
+        if let Err(m) = crate::netns::enter(ns) {
+            io.err(&format!("{m}\n"));
+            return 2;
+        }
+    }
+    // Ours: what must work without IPVS and must not load its module.
+    match command {
+        Some(Command::Restore(mode)) if mode.validate && !mode.reconcile => {
+            return crate::reconcile::validate_only(&program, stdin, &names, io);
+        }
+        Some(Command::Check { format }) => return crate::check::run(format, io),
+        _ => {}
+    }
+    let parsed = parsed.map(|p| p.map(|inv| inv.command));
     let mut k = match init() {
         Ok(k) => k,
         Err(errno) => {
@@ -223,13 +246,22 @@ fn run_parsed(
             Flow::Exit(0)
         }
         // ipvsadm refuses -R inside -R ("avoid infinite loop").
-        Ok(Command::Restore) => match stdin {
+        Ok(Command::Restore(mode)) => match stdin {
+            Some(input) if mode.reconcile => Flow::Result(crate::reconcile::reconcile(
+                program,
+                &mut k.client,
+                input,
+                names,
+                mode.validate,
+                io,
+            )),
             Some(input) => restore(program, k, input, names, io),
             None => {
                 io.err(&CliError::TryHelp.message(program));
                 Flow::Exit(255)
             }
         },
+        Ok(Command::Check { format }) => Flow::Result(crate::check::run(&format, io)),
         Ok(cmd) => execute(&cmd, k, names, io),
         Err(e @ CliError::Popt { .. }) => {
             io.err(&e.message(program));
@@ -275,7 +307,7 @@ fn restore(
             continue;
         }
         let argv: Vec<String> = std::iter::once(program.to_string()).chain(words).collect();
-        let parsed = parse(&argv, names);
+        let parsed = parse_restore_line(&argv, names);
         if let Some((op, msg)) = parsed.as_ref().ok().and_then(change_of) {
             pending.push(k, op, &msg);
             result = 0;
@@ -292,6 +324,21 @@ fn restore(
     }
     pending.flush(k, &mut result, io);
     Flow::Result(result)
+}
+
+/// One line of `-R`, parsed; `--netns` (ours) is refused there, since the
+/// restore runs in one namespace.
+pub(crate) fn parse_restore_line(
+    argv: &[String],
+    names: &dyn Resolver,
+) -> Result<Command, CliError> {
+    let inv = parse_invocation(argv, names)?;
+    if inv.netns.is_some() {
+        return Err(CliError::Fail(
+            "The '--netns' option is not allowed in a restore line".into(),
+        ));
+    }
+    Ok(inv.command)
 }
 
 /// Restore lines whose changes wait in a batch.
@@ -386,6 +433,7 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
     }
     match cmd {
         Command::Save { format } => list_all(k, format, names, io),
+        Command::List { target, format } if format.json => list_json(k, target, format, io),
         Command::List { target, format } => match target {
             ListTarget::All => list_all(k, format, names, io),
             ListTarget::Service(id) => list_service(k, id, format, names, io),
@@ -508,4 +556,87 @@ fn list_service(
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }
+}
+
+/// Ours: `-L -j`, every listing as one JSON document (see
+/// `format::json`). Services and servers come in the text listing's order.
+fn list_json(k: &mut Kernel, target: &ListTarget, format: &Format, io: &mut Streams) -> Flow {
+    let services = match target {
+        ListTarget::All => match k.client.services() {
+            Ok(mut s) => {
+                if !format.nosort {
+                    sort::sort_services(&mut s);
+                }
+                s
+            }
+            Err(e) => {
+                io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
+                return Flow::Exit(1);
+            }
+        },
+        ListTarget::Service(id) => match k.client.service(id) {
+            Ok(s) => vec![s],
+            Err(e) => {
+                io.err(&format!("{}\n", ipvs_strerror(Op::GetService, e.errno())));
+                return Flow::Exit(1);
+            }
+        },
+        ListTarget::Timeout => {
+            return match k.client.timeouts() {
+                Ok(t) => {
+                    io.out(&json::timeouts(&t));
+                    Flow::Result(0)
+                }
+                Err(_) => Flow::Exit(1),
+            }
+        }
+        ListTarget::Daemon => {
+            return match k.client.daemons() {
+                Ok(d) => {
+                    io.out(&json::daemons(&d));
+                    Flow::Result(0)
+                }
+                Err(_) => Flow::Exit(1),
+            }
+        }
+        ListTarget::Connections => return list_conn_json(io),
+    };
+    io.out(&json::list_open(&k.info));
+    for (i, svc) in services.iter().enumerate() {
+        let mut dests = match k.client.dests(&svc.id) {
+            Ok(d) => d,
+            Err(e) => {
+                io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
+                return Flow::Exit(1);
+            }
+        };
+        if !format.nosort {
+            sort::sort_dests(&mut dests);
+        }
+        let mut s = if i == 0 { String::new() } else { ",".into() };
+        s.push_str(&json::service(svc, &dests).to_string());
+        io.out(&s);
+    }
+    io.out(json::LIST_CLOSE);
+    Flow::Result(0)
+}
+
+/// Ours: `-c -j`.
+fn list_conn_json(io: &mut Streams) -> Flow {
+    let path = conn::CONN_PROC_FILE;
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(_) => {
+            io.err(&format!("cannot open file {path}\n"));
+            return Flow::Exit(1);
+        }
+    };
+    let text = String::from_utf8_lossy(&text);
+    let entries: Vec<conn::ConnEntry> = text
+        .split_inclusive('\n')
+        .skip(1)
+        .map_while(conn::scan_conn)
+        .collect();
+    io.out(&json::connections(&entries));
+    Flow::Result(0)
 }

@@ -3,8 +3,11 @@
 //! (`cli`), the pure formatters (`format`) and the executor that joins them
 //! (`exec`).
 
+pub mod check;
 pub mod cli;
 pub mod exec;
 pub mod format;
 pub mod ipvs;
+pub mod netns;
+pub mod reconcile;
 pub mod resolve;

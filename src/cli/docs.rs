@@ -25,6 +25,8 @@ enum Group {
     ServerOption,
     Listing,
     Daemon,
+    /// Options of ours, which ipvsadm 1.31 lacks.
+    Ours,
 }
 
 /// The manual's sections of options, in order, with their introductions.
@@ -59,6 +61,11 @@ const GROUPS: &[(Group, &str, &str)] = &[
         "SYNC DAEMON OPTIONS",
         r"With \fB\-\-start\-daemon\fR. Options left out take the kernel's defaults.",
     ),
+    (
+        Group::Ours,
+        "OPTIONS BEYOND IPVSADM 1.31",
+        r"These options are this rewrite's own; ipvsadm 1.31 refuses them as unknown options. Without them, nothing behaves differently from ipvsadm 1.31. \fB\-h\fR lists them after ipvsadm's own text.",
+    ),
 ];
 
 fn group(tag: Tag) -> Group {
@@ -74,7 +81,13 @@ fn group(tag: Tag) -> Group {
         Numeric | Connection | Timeout | Daemon | Stats | Rate | Thresholds | PersistentConn
         | NoSort | Sort | Exact | TunInfo => Group::Listing,
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
+        Json | Netns | Check | Validate | Reconcile => Group::Ours,
     }
+}
+
+/// Whether an option is a command (one per run), ours included.
+fn is_command(tag: Tag) -> bool {
+    group(tag) == Group::Command || tag == Tag::Check
 }
 
 /// Words that follow an option although the table reads it as taking no
@@ -231,6 +244,21 @@ fn prose(tag: Tag) -> &'static str {
         McastTtl => {
             r"From 1 to 255; the kernel uses 1 by default, which keeps the messages on the local network."
         }
+        Json => {
+            r"With \fB\-L\fR (every listing: the table, one service, \fB\-c\fR, \fB\-\-timeout\fR, \fB\-\-daemon\fR) and with \fB\-\-check\fR. The document is written on one line; its shape is under \fBJSON OUTPUT\fR. Counters are exact 64-bit integers whatever \fB\-X\fR says, addresses are always numeric (no names are looked up), and \fB\-\-stats\fR, \fB\-\-rate\fR and the other column options change nothing: every field is always there. Services and servers come in the order of the text listing (\fB\-\-nosort\fR applies)."
+        }
+        Netns => {
+            r"The whole command runs in that network namespace, as \fBip \-n\fR does: a \fIname\fR is looked up under \fI/var/run/netns\fR (where \fBip netns add\fR puts it), anything with a slash is a path, such as \fI/proc/\fIpid\fI/ns/net\fR for a process's or a container's namespace. It may come before the command (\fBipvsadm \-\-netns web \-Ln\fR). Entering a namespace needs the \fBCAP_SYS_ADMIN\fR capability; a missing namespace or missing privilege is reported and the command is not run (exit status 2). Not allowed on a line of \fB\-R\fR."
+        }
+        Check => {
+            r"A report for a node that runs, or is about to run, kube-proxy in its IPVS mode: whether the kernel offers IPVS (its version, connection table size, and how many services and servers it holds); which of the modules \fBip_vs\fR, \fBip_vs_rr\fR, \fBip_vs_wrr\fR, \fBip_vs_sh\fR, \fBnf_conntrack\fR and the other schedulers are loaded, built in or missing; the IPVS sysctls kube-proxy sets (\fBnet.ipv4.vs.conntrack\fR, \fBconn_reuse_mode\fR, \fBexpire_nodest_conn\fR, \fBexpire_quiescent_template\fR), \fBnet.ipv4.ip_forward\fR, and \fBarp_ignore\fR and \fBarp_announce\fR for strict ARP; whether the \fBkube\-ipvs0\fR dummy interface exists and which virtual addresses of TCP, UDP and SCTP services are bound to no interface; services with no real server; and real servers left at weight 0, with their connections. It changes nothing and loads no module. With \fB\-j\fR it is a JSON document. The exit status is 0 when nothing needs attention, 1 when something does."
+        }
+        Validate => {
+            r"Every line of the input is read and checked as \fB\-R\fR would check it, without touching the kernel (IPVS need not even be loaded); each bad line is reported on standard error as \fBline\fR \fIn\fR\fB:\fR followed by ipvsadm's message, and the exit status is 1 if there was any. Lines starting with \fB#\fR are comments. With \fB\-\-reconcile\fR, the changes that would be made are printed and none is made."
+        }
+        Reconcile => {
+            r"The input is a whole table as \fB\-S\fR writes it (only \fB\-A\fR and \fB\-a\fR lines; \fB#\fR lines are comments). It is checked first, all of it: if any line is bad, nothing is changed. Then the live table is compared with it and changed with the fewest operations: missing services and servers are added, changed ones edited, and those not in the input deleted, servers before the services they leave, new ones before old ones go, so that no service is ever left without its servers and there is no flush. Each change is printed on standard output as the \fBipvsadm\fR command that makes it, and a failed one is reported with ipvsadm's message; the exit status is 1 if any failed. An unchanged table costs one listing."
+        }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."
         }
@@ -312,7 +340,7 @@ pub fn command() -> clap::Command {
         .disable_help_flag(true)
         .disable_version_flag(true);
     let commands: Vec<String> = (0..FLAGS.len())
-        .filter(|&i| group(FLAGS[i].tag) == Group::Command)
+        .filter(|&i| is_command(FLAGS[i].tag))
         .map(arg_id)
         .collect();
     for (i, f) in FLAGS.iter().enumerate() {
@@ -347,7 +375,7 @@ pub fn command() -> clap::Command {
             arg = arg.value_parser(PossibleValuesParser::new(f.values.iter().copied()));
         }
         // One command per run: once one is typed, zsh offers no other.
-        if group(f.tag) == Group::Command {
+        if is_command(f.tag) {
             arg = arg.conflicts_with_all(commands.iter().filter(|c| **c != id));
         }
         cmd = cmd.arg(arg);

@@ -76,6 +76,12 @@ pub enum Tag {
     TunNocsum,
     TunCsum,
     TunRemcsum,
+    // Options of ours, which ipvsadm 1.31 lacks.
+    Json,
+    Netns,
+    Check,
+    Validate,
+    Reconcile,
 }
 
 /// One option of the table.
@@ -588,7 +594,56 @@ pub static FLAGS: &[Flag] = &[
         "",
         "Tunnel with remote checksum offload.",
     ),
+    // Ours, after ipvsadm's: without them the tool is ipvsadm 1.31.
+    f(
+        "json",
+        Some('j'),
+        N,
+        Tag::Json,
+        "",
+        "Print a listing or the node check as one JSON document.",
+    ),
+    f(
+        "netns",
+        None,
+        R,
+        Tag::Netns,
+        "name|path",
+        "Run the command in this network namespace.",
+    ),
+    f(
+        "check",
+        None,
+        N,
+        Tag::Check,
+        "",
+        "Check this node for kube-proxy's IPVS mode.",
+    ),
+    f(
+        "validate",
+        None,
+        N,
+        Tag::Validate,
+        "",
+        "With -R: check every line, change nothing.",
+    ),
+    f(
+        "reconcile",
+        None,
+        N,
+        Tag::Reconcile,
+        "",
+        "With -R: make the table equal to the input, without a flush.",
+    ),
 ];
+
+/// The first entry of `FLAGS` that is ours rather than ipvsadm's.
+pub fn first_of_ours() -> usize {
+    FLAGS
+        .iter()
+        .position(|f| f.tag == Tag::Json)
+        .unwrap_or(FLAGS.len())
+}
 
 /// Find a long option by its exact name (popt takes no abbreviations).
 pub fn by_long(name: &str) -> Option<&'static Flag> {

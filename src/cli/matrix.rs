@@ -21,6 +21,8 @@ pub enum Cmd {
     Restore,
     Save,
     Zero,
+    /// Ours: `--check`.
+    Check,
 }
 
 impl Cmd {
@@ -30,7 +32,7 @@ impl Cmd {
     }
 }
 
-const CMD_NAMES: [&str; 14] = [
+const CMD_NAMES: [&str; 15] = [
     "add-service",
     "edit-service",
     "delete-service",
@@ -45,6 +47,7 @@ const CMD_NAMES: [&str; 14] = [
     "restore",
     "save",
     "zero",
+    "check",
 ];
 
 /// Options that the matrix knows, in ipvsadm's `OPTC_*` order (the bit
@@ -85,9 +88,14 @@ pub enum Opt {
     TunNocsum,
     TunCsum,
     TunRemcsum,
+    // Ours, after ipvsadm's, so that its messages keep their order.
+    Json,
+    Netns,
+    Validate,
+    Reconcile,
 }
 
-pub const NUMBER_OF_OPT: usize = 34;
+pub const NUMBER_OF_OPT: usize = 38;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -124,6 +132,10 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "tun-nocsum",
     "tun-csum",
     "tun-remcsum",
+    "json",
+    "netns",
+    "validate",
+    "reconcile",
 ];
 
 impl Opt {
@@ -175,27 +187,33 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         TunNocsum,
         TunCsum,
         TunRemcsum,
+        Json,
+        Netns,
+        Validate,
+        Reconcile,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc
-const MATRIX: [&[u8; NUMBER_OF_OPT]; 14] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     ", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", // zero
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco
+/// (the last four are ours: `--netns` goes with every command).
+const MATRIX: [&[u8; NUMBER_OF_OPT]; 15] = [
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   ", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xx", // check
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

@@ -27,6 +27,19 @@ pub struct Format {
     pub nosort: bool,
     pub exact: bool,
     pub tun_info: bool,
+    /// Ours (`-j`): one JSON document instead of ipvsadm's text.
+    pub json: bool,
+}
+
+/// How `-R` treats its input (the modes besides ipvsadm's are ours).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestoreMode {
+    /// `--validate`: read every line and report the bad ones; with
+    /// `--reconcile`, also show what would change. The kernel is left alone.
+    pub validate: bool,
+    /// `--reconcile`: the input is a saved table (`-S` output); change the
+    /// live table to match it without a flush.
+    pub reconcile: bool,
 }
 
 /// What `-L` lists.
@@ -71,7 +84,7 @@ pub enum Command {
     Save {
         format: Format,
     },
-    Restore,
+    Restore(RestoreMode),
     AddDest(SvcArg, DestArg),
     EditDest(SvcArg, DestArg),
     DelDest(SvcArg, DestArg),
@@ -80,6 +93,18 @@ pub enum Command {
     SetTimeout(Timeouts),
     StartDaemon(Daemon),
     StopDaemon(Daemon),
+    /// Ours: `--check`, the node check for kube-proxy's IPVS mode.
+    Check {
+        format: Format,
+    },
+}
+
+/// A command and where it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub command: Command,
+    /// `--netns`: a namespace name (under /run/netns) or a path.
+    pub netns: Option<String>,
 }
 
 /// Why a command line was refused, and how ipvsadm reports it.

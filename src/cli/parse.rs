@@ -11,7 +11,7 @@ use super::addr::{
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
-use super::{CliError, Command, DestArg, Format, ListTarget, SvcArg};
+use super::{CliError, Command, DestArg, Format, Invocation, ListTarget, RestoreMode, SvcArg};
 use crate::ipvs::model::{svc_flags, tun_flags};
 use crate::ipvs::{
     Daemon, DestConfig, Family, Forward, Protocol, ServiceConfig, ServiceId, Timeouts, TunnelType,
@@ -140,6 +140,21 @@ fn is_ipv4_multicast(a: Ipv4Addr) -> bool {
 
 /// Parse one command line (`argv[0]` included) as ipvsadm would.
 pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError> {
+    parse_invocation(argv, names).map(|i| i.command)
+}
+
+/// `parse`, with the namespace the command runs in (`--netns`, ours).
+pub fn parse_invocation(argv: &[String], names: &dyn Resolver) -> Result<Invocation, CliError> {
+    let mut netns: Option<String> = None;
+    let command = parse_command(argv, names, &mut netns)?;
+    Ok(Invocation { command, netns })
+}
+
+fn parse_command(
+    argv: &[String],
+    names: &dyn Resolver,
+    netns: &mut Option<String>,
+) -> Result<Command, CliError> {
     let mut popt = Popt::new(argv);
     let mut options: u64 = 0;
     let mut format = Format::default();
@@ -179,11 +194,21 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
         Ok(())
     };
 
-    // The first option must be a command.
-    let first = match popt.next_opt() {
+    // The first option must be a command; ours: `--netns` may come
+    // before it, as `ip -n` does (ipvsadm knows no such option, so no
+    // command line it accepts reads differently).
+    let mut first = match popt.next_opt() {
         Ok(Some(f)) => f,
         _ => return Err(CliError::TryHelp),
     };
+    if first.flag.tag == Tag::Netns {
+        set_option(&mut options, Opt::Netns)?;
+        *netns = first.value.clone();
+        first = match popt.next_opt() {
+            Ok(Some(f)) => f,
+            _ => return Err(CliError::TryHelp),
+        };
+    }
     let cmd = match first.flag.tag {
         Tag::AddService => Cmd::Add,
         Tag::EditService => Cmd::Edit,
@@ -197,6 +222,7 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
         Tag::Set => Cmd::Timeout,
         Tag::Restore => Cmd::Restore,
         Tag::Save => Cmd::Save,
+        Tag::Check => Cmd::Check,
         Tag::StartDaemon | Tag::StopDaemon => {
             let v = first.value.as_deref().unwrap_or("");
             daemon.state = match v {
@@ -376,6 +402,16 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
                 format.nosort = true;
             }
             Tag::Sort => {}
+            Tag::Json => {
+                set_option(&mut options, Opt::Json)?;
+                format.json = true;
+            }
+            Tag::Netns => {
+                set_option(&mut options, Opt::Netns)?;
+                *netns = Some(val().to_string());
+            }
+            Tag::Validate => set_option(&mut options, Opt::Validate)?,
+            Tag::Reconcile => set_option(&mut options, Opt::Reconcile)?,
             Tag::Exact => {
                 set_option(&mut options, Opt::Exact)?;
                 format.exact = true;
@@ -579,7 +615,11 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
             format.rule = true;
             Command::Save { format }
         }
-        Cmd::Restore => Command::Restore,
+        Cmd::Restore => Command::Restore(RestoreMode {
+            validate: options & Opt::Validate.bit() != 0,
+            reconcile: options & Opt::Reconcile.bit() != 0,
+        }),
+        Cmd::Check => Command::Check { format },
         Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
         Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
         Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),

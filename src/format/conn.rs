@@ -73,9 +73,27 @@ fn read_addr(s: &str) -> IpAddr {
     }
 }
 
-/// One line of the proc file as `print_conn` prints it; `None` where
-/// ipvsadm would stop (a line with no field at all).
-pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
+/// One entry of the proc file, read as `print_conn`'s sscanf reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnEntry {
+    pub protocol: String,
+    pub caddr: IpAddr,
+    pub cport: u16,
+    pub vaddr: IpAddr,
+    pub vport: u16,
+    pub daddr: IpAddr,
+    pub dport: u16,
+    pub state: String,
+    pub expires: u32,
+    pub pe_name: String,
+    pub pe_data: String,
+    /// How many of sscanf's 11 fields converted.
+    pub fields: usize,
+}
+
+/// Read one line of the proc file; `None` where ipvsadm would stop (a
+/// line with no field at all).
+pub fn scan_conn(line: &str) -> Option<ConnEntry> {
     let w: Vec<&str> = line.split_ascii_whitespace().collect();
     if w.is_empty() {
         return None;
@@ -140,12 +158,6 @@ pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
         pe_data = fields[9];
         n += 1;
     }
-    let proto = match protocol {
-        "TCP" => Protocol::Tcp,
-        "UDP" => Protocol::Udp,
-        "SCTP" => Protocol::Sctp,
-        _ => Protocol::Other(0),
-    };
     // The client's family decides how the virtual address is read.
     let caddr = read_addr(caddr_s);
     let vaddr = match caddr {
@@ -155,14 +167,41 @@ pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
             .unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
         IpAddr::V4(_) => read_addr(fields[2]),
     };
-    let daddr = read_addr(fields[4]);
+    Some(ConnEntry {
+        protocol: protocol.to_string(),
+        caddr,
+        cport,
+        vaddr,
+        vport,
+        daddr: read_addr(fields[4]),
+        dport,
+        state: state.to_string(),
+        expires: expires as u32,
+        pe_name: pe_name.to_string(),
+        pe_data: pe_data.to_string(),
+        fields: n,
+    })
+}
+
+/// One line of the proc file as `print_conn` prints it; `None` where
+/// ipvsadm would stop.
+pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
+    let c = scan_conn(line)?;
+    let proto = match c.protocol.as_str() {
+        "TCP" => Protocol::Tcp,
+        "UDP" => Protocol::Udp,
+        "SCTP" => Protocol::Sctp,
+        _ => Protocol::Other(0),
+    };
     let numeric = f.numeric;
-    let cname = names.addrport(&caddr, cport, proto, numeric);
-    let vname = names.addrport(&vaddr, vport, proto, numeric);
-    let dname = names.addrport(&daddr, dport, proto, numeric);
-    let expires = expires as u32;
+    let cname = names.addrport(&c.caddr, c.cport, proto, numeric);
+    let vname = names.addrport(&c.vaddr, c.vport, proto, numeric);
+    let dname = names.addrport(&c.daddr, c.dport, proto, numeric);
+    let expires = c.expires;
     let expire = format!("{:02}:{:02}", (expires / 60) as i32, (expires % 60) as i32);
-    Some(if f.persistent_conn && n == 11 {
+    let (protocol, state) = (&c.protocol, &c.state);
+    Some(if f.persistent_conn && c.fields == 11 {
+        let (pe_name, pe_data) = (&c.pe_name, &c.pe_data);
         format!(
             "{protocol:<3} {expire:<6} {state:<11} {cname:<18} {vname:<18} {dname:<16} {pe_name:<18} {pe_data}\n"
         )

@@ -6,6 +6,7 @@
 
 pub mod conn;
 pub mod errors;
+pub mod json;
 pub mod sort;
 pub mod usage;
 

@@ -7,8 +7,32 @@ pub const VERSION_LINE: &str = "ipvsadm v1.31 2019/12/24 (compiled with popt and
 const SCHEDULERS: &str = "rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh";
 const PE_LIST: &str = "sip";
 
-/// `usage_exit`'s text for program name `p`.
+/// What `-h` prints: ipvsadm's text, then our options.
 pub fn usage(p: &str) -> String {
+    let mut s = reference_usage(p);
+    s.push_str(&ours());
+    s
+}
+
+/// The block `-h` adds after ipvsadm's text: the options of ours, from
+/// the flag table, in the layout of ipvsadm's option lines.
+pub fn ours() -> String {
+    use crate::cli::flags::{first_of_ours, Arg, FLAGS};
+    let mut s = String::from("\nOptions of this rewrite (not in ipvsadm 1.31):\n");
+    for f in &FLAGS[first_of_ours()..] {
+        let middle = match (f.short, f.arg) {
+            (Some(c), Arg::None) => format!("-{c}"),
+            (Some(c), _) => format!("-{c} {}", f.value_name),
+            (None, Arg::None) => String::new(),
+            (None, _) => f.value_name.to_string(),
+        };
+        s.push_str(&format!("  --{:<13}{:<21}{}\n", f.long, middle, f.doc));
+    }
+    s
+}
+
+/// `usage_exit`'s text for program name `p`, byte for byte.
+pub fn reference_usage(p: &str) -> String {
     let mut s = String::from(VERSION_LINE);
     s.push_str("Usage:\n");
     for line in [

@@ -1,0 +1,293 @@
+//! `-j`/`--json` (ours): listings as one JSON document, for programs. Pure:
+//! model in, serde values out. The shape is documented in
+//! docs/ipvsadm.schema.json and is stable: fields may be added, none is
+//! renamed or removed without a new `schema_version`. Counters are exact
+//! 64-bit integers, addresses are strings, and no names are looked up.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::conn::ConnEntry;
+use crate::ipvs::model::svc_flags;
+use crate::ipvs::{
+    Daemon, Dest, Family, Forward, Info, Protocol, Service, Stats, Timeouts, TunnelType,
+};
+
+/// The version of the document's shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn family(f: Family) -> &'static str {
+    match f {
+        Family::Inet => "inet",
+        Family::Inet6 => "inet6",
+    }
+}
+
+/// A protocol by name where it has one, else its number as text.
+pub fn protocol(p: Protocol) -> String {
+    match p {
+        Protocol::Tcp => "tcp".into(),
+        Protocol::Udp => "udp".into(),
+        Protocol::Sctp => "sctp".into(),
+        Protocol::Other(n) => n.to_string(),
+    }
+}
+
+pub fn forward(f: Forward) -> String {
+    match f {
+        Forward::Masq => "masq".into(),
+        Forward::Local => "local".into(),
+        Forward::Tunnel => "tunnel".into(),
+        Forward::Route => "route".into(),
+        Forward::Bypass => "bypass".into(),
+        Forward::Other(n) => n.to_string(),
+    }
+}
+
+fn tunnel_type(t: TunnelType) -> String {
+    match t {
+        TunnelType::Ipip => "ipip".into(),
+        TunnelType::Gue => "gue".into(),
+        TunnelType::Gre => "gre".into(),
+        TunnelType::Other(n) => n.to_string(),
+    }
+}
+
+/// The service flags by name; scheduler flags are named as `-b` takes
+/// them for the service's scheduler.
+pub fn service_flags(svc: &Service) -> Vec<&'static str> {
+    let fl = svc.config.flags;
+    let mut v = Vec::new();
+    if fl & svc_flags::PERSISTENT != 0 {
+        v.push("persistent");
+    }
+    if fl & svc_flags::HASHED != 0 {
+        v.push("hashed");
+    }
+    if fl & svc_flags::ONEPACKET != 0 {
+        v.push("one-packet");
+    }
+    let names: [&str; 3] = match svc.config.scheduler.as_str() {
+        "sh" => ["sh-fallback", "sh-port", "flag-3"],
+        "mh" => ["mh-fallback", "mh-port", "flag-3"],
+        _ => ["flag-1", "flag-2", "flag-3"],
+    };
+    for (bit, name) in [svc_flags::SCHED1, svc_flags::SCHED2, svc_flags::SCHED3]
+        .into_iter()
+        .zip(names)
+    {
+        if fl & bit != 0 {
+            v.push(name);
+        }
+    }
+    v
+}
+
+#[derive(Serialize)]
+struct Counters {
+    conns: u64,
+    inpkts: u64,
+    outpkts: u64,
+    inbytes: u64,
+    outbytes: u64,
+}
+
+#[derive(Serialize)]
+struct Rates {
+    cps: u64,
+    inpps: u64,
+    outpps: u64,
+    inbps: u64,
+    outbps: u64,
+}
+
+fn counters(s: &Stats) -> Counters {
+    Counters {
+        conns: s.conns,
+        inpkts: s.inpkts,
+        outpkts: s.outpkts,
+        inbytes: s.inbytes,
+        outbytes: s.outbytes,
+    }
+}
+
+fn rates(s: &Stats) -> Rates {
+    Rates {
+        cps: s.cps,
+        inpps: s.inpps,
+        outpps: s.outpps,
+        inbps: s.inbps,
+        outbps: s.outbps,
+    }
+}
+
+/// A persistence netmask: dotted for IPv4, a prefix length for IPv6 (as
+/// `-M` takes it).
+fn netmask(svc: &Service) -> Value {
+    match svc.id.family() {
+        Family::Inet => Value::String(svc.config.netmask_v4().to_string()),
+        Family::Inet6 => json!(svc.config.netmask),
+    }
+}
+
+fn tunnel(d: &Dest) -> Value {
+    if d.config.forward != Forward::Tunnel {
+        return Value::Null;
+    }
+    let checksum = match d.config.tun_flags {
+        0 => "nocsum".to_string(),
+        1 => "csum".to_string(),
+        2 => "remcsum".to_string(),
+        n => n.to_string(),
+    };
+    json!({
+        "type": tunnel_type(d.config.tun_type),
+        "port": d.config.tun_port,
+        "checksum": checksum,
+    })
+}
+
+/// One real server.
+pub fn dest(d: &Dest) -> Value {
+    json!({
+        "family": family(d.family()),
+        "address": d.addr.to_string(),
+        "port": d.port,
+        "forward": forward(d.config.forward),
+        "weight": d.config.weight,
+        "u_threshold": d.config.u_threshold,
+        "l_threshold": d.config.l_threshold,
+        "active_conns": d.conns.active,
+        "inactive_conns": d.conns.inactive,
+        "persistent_conns": d.conns.persistent,
+        "tunnel": tunnel(d),
+        "stats": counters(&d.stats),
+        "rates": rates(&d.stats),
+    })
+}
+
+/// One virtual service with its real servers.
+pub fn service(svc: &Service, dests: &[Dest]) -> Value {
+    let (protocol, address, port, fwmark) = match svc.id {
+        crate::ipvs::ServiceId::Addr {
+            protocol: p,
+            addr,
+            port,
+        } => (
+            Value::String(protocol(p)),
+            Value::String(addr.to_string()),
+            json!(port),
+            Value::Null,
+        ),
+        crate::ipvs::ServiceId::Fwmark { mark, .. } => {
+            (Value::Null, Value::Null, Value::Null, json!(mark))
+        }
+    };
+    let persistent = svc.config.flags & svc_flags::PERSISTENT != 0;
+    json!({
+        "family": family(svc.id.family()),
+        "protocol": protocol,
+        "address": address,
+        "port": port,
+        "fwmark": fwmark,
+        "scheduler": svc.config.scheduler,
+        "flags": service_flags(svc),
+        "flags_value": svc.config.flags,
+        "persistence": if persistent {
+            json!({ "timeout": svc.config.timeout, "netmask": netmask(svc) })
+        } else {
+            Value::Null
+        },
+        "pe": if svc.config.pe_name.is_empty() { Value::Null } else { json!(svc.config.pe_name) },
+        "stats": counters(&svc.stats),
+        "rates": rates(&svc.stats),
+        "servers": dests.iter().map(dest).collect::<Vec<_>>(),
+    })
+}
+
+/// What GET_INFO said.
+pub fn info(i: &Info) -> Value {
+    let (a, b, c) = i.version_triple();
+    json!({
+        "version": format!("{a}.{b}.{c}"),
+        "version_code": i.version,
+        "conn_tab_size": i.conn_tab_size,
+    })
+}
+
+/// The opening of a service listing document, up to the `[` of its
+/// services; services follow, comma-separated, then `LIST_CLOSE`. Written
+/// this way so that a big table streams out service by service.
+pub fn list_open(i: &Info) -> String {
+    format!(
+        "{{\"schema_version\":{SCHEMA_VERSION},\"ipvs\":{},\"services\":[",
+        info(i)
+    )
+}
+
+pub const LIST_CLOSE: &str = "]}\n";
+
+fn document(key: &str, v: Value) -> String {
+    let mut m = serde_json::Map::new();
+    m.insert("schema_version".into(), json!(SCHEMA_VERSION));
+    m.insert(key.into(), v);
+    let mut s = Value::Object(m).to_string();
+    s.push('\n');
+    s
+}
+
+pub fn timeouts(t: &Timeouts) -> String {
+    document(
+        "timeouts",
+        json!({ "tcp": t.tcp, "tcp_fin": t.tcp_fin, "udp": t.udp }),
+    )
+}
+
+pub fn daemons(ds: &[Daemon]) -> String {
+    let v: Vec<Value> = ds
+        .iter()
+        .filter(|d| d.state != 0)
+        .map(|d| {
+            let state = match d.state {
+                1 => "master".to_string(),
+                2 => "backup".to_string(),
+                n => n.to_string(),
+            };
+            json!({
+                "state": state,
+                "mcast_interface": d.mcast_ifn,
+                "syncid": d.syncid,
+                "sync_maxlen": d.sync_maxlen,
+                "mcast_group": d.mcast_group.map(|a| a.to_string()),
+                "mcast_port": d.mcast_port,
+                "mcast_ttl": d.mcast_ttl,
+            })
+        })
+        .collect();
+    document("daemons", Value::Array(v))
+}
+
+fn endpoint(a: &IpAddr, port: u16) -> Value {
+    json!({ "address": a.to_string(), "port": port })
+}
+
+pub fn connections(entries: &[ConnEntry]) -> String {
+    let v: Vec<Value> = entries
+        .iter()
+        .map(|c| {
+            json!({
+                "protocol": c.protocol.to_ascii_lowercase(),
+                "client": endpoint(&c.caddr, c.cport),
+                "virtual": endpoint(&c.vaddr, c.vport),
+                "server": endpoint(&c.daddr, c.dport),
+                "state": c.state,
+                "expires": c.expires,
+                "pe_name": c.pe_name,
+                "pe_data": c.pe_data,
+            })
+        })
+        .collect();
+    document("connections", Value::Array(v))
+}
