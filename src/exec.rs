@@ -29,12 +29,12 @@ pub struct Streams<'a> {
 }
 
 impl Streams<'_> {
-    fn out(&mut self, s: &str) {
+    pub(crate) fn out(&mut self, s: &str) {
         // A closed pipe ends the process as SIGPIPE would (main restores
         // the default action); other write errors are ignored, as printf's.
         let _ = self.out.write_all(s.as_bytes());
     }
-    fn err(&mut self, s: &str) {
+    pub(crate) fn err(&mut self, s: &str) {
         let _ = self.out.flush();
         let _ = self.err.write_all(s.as_bytes());
     }
@@ -388,7 +388,7 @@ impl Pending {
 
 /// The kernel request a command makes, with the libipvs function whose
 /// error texts apply; `None` for commands that list or read.
-fn change_of(cmd: &Command) -> Option<(Op, IpvsMessage)> {
+pub(crate) fn change_of(cmd: &Command) -> Option<(Op, IpvsMessage)> {
     Some(match cmd {
         Command::AddService(s) => (Op::AddService, requests::add_service(&s.id, &s.config)),
         Command::EditService(s) => (Op::EditService, requests::edit_service(&s.id, &s.config)),

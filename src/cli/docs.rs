@@ -621,6 +621,38 @@ missing value, no command), or the kernel refused the change.
 With \fB\-R\fR, the lines run in turn and the status is that of the last
 one; a line refused by ipvsadm's own checks, or a listing that fails, ends
 the run at once with its status.
+.PP
+The options of ours: \fB\-\-netns\fR exits with 2 when the namespace
+cannot be entered; \fB\-R \-\-validate\fR and \fB\-R \-\-reconcile\fR exit
+with 1 when a line is bad or a change failed; \fB\-\-check\fR exits with 1
+when something needs attention.
+.SH JSON OUTPUT
+With \fB\-j\fR, a listing is one JSON object on one line, whose
+\fBschema_version\fR is 1. The table (\fB\-L\fR) and one service
+(\fB\-L \-t\fR ...) give \fBipvs\fR (\fBversion\fR, \fBversion_code\fR,
+\fBconn_tab_size\fR) and \fBservices\fR, an array; each service has
+\fBfamily\fR (\fBinet\fR or \fBinet6\fR), \fBprotocol\fR (\fBtcp\fR,
+\fBudp\fR, \fBsctp\fR), \fBaddress\fR and \fBport\fR, or \fBfwmark\fR
+(the others then null), \fBscheduler\fR, \fBflags\fR (names:
+\fBpersistent\fR, \fBhashed\fR, \fBone\-packet\fR and the scheduler flags
+as \fB\-b\fR names them) and \fBflags_value\fR, \fBpersistence\fR (null, or
+\fBtimeout\fR and \fBnetmask\fR), \fBpe\fR, \fBstats\fR (\fBconns\fR,
+\fBinpkts\fR, \fBoutpkts\fR, \fBinbytes\fR, \fBoutbytes\fR), \fBrates\fR
+(\fBcps\fR, \fBinpps\fR, \fBoutpps\fR, \fBinbps\fR, \fBoutbps\fR) and
+\fBservers\fR. Each server has \fBfamily\fR, \fBaddress\fR, \fBport\fR,
+\fBforward\fR (\fBmasq\fR, \fBlocal\fR, \fBtunnel\fR, \fBroute\fR,
+\fBbypass\fR), \fBweight\fR, \fBu_threshold\fR, \fBl_threshold\fR,
+\fBactive_conns\fR, \fBinactive_conns\fR, \fBpersistent_conns\fR,
+\fBtunnel\fR (null, or \fBtype\fR, \fBport\fR and \fBchecksum\fR),
+\fBstats\fR and \fBrates\fR. \fB\-\-timeout\fR gives \fBtimeouts\fR
+(\fBtcp\fR, \fBtcp_fin\fR, \fBudp\fR), \fB\-\-daemon\fR gives
+\fBdaemons\fR, and \fB\-c\fR gives \fBconnections\fR (\fBprotocol\fR,
+\fBclient\fR, \fBvirtual\fR and \fBserver\fR, each an \fBaddress\fR and a
+\fBport\fR, \fBstate\fR, \fBexpires\fR in seconds, \fBpe_name\fR,
+\fBpe_data\fR). Counters are exact integers up to 2^64\-1. The JSON Schema
+is \fIdocs/ipvsadm.schema.json\fR in the source. Later versions may add
+fields, but do not rename or remove one without raising
+\fBschema_version\fR.
 .SH DELIBERATE DIFFERENCES FROM IPVSADM 1.31
 Apart from these, every byte of output and every exit status is meant to
 be the same as ipvsadm 1.31's; each difference is tested.
@@ -636,8 +668,11 @@ their low 32 bits.
 \fB\-h\fR and \fB\-v\fR work on a kernel without IPVS; 1.31 failed to
 start and exited with status 2 before looking at its options.
 .IP \(bu 2
-Options that ipvsadm 1.31 lacks are listed by \fB\-h\fR after its text,
-which is otherwise unchanged. There are none yet.
+Options that ipvsadm 1.31 lacks (\fB\-j\fR, \fB\-\-netns\fR,
+\fB\-\-check\fR, \fB\-\-validate\fR, \fB\-\-reconcile\fR; see
+\fBOPTIONS BEYOND IPVSADM 1.31\fR) are listed by \fB\-h\fR after its text,
+which is otherwise unchanged. ipvsadm 1.31 refuses them as unknown
+options, so no command line that it accepts reads differently.
 .SH FILES
 .TP
 .I /proc/net/ip_vs_conn

@@ -8,3 +8,5 @@ mod cli;
 mod docs;
 mod fixtures;
 mod kernel;
+mod ours;
+mod schema;

@@ -1,0 +1,476 @@
+//! Kernel tests of the options ipvsadm 1.31 lacks (`-j`, `--netns`,
+//! `-R --validate`, `-R --reconcile`), each checked against the reference
+//! wherever it has an answer: JSON read back into the model must print as
+//! the reference's listings; a namespace entered with `--netns` must hold
+//! what the reference sees there through `ip netns exec`; a reconciled
+//! table must be the one the reference restores from the same input.
+//! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use serde_json::Value;
+
+use ipvsadm::cli::Format;
+use ipvsadm::format::{self, Names};
+use ipvsadm::ipvs::{
+    ConnCounts, Dest, DestConfig, Family, Forward, Info, Protocol, Service, ServiceConfig,
+    ServiceId, Stats, TunnelType,
+};
+use ipvsadm::resolve::Table;
+
+use crate::bed::{available, diff, repo, run_in_kernel, Work};
+
+/// Run a script of tests/kernel/ours/ in a fresh test kernel; its sections.
+fn sections(script: &str, extra: &[&str]) -> BTreeMap<String, String> {
+    let work = Work::new(&format!("ours-{script}"));
+    let path = repo().join("tests/kernel/ours").join(script);
+    let tools = work.tools();
+    let mut args = vec!["bash", path.to_str().unwrap(), tools.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = run_in_kernel(&work.dir, &args);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("=== end\n"),
+        "{script} did not finish: {out:?}\n{text}"
+    );
+    let mut map = BTreeMap::new();
+    let mut name = String::from("preamble");
+    let mut body = String::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(n) = line.strip_prefix("=== ") {
+            map.insert(std::mem::take(&mut name), std::mem::take(&mut body));
+            name = n.trim_end().to_string();
+        } else {
+            body.push_str(line);
+        }
+    }
+    map.insert(name, body);
+    map
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+fn u64_of(v: &Value, k: &str) -> u64 {
+    v[k].as_u64()
+        .unwrap_or_else(|| panic!("{k} missing in {v}"))
+}
+
+fn stats_of(v: &Value) -> Stats {
+    let (s, r) = (&v["stats"], &v["rates"]);
+    Stats {
+        conns: u64_of(s, "conns"),
+        inpkts: u64_of(s, "inpkts"),
+        outpkts: u64_of(s, "outpkts"),
+        inbytes: u64_of(s, "inbytes"),
+        outbytes: u64_of(s, "outbytes"),
+        cps: u64_of(r, "cps"),
+        inpps: u64_of(r, "inpps"),
+        outpps: u64_of(r, "outpps"),
+        inbps: u64_of(r, "inbps"),
+        outbps: u64_of(r, "outbps"),
+    }
+}
+
+fn addr(v: &Value) -> IpAddr {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// A service of the JSON document back in the model.
+fn service_of(v: &Value) -> (Service, Vec<Dest>) {
+    let family = match v["family"].as_str().unwrap() {
+        "inet" => Family::Inet,
+        "inet6" => Family::Inet6,
+        f => panic!("family {f}"),
+    };
+    let id = match v["fwmark"].as_u64() {
+        Some(mark) => ServiceId::Fwmark {
+            family,
+            mark: mark as u32,
+        },
+        None => ServiceId::Addr {
+            protocol: match v["protocol"].as_str().unwrap() {
+                "tcp" => Protocol::Tcp,
+                "udp" => Protocol::Udp,
+                "sctp" => Protocol::Sctp,
+                p => Protocol::Other(p.parse().unwrap()),
+            },
+            addr: addr(&v["address"]),
+            port: u64_of(v, "port") as u16,
+        },
+    };
+    let persistence = &v["persistence"];
+    let (timeout, netmask) = if persistence.is_null() {
+        // Not shown by any listing; the kernel's defaults.
+        (
+            0,
+            if family == Family::Inet {
+                u32::MAX
+            } else {
+                128
+            },
+        )
+    } else {
+        let nm = match &persistence["netmask"] {
+            Value::String(s) => ServiceConfig::raw_netmask_v4(s.parse().unwrap()),
+            n => n.as_u64().unwrap() as u32,
+        };
+        (u64_of(persistence, "timeout") as u32, nm)
+    };
+    let svc = Service {
+        id,
+        config: ServiceConfig {
+            scheduler: v["scheduler"].as_str().unwrap().to_string(),
+            flags: u64_of(v, "flags_value") as u32,
+            timeout,
+            netmask,
+            pe_name: v["pe"].as_str().unwrap_or("").to_string(),
+        },
+        stats: stats_of(v),
+    };
+    let dests = v["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let tunnel = &d["tunnel"];
+            let forward = match d["forward"].as_str().unwrap() {
+                "masq" => Forward::Masq,
+                "local" => Forward::Local,
+                "tunnel" => Forward::Tunnel,
+                "route" => Forward::Route,
+                "bypass" => Forward::Bypass,
+                f => Forward::Other(f.parse().unwrap()),
+            };
+            let (tun_type, tun_port, tun_flags) = if tunnel.is_null() {
+                (TunnelType::Ipip, 0, 0)
+            } else {
+                (
+                    match tunnel["type"].as_str().unwrap() {
+                        "ipip" => TunnelType::Ipip,
+                        "gue" => TunnelType::Gue,
+                        "gre" => TunnelType::Gre,
+                        t => TunnelType::Other(t.parse().unwrap()),
+                    },
+                    u64_of(tunnel, "port") as u16,
+                    match tunnel["checksum"].as_str().unwrap() {
+                        "nocsum" => 0,
+                        "csum" => 1,
+                        "remcsum" => 2,
+                        c => c.parse().unwrap(),
+                    },
+                )
+            };
+            Dest {
+                addr: addr(&d["address"]),
+                port: u64_of(d, "port") as u16,
+                config: DestConfig {
+                    forward,
+                    weight: u64_of(d, "weight") as u32,
+                    u_threshold: u64_of(d, "u_threshold") as u32,
+                    l_threshold: u64_of(d, "l_threshold") as u32,
+                    tun_type,
+                    tun_port,
+                    tun_flags,
+                },
+                conns: ConnCounts {
+                    active: u64_of(d, "active_conns") as u32,
+                    inactive: u64_of(d, "inactive_conns") as u32,
+                    persistent: u64_of(d, "persistent_conns") as u32,
+                },
+                stats: stats_of(d),
+            }
+        })
+        .collect();
+    (svc, dests)
+}
+
+/// A listing document printed by our text formatters (`-L` of the
+/// table: with its header line; of one service: without).
+fn as_text(doc: &Value, f: &Format) -> String {
+    as_text_with(doc, f, true)
+}
+
+fn as_text_with(doc: &Value, f: &Format, header: bool) -> String {
+    let info = Info {
+        version: u64_of(&doc["ipvs"], "version_code") as u32,
+        conn_tab_size: u64_of(&doc["ipvs"], "conn_tab_size") as u32,
+    };
+    let empty = Table::default();
+    let names = Names::new(&empty);
+    let mut s = if f.rule || !header {
+        String::new()
+    } else {
+        format::header(&info)
+    };
+    s.push_str(&format::title(f));
+    for v in doc["services"].as_array().unwrap() {
+        let (svc, dests) = service_of(v);
+        format::service_entry(&mut s, &svc, &dests, f, &names);
+    }
+    s
+}
+
+fn numeric() -> Format {
+    Format {
+        numeric: true,
+        ..Default::default()
+    }
+}
+
+/// The schema of the listing documents, as committed under docs/.
+fn listing_schema() -> Value {
+    json(&std::fs::read_to_string(repo().join("docs/ipvsadm.schema.json")).unwrap())
+}
+
+#[test]
+fn json_holds_everything_the_reference_lists() {
+    if !available("json_holds_everything_the_reference_lists") {
+        return;
+    }
+    let s = sections("json-table", &[]);
+    let schema = listing_schema();
+    for name in [
+        "json",
+        "json-one",
+        "json-nosort",
+        "json-timeout",
+        "json-daemon",
+        "json-conn",
+    ] {
+        let doc = json(&s[name]);
+        assert!(s[name].ends_with("}\n") && s[name].lines().count() == 1);
+        if let Err(e) = crate::schema::validate(&schema, &doc) {
+            panic!("{name} does not follow docs/ipvsadm.schema.json: {e}\n{doc}");
+        }
+        assert_eq!(doc["schema_version"], 1);
+    }
+    let doc = json(&s["json"]);
+    assert_eq!(doc["services"].as_array().unwrap().len(), 7, "{doc}");
+    // Each reference listing, printed from the JSON by our formatters.
+    // Connection counts move as connections close, so a listing may match
+    // the reference's run just before the JSON or just after it.
+    let either = |want: &[&str], f: Format| {
+        let got = as_text(&doc, &f);
+        if !want.iter().any(|w| s[*w] == got) {
+            panic!("{}", diff(want[0], s[want[0]].as_bytes(), got.as_bytes()));
+        }
+    };
+    either(
+        &["ref-Sn"],
+        Format {
+            rule: true,
+            ..numeric()
+        },
+    );
+    either(
+        &["ref-stats", "ref-stats-after"],
+        Format {
+            stats: true,
+            exact: true,
+            ..numeric()
+        },
+    );
+    either(
+        &["ref-thresholds", "ref-thresholds-after"],
+        Format {
+            thresholds: true,
+            ..numeric()
+        },
+    );
+    either(
+        &["ref-tun"],
+        Format {
+            tun_info: true,
+            ..numeric()
+        },
+    );
+    either(
+        &["ref-pconn"],
+        Format {
+            persistent_conn: true,
+            ..numeric()
+        },
+    );
+    // Traffic went through: the counters are real, and exact.
+    let first = &doc["services"][0];
+    assert!(first["stats"]["conns"].as_u64().unwrap() >= 5, "{first}");
+    // One service, and the kernel's order.
+    let one = json(&s["json-one"]);
+    assert_eq!(one["services"].as_array().unwrap().len(), 1);
+    let one_text = as_text_with(
+        &one,
+        &Format {
+            stats: true,
+            exact: true,
+            ..numeric()
+        },
+        false,
+    );
+    assert_eq!(one_text, s["ref-one"]);
+    let nosort = as_text(
+        &json(&s["json-nosort"]),
+        &Format {
+            nosort: true,
+            ..numeric()
+        },
+    );
+    assert_eq!(nosort, s["ref-nosort"]);
+    // Timeouts, daemons and connections, against the reference's text.
+    let t = &json(&s["json-timeout"])["timeouts"];
+    assert_eq!(
+        format!(
+            "Timeout (tcp tcpfin udp): {} {} {}\n",
+            t["tcp"], t["tcp_fin"], t["udp"]
+        ),
+        s["ref-timeout"]
+    );
+    let d = &json(&s["json-daemon"])["daemons"][0];
+    assert_eq!(
+        format!(
+            "{} sync daemon (mcast={}, syncid={}",
+            d["state"].as_str().unwrap(),
+            d["mcast_interface"].as_str().unwrap(),
+            d["syncid"]
+        ),
+        s["ref-daemon"]
+            .split(&[',', ')'][..])
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let conns = json(&s["json-conn"]);
+    let conns = conns["connections"].as_array().unwrap();
+    let ref_lines: Vec<&str> = s["ref-conn"].lines().skip(2).collect();
+    assert_eq!(conns.len(), ref_lines.len(), "{}", s["ref-conn"]);
+    assert!(!conns.is_empty(), "no connection entries to compare");
+    for (c, line) in conns.iter().zip(&ref_lines) {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let ep = |e: &Value| {
+            let a = e["address"].as_str().unwrap();
+            if a.contains(':') {
+                format!("[{a}]:{}", e["port"])
+            } else {
+                format!("{a}:{}", e["port"])
+            }
+        };
+        assert_eq!(c["protocol"].as_str().unwrap().to_uppercase(), w[0]);
+        assert_eq!(c["state"].as_str().unwrap(), w[2]);
+        assert_eq!(ep(&c["client"]), w[3]);
+        assert_eq!(ep(&c["virtual"]), w[4]);
+        assert_eq!(ep(&c["server"]), w[5]);
+    }
+    assert_eq!(s["json-rc"], s["ref-rc"]);
+}
+
+#[test]
+fn netns_runs_the_command_in_that_namespace() {
+    if !available("netns_runs_the_command_in_that_namespace") {
+        return;
+    }
+    let s = sections("netns", &[]);
+    assert_eq!(s["add"], "rc=0\nrc=0\nrc=0\n");
+    // The root namespace holds only what the reference put there.
+    assert_eq!(s["root-ref"], "-A -t 10.0.0.9:80 -s rr\n");
+    assert!(s["inside-ref"].contains("-A -t 10.0.0.1:80 -s rr\n"));
+    assert!(s["inside-ref"].contains("-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 2\n"));
+    assert!(s["inside-ref"].contains("-A -u 10.0.0.1:53 -s wlc\n"));
+    assert_eq!(s["inside-ours"], s["inside-ref"]);
+    assert_eq!(s["inside-ours-list"], s["inside-ref-list"]);
+    assert_eq!(s["by-pid"], s["inside-ref"]);
+    let doc = json(&s["json"]);
+    assert_eq!(doc["services"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        s["missing"],
+        "Cannot open network namespace \"nosuch\": No such file or directory\nrc=2\n"
+    );
+    assert_eq!(
+        s["not-a-namespace"],
+        "setting the network namespace \"/etc/passwd\" failed: Invalid argument\nrc=2\n"
+    );
+    assert_eq!(s["twice"], "multiple 'netns' options specified\nrc=2\n");
+    assert!(
+        s["in-restore"].starts_with("The '--netns' option is not allowed in a restore line\n"),
+        "{}",
+        s["in-restore"]
+    );
+    assert!(
+        s["unprivileged"]
+            .starts_with("setting the network namespace \"t1\" failed: Operation not permitted\n")
+            && s["unprivileged"].ends_with("rc=2\n"),
+        "{}",
+        s["unprivileged"]
+    );
+}
+
+#[test]
+fn restore_validate_and_reconcile() {
+    if !available("restore_validate_and_reconcile") {
+        return;
+    }
+    let s = sections("restore-modes", &[repo().to_str().unwrap()]);
+    // Validation: every bad line, numbered, as the reference words it
+    // (line 6 is ours: the reference does not know --netns), and the
+    // module never loaded.
+    assert_eq!(s["validate-modules-after"], s["validate-modules-before"]);
+    let ours: Vec<&str> = s["validate"]
+        .lines()
+        .filter(|l| !l.starts_with("line 6:"))
+        .collect();
+    let reference: Vec<&str> = s["validate-ref"]
+        .lines()
+        .filter(|l| !l.starts_with("line 6:"))
+        .collect();
+    assert_eq!(ours.last(), Some(&"rc=1"), "{}", s["validate"]);
+    assert_eq!(ours[..ours.len() - 1], reference[..], "{}", s["validate"]);
+    assert!(
+        s["validate"].contains("line 6: The '--netns' option is not allowed in a restore line\n")
+    );
+    assert_eq!(s["validate-good"], "rc=0\n");
+    // Reconcile from empty: the reference's table from the same input.
+    assert!(s["reconcile-from-empty"].ends_with("rc=0\n"));
+    assert!(!s["table-a-ref"].is_empty());
+    assert_eq!(s["table-a-ours"], s["table-a-ref"]);
+    assert_eq!(
+        s["reconcile-again"], "rc=0\n",
+        "an unchanged table needs no change"
+    );
+    // A plan only, then the changes themselves.
+    let plan = &s["plan-b"];
+    assert_eq!(
+        plan,
+        "-A -t 10.96.200.1:80 -s rr -p 120\n\
+         -a -t 10.96.200.1:80 -r 10.244.200.1:80 -m -w 1 -x 20 -y 10\n\
+         -E -t 10.96.0.20:80 -s wrr\n\
+         -a -t 10.96.0.20:80 -r 10.244.9.9:80 -m -w 1\n\
+         -e -t 10.96.0.21:1080 -r 10.244.0.5:8080 -m -w 7\n\
+         -d -t 10.96.0.22:2080 -r 10.244.0.9:8081\n\
+         -D -t 10.96.0.23:3080\n\
+         rc=0\n",
+        "{plan}"
+    );
+    assert_eq!(s["table-still-a"], "same\n");
+    assert_eq!(s["reconcile-b"], *plan);
+    assert_eq!(s["table-b-ours"], s["table-b-ref"]);
+    assert!(s["thresholds-b"].contains("10.244.200.1:80"));
+    assert!(s["thresholds-b"].contains(" 20 "), "{}", s["thresholds-b"]);
+    // A bad line: reported, nothing changed.
+    assert!(
+        s["reconcile-bad"].contains("line ")
+            && s["reconcile-bad"].ends_with("nothing was changed\nrc=1\n"),
+        "{}",
+        s["reconcile-bad"]
+    );
+    assert_eq!(s["table-still-b"], "same\n");
+    // A kernel refusal: reported with ipvsadm's message, the rest applied.
+    assert!(
+        s["reconcile-refused"].starts_with(
+            "-A -t 10.96.201.1:80 -s nosuchsched\n-A -t 10.96.201.1:80 -s nosuchsched: "
+        ) && s["reconcile-refused"].ends_with("rc=1\n"),
+        "{}",
+        s["reconcile-refused"]
+    );
+    assert_eq!(s["after-refused"], "same\n");
+}
