@@ -291,3 +291,92 @@ pub fn connections(entries: &[ConnEntry]) -> String {
         .collect();
     document("connections", Value::Array(v))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipvs::model::tun_flags;
+    use crate::ipvs::{ConnCounts, DestConfig, ServiceConfig, ServiceId};
+
+    fn fwmark_sh() -> Service {
+        Service {
+            id: ServiceId::Fwmark {
+                family: Family::Inet6,
+                mark: u32::MAX,
+            },
+            config: ServiceConfig {
+                scheduler: "sh".into(),
+                flags: svc_flags::PERSISTENT | svc_flags::HASHED | svc_flags::SCHED_SH_PORT,
+                timeout: 300,
+                netmask: 64,
+                pe_name: String::new(),
+            },
+            stats: Stats {
+                inbytes: u64::MAX,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_fwmark_service_with_a_gue_server() {
+        let d = Dest {
+            addr: "10.0.0.5".parse().unwrap(),
+            port: 0,
+            config: DestConfig {
+                forward: Forward::Tunnel,
+                tun_type: TunnelType::Gue,
+                tun_port: 6080,
+                tun_flags: tun_flags::REMCSUM,
+                ..Default::default()
+            },
+            conns: ConnCounts {
+                active: 3,
+                inactive: 1,
+                persistent: 2,
+            },
+            stats: Stats::default(),
+        };
+        let v = service(&fwmark_sh(), &[d]);
+        assert_eq!(v["fwmark"], json!(4294967295u32));
+        assert_eq!(v["protocol"], Value::Null);
+        assert_eq!(v["address"], Value::Null);
+        assert_eq!(v["family"], "inet6");
+        assert_eq!(v["flags"], json!(["persistent", "hashed", "sh-port"]));
+        assert_eq!(v["persistence"], json!({"timeout": 300, "netmask": 64}));
+        assert_eq!(v["stats"]["inbytes"], json!(u64::MAX));
+        let s = &v["servers"][0];
+        assert_eq!(s["family"], "inet");
+        assert_eq!(s["forward"], "tunnel");
+        assert_eq!(
+            s["tunnel"],
+            json!({"type": "gue", "port": 6080, "checksum": "remcsum"})
+        );
+        assert_eq!(
+            (s["active_conns"].clone(), s["persistent_conns"].clone()),
+            (json!(3), json!(2))
+        );
+    }
+
+    #[test]
+    fn listing_document_is_whole_json() {
+        let info = Info {
+            version: 0x010201,
+            conn_tab_size: 4096,
+        };
+        let text = format!("{}{}", list_open(&info), LIST_CLOSE);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["ipvs"]["version"], "1.2.1");
+        assert_eq!(v["services"], json!([]));
+        let t: Value = serde_json::from_str(&timeouts(&Timeouts {
+            tcp: 900,
+            tcp_fin: 120,
+            udp: 300,
+        }))
+        .unwrap();
+        assert_eq!(
+            t,
+            json!({"schema_version": 1, "timeouts": {"tcp": 900, "tcp_fin": 120, "udp": 300}})
+        );
+    }
+}
