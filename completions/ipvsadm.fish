@@ -45,6 +45,7 @@ complete -c ipvsadm -l tun-type -d 'Tunnel type: ipip, gue or gre.' -r -f -a "ip
 gue\t''
 gre\t''"
 complete -c ipvsadm -l tun-port -d 'Destination port of a gue tunnel.' -r -f
+complete -c ipvsadm -l netns -d 'Run the command in this network namespace.' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'
@@ -79,3 +80,7 @@ complete -c ipvsadm -l tun-info -d 'List tunnel details.'
 complete -c ipvsadm -l tun-nocsum -d 'Tunnel without checksums.'
 complete -c ipvsadm -l tun-csum -d 'Tunnel with checksums.'
 complete -c ipvsadm -l tun-remcsum -d 'Tunnel with remote checksum offload.'
+complete -c ipvsadm -s j -l json -d 'Print a listing or the node check as one JSON document.'
+complete -c ipvsadm -l check -d 'Check this node for kube-proxy\'s IPVS mode.'
+complete -c ipvsadm -l validate -d 'With -R: check every line, change nothing.'
+complete -c ipvsadm -l reconcile -d 'With -R: make the table equal to the input, without a flush.'
