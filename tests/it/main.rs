@@ -4,7 +4,9 @@
 //! on a host with IPVS, in fresh network namespaces.
 
 mod bed;
+mod check;
 mod cli;
 mod docs;
 mod fixtures;
 mod kernel;
+mod schema;
