@@ -286,16 +286,17 @@ fn check_healthy_and_broken_nodes() {
         (&"tcp".into(), &"10.96.0.10".into(), &8080.into())
     );
 
-    weight_zero.needs(&[("server", "10.244.0.3:53")]);
+    // Quiesced with one connection open to it.
+    weight_zero.needs(&[("server", "192.168.50.10:6443")]);
     let w = &weight_zero.check()["weight_zero_servers"][0];
     assert_eq!(
         (&w["server"]["weight"], &w["service"]["port"]),
-        (&0.into(), &53.into())
+        (&0.into(), &443.into())
     );
-    assert!(w["server"]["active_conns"].is_u64() && w["server"]["inactive_conns"].is_u64());
+    assert_eq!(w["server"]["active_conns"], 1, "{}", weight_zero.text);
     assert!(weight_zero
         .text
-        .contains("weight 0 in UDP 10.96.0.10:53: 0 active, 0 inactive connections"));
+        .contains("weight 0 in TCP 10.96.0.1:443: 1 active, 0 inactive connections"));
 
     no_sh.needs(&[("module", "ip_vs_sh")]);
     assert_eq!(
