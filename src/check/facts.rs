@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::rtnl::{self, Addr, Link};
-use crate::ipvs::{Client, Dest, Info, Service};
+use crate::ipvs::{Client, Dest, Error, Info, Service};
 
 /// The sysctls the check reports, by their dotted names.
 pub const SYSCTLS: &[&str] = &[
@@ -148,14 +148,14 @@ pub fn gather() -> Facts {
     let ipvs = if ipvs_there {
         match ipvs_table() {
             Ok((info, services)) => Ipvs::Present { info, services },
-            Err(e) => Ipvs::Failed(e.to_string()),
+            Err(e) => Ipvs::Failed(describe(&e)),
         }
     } else {
         Ipvs::Absent
     };
     let net = rtnl::dump()
         .map(|(links, addrs)| Net { links, addrs })
-        .map_err(|e| e.to_string());
+        .map_err(|e| describe(&e));
     Facts {
         release,
         modules,
@@ -165,9 +165,18 @@ pub fn gather() -> Facts {
     }
 }
 
+/// An error in words: a kernel errno as strerror says it (a non-root
+/// user gets "Operation not permitted", not a number).
+fn describe(e: &Error) -> String {
+    match e {
+        Error::Kernel(n) => std::io::Error::from_raw_os_error(*n).to_string(),
+        e => e.to_string(),
+    }
+}
+
 type Table = (Info, Vec<(Service, Vec<Dest>)>);
 
-fn ipvs_table() -> Result<Table, crate::ipvs::Error> {
+fn ipvs_table() -> Result<Table, Error> {
     let mut c = Client::connect()?;
     let info = c.info()?;
     let mut services = Vec::new();
@@ -202,6 +211,18 @@ mod tests {
              kernel/net/netfilter/ipvs/ip_vs.ko: kernel/net/netfilter/nf_conntrack.ko\n",
         );
         assert_eq!(d.into_iter().collect::<Vec<_>>(), ["ip_vs", "ip_vs_rr"]);
+    }
+
+    #[test]
+    fn errors_in_words() {
+        assert_eq!(
+            describe(&Error::Kernel(libc::EPERM)),
+            "Operation not permitted (os error 1)"
+        );
+        assert_eq!(
+            describe(&Error::FamilyNotFound),
+            "the IPVS generic netlink family is not available"
+        );
     }
 
     #[test]

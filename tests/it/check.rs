@@ -134,6 +134,47 @@ impl Case {
     }
 }
 
+fn schema() -> Value {
+    let text = fs::read_to_string(repo().join("docs/check.schema.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// On this host, whatever it has: a report that fits the schema, and an
+/// exit status of 0 or 1 that agrees with it. Needs no test kernel.
+#[test]
+fn check_on_this_host_fits_schema() {
+    let out = assert_cmd::Command::cargo_bin("ipvsadm")
+        .unwrap()
+        .args(["--check", "-j"])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&schema(), &doc).unwrap();
+    let attention = doc["check"]["status"] == "attention";
+    assert_eq!(out.status.code(), Some(i32::from(attention)));
+}
+
+/// A report that cannot be written is exit status 2.
+#[test]
+fn check_write_failure_exits_2() {
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ipvsadm"))
+        .arg("--check")
+        .stdout(full)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
 #[test]
 fn check_healthy_and_broken_nodes() {
     if !available("check_healthy_and_broken_nodes") {
@@ -158,9 +199,7 @@ fn check_healthy_and_broken_nodes() {
         r.status,
         String::from_utf8_lossy(&r.stderr)
     );
-    let schema: Value =
-        serde_json::from_str(&fs::read_to_string(repo().join("docs/check.schema.json")).unwrap())
-            .unwrap();
+    let schema = schema();
     let names = [
         "bare",
         "healthy",
