@@ -1,10 +1,32 @@
-//! `--check` (ours): the node check for kube-proxy's IPVS mode.
-//! PLACEHOLDER until the check lands: it reports that it is not built.
+//! `--check` (ours): the node check for kube-proxy's IPVS mode. Gathers
+//! facts (`facts`, `rtnl`), judges them (`eval`, pure) and prints the
+//! report (`format::check`, pure). It runs before, and instead of, the
+//! IPVS initialisation of other commands: it changes nothing and loads
+//! no module.
+
+pub mod eval;
+pub mod facts;
+pub mod rtnl;
 
 use crate::cli::Format;
 use crate::exec::Streams;
+use crate::format::check;
 
-pub fn run(_format: &Format, io: &mut Streams) -> i32 {
-    let _ = io.err.write_all(b"--check: not built yet\n");
-    2
+/// Run the check; the exit status: 0 when nothing needs attention, 1
+/// when something does, 2 when the report could not be written.
+pub fn run(format: &Format, io: &mut Streams) -> i32 {
+    let report = eval::evaluate(&facts::gather());
+    let text = if format.json {
+        check::document(&report)
+    } else {
+        check::human(&report)
+    };
+    match io
+        .out
+        .write_all(text.as_bytes())
+        .and_then(|_| io.out.flush())
+    {
+        Ok(()) => report.exit_status(),
+        Err(_) => 2,
+    }
 }

@@ -4,6 +4,7 @@
 //! Widths are `format!` widths copied from ipvsadm's printf formats; name
 //! lookups go through a `Resolver`. Nothing here touches a socket.
 
+pub mod check;
 pub mod conn;
 pub mod errors;
 pub mod json;

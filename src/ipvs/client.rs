@@ -27,16 +27,22 @@ const RECV_BUF: usize = 64 * 1024;
 /// the kernel's NLMSG_GOODSIZE, so it never truncates a message.
 const SMALL_RECV_BUF: usize = 8 * 1024;
 
-/// One netlink socket, its port id and its receive buffer.
-struct Channel {
-    sock: Socket,
-    port: u32,
-    rbuf: Vec<u8>,
+/// One netlink socket, its port id and its receive buffer. Also used by
+/// the node check for its rtnetlink dumps (`open_protocol`).
+pub(crate) struct Channel {
+    pub(crate) sock: Socket,
+    pub(crate) port: u32,
+    pub(crate) rbuf: Vec<u8>,
 }
 
 impl Channel {
     fn open(rbuf: usize) -> Result<Channel, Error> {
-        let mut sock = Socket::new(NETLINK_GENERIC)?;
+        Self::open_protocol(NETLINK_GENERIC, rbuf)
+    }
+
+    /// A socket of another netlink protocol (NETLINK_ROUTE for the check).
+    pub(crate) fn open_protocol(protocol: isize, rbuf: usize) -> Result<Channel, Error> {
+        let mut sock = Socket::new(protocol)?;
         let local = sock.bind_auto()?;
         // Error answers without a copy of the request: batches of changes
         // may fail by the thousand.
@@ -50,7 +56,7 @@ impl Channel {
     }
 
     /// One datagram into `rbuf`; its length.
-    fn recv(&mut self) -> Result<usize, Error> {
+    pub(crate) fn recv(&mut self) -> Result<usize, Error> {
         loop {
             self.rbuf.clear();
             match self.sock.recv(&mut self.rbuf, libc::MSG_TRUNC) {

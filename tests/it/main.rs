@@ -4,6 +4,7 @@
 //! on a host with IPVS, in fresh network namespaces.
 
 mod bed;
+mod check;
 mod cli;
 mod docs;
 mod fixtures;

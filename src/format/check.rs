@@ -1,0 +1,519 @@
+//! `--check` (ours): the node check's report as a table for people
+//! (comfy-table, in a plain-ASCII style that reads the same in any log)
+//! and as a JSON document for programs, whose shape is in
+//! docs/check.schema.json. Pure: report in, text out. The table's rows are
+//! also the document's `findings`, so both say the same thing.
+
+use std::net::IpAddr;
+
+use comfy_table::{presets, ContentArrangement, Table};
+use serde_json::{json, Value};
+
+use super::json;
+use crate::check::eval::{ModuleState, Report, Status, KUBE_IPVS0};
+use crate::ipvs::{Family, Service, ServiceId};
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub status: Status,
+    pub check: &'static str,
+    pub subject: String,
+    pub detail: String,
+}
+
+fn row(
+    status: Status,
+    check: &'static str,
+    subject: impl Into<String>,
+    detail: impl Into<String>,
+) -> Row {
+    Row {
+        status,
+        check,
+        subject: subject.into(),
+        detail: detail.into(),
+    }
+}
+
+fn endpoint(addr: &IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// A service as ipvsadm's numeric listing names it: `TCP 10.0.0.1:80`,
+/// `FWM 7` (`FWM 7 IPv6`).
+pub fn service_label(s: &Service) -> String {
+    match s.id {
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!(
+            "{} {}",
+            json::protocol(protocol).to_uppercase(),
+            endpoint(&addr, port)
+        ),
+        ServiceId::Fwmark { family, mark } => match family {
+            Family::Inet => format!("FWM {mark}"),
+            Family::Inet6 => format!("FWM {mark} IPv6"),
+        },
+    }
+}
+
+fn module_detail(state: ModuleState) -> &'static str {
+    match state {
+        ModuleState::Loaded => "loaded",
+        ModuleState::BuiltIn => "built in",
+        ModuleState::Available => "installed, not loaded",
+        ModuleState::Missing => "not installed",
+        ModuleState::Unknown => "unknown (/proc/modules unreadable)",
+    }
+}
+
+/// `1 service`, `2 services`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn value(v: Option<i64>) -> String {
+    v.map_or_else(|| "absent".to_string(), |v| v.to_string())
+}
+
+/// The report, line by line, in the order of the table.
+pub fn rows(r: &Report) -> Vec<Row> {
+    let mut v = Vec::new();
+    if let Some(rel) = &r.release {
+        v.push(row(Status::Info, "kernel", "release", rel.clone()));
+    }
+    let counts = format!(
+        "{}, {}",
+        count(r.ipvs.services, "service", "services"),
+        count(r.ipvs.servers, "server", "servers")
+    );
+    v.push(match (&r.ipvs.info, &r.ipvs.error) {
+        (Some(i), _) => {
+            let (a, b, c) = i.version_triple();
+            row(
+                r.ipvs.status,
+                "ipvs",
+                "IPVS",
+                format!(
+                    "version {a}.{b}.{c}, connection table {}, {counts}",
+                    i.conn_tab_size
+                ),
+            )
+        }
+        (None, e) => row(
+            r.ipvs.status,
+            "ipvs",
+            "IPVS",
+            format!("unavailable: {}", e.as_deref().unwrap_or("unknown")),
+        ),
+    });
+    for m in r.modules.iter().filter(|m| m.required) {
+        v.push(row(
+            m.status,
+            "module",
+            m.name.clone(),
+            module_detail(m.state),
+        ));
+    }
+    // The other schedulers in one line, grouped by state.
+    let others: Vec<_> = r.modules.iter().filter(|m| !m.required).collect();
+    if !others.is_empty() {
+        let mut parts = Vec::new();
+        for state in [
+            ModuleState::Loaded,
+            ModuleState::BuiltIn,
+            ModuleState::Available,
+            ModuleState::Missing,
+            ModuleState::Unknown,
+        ] {
+            let names: Vec<&str> = others
+                .iter()
+                .filter(|m| m.state == state)
+                .map(|m| m.name.trim_start_matches("ip_vs_"))
+                .collect();
+            if !names.is_empty() {
+                parts.push(format!("{}: {}", module_detail(state), names.join(" ")));
+            }
+        }
+        let status = others
+            .iter()
+            .map(|m| m.status)
+            .max()
+            .unwrap_or(Status::Info);
+        v.push(row(status, "module", "other schedulers", parts.join("; ")));
+    }
+    for s in &r.sysctls {
+        let detail = match s.expected {
+            Some(e) if s.value != Some(e) => {
+                format!("{} (kube-proxy sets {e})", value(s.value))
+            }
+            _ => value(s.value),
+        };
+        v.push(row(s.status, "sysctl", s.name.clone(), detail));
+    }
+    v.push(row(
+        Status::Info,
+        "sysctl",
+        "strict ARP",
+        match r.strict_arp {
+            Some(true) => "on (arp_ignore 1, arp_announce 2)",
+            Some(false) => "off (wants arp_ignore 1, arp_announce 2)",
+            None => "unknown",
+        },
+    ));
+    let i = &r.interface;
+    let detail = match (&i.error, i.present, &i.kind) {
+        (Some(e), _, _) => format!("cannot list interfaces: {e}"),
+        (None, false, _) if i.status == Status::Attention => "missing".to_string(),
+        (None, false, _) => "missing (kube-proxy creates it)".to_string(),
+        (None, true, k) if k.as_deref() == Some("dummy") => {
+            format!(
+                "dummy, {}",
+                count(i.addresses.len(), "address", "addresses")
+            )
+        }
+        (None, true, k) => format!("kind {}, not dummy", k.as_deref().unwrap_or("none")),
+    };
+    v.push(row(i.status, "interface", KUBE_IPVS0, detail));
+    if !r.vips.is_empty() {
+        let on = r.vips.iter().filter(|x| x.status == Status::Ok).count();
+        v.push(row(
+            Status::Ok,
+            "address",
+            "virtual addresses",
+            format!("{on} of {} bound to {KUBE_IPVS0}", r.vips.len()),
+        ));
+    }
+    for x in r.vips.iter().filter(|x| x.status != Status::Ok) {
+        let detail = if x.interfaces.is_empty() {
+            "bound to no interface".to_string()
+        } else {
+            format!("bound to {}", x.interfaces.join(", "))
+        };
+        v.push(row(x.status, "address", x.addr.to_string(), detail));
+    }
+    for s in &r.without_servers {
+        v.push(row(
+            Status::Attention,
+            "service",
+            service_label(s),
+            "no real server",
+        ));
+    }
+    for w in &r.weight_zero {
+        v.push(row(
+            Status::Attention,
+            "server",
+            endpoint(&w.dest.addr, w.dest.port),
+            format!(
+                "weight 0 in {}: {} active, {} inactive connections",
+                service_label(&w.service),
+                w.dest.conns.active,
+                w.dest.conns.inactive
+            ),
+        ));
+    }
+    if r.ipvs.services > 0 && r.without_servers.is_empty() && r.weight_zero.is_empty() {
+        v.push(row(
+            Status::Ok,
+            "service",
+            "real servers",
+            "every service has servers, none at weight 0",
+        ));
+    }
+    v
+}
+
+/// The closing line under the table.
+pub fn summary(r: &Report) -> String {
+    match r.attention() {
+        0 => "Nothing needs attention.\n".to_string(),
+        1 => "1 item needs attention.\n".to_string(),
+        n => format!("{n} items need attention.\n"),
+    }
+}
+
+/// The table for people, with its summary line.
+pub fn human(r: &Report) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::ASCII_FULL_CONDENSED)
+        // No wrapping: the same lines whatever the terminal.
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["status", "check", "subject", "detail"]);
+    for x in rows(r) {
+        t.add_row([
+            x.status.name().to_string(),
+            x.check.to_string(),
+            x.subject,
+            x.detail,
+        ]);
+    }
+    format!("{t}\n{}", summary(r))
+}
+
+/// The JSON document: `{"schema_version":1,"check":{...}}` on one line.
+pub fn document(r: &Report) -> String {
+    let ipvs = match &r.ipvs.info {
+        Some(i) => {
+            let mut v = json::info(i);
+            v["available"] = json!(true);
+            v
+        }
+        None => json!({
+            "available": false, "version": null, "version_code": null, "conn_tab_size": null,
+        }),
+    };
+    let mut ipvs = ipvs;
+    ipvs["status"] = json!(r.ipvs.status.name());
+    ipvs["services"] = json!(r.ipvs.services);
+    ipvs["servers"] = json!(r.ipvs.servers);
+    ipvs["error"] = json!(r.ipvs.error);
+    let modules: Vec<Value> = r
+        .modules
+        .iter()
+        .map(|m| {
+            json!({
+                "name": m.name, "required": m.required,
+                "state": m.state.name(), "status": m.status.name(),
+            })
+        })
+        .collect();
+    let sysctls: Vec<Value> = r
+        .sysctls
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name, "value": s.value, "expected": s.expected,
+                "status": s.status.name(),
+            })
+        })
+        .collect();
+    let i = &r.interface;
+    let vips: Vec<Value> = r
+        .vips
+        .iter()
+        .map(|x| {
+            json!({
+                "address": x.addr.to_string(),
+                "family": json::family(Family::of(&x.addr)),
+                "interfaces": x.interfaces,
+                "status": x.status.name(),
+            })
+        })
+        .collect();
+    let findings: Vec<Value> = rows(r)
+        .into_iter()
+        .map(|x| {
+            json!({
+                "status": x.status.name(), "check": x.check,
+                "subject": x.subject, "detail": x.detail,
+            })
+        })
+        .collect();
+    let check = json!({
+        "status": r.status().name(),
+        "attention": r.attention(),
+        "kernel_release": r.release,
+        "ipvs": ipvs,
+        "modules": modules,
+        "sysctls": sysctls,
+        "strict_arp": r.strict_arp,
+        "interface": {
+            "name": KUBE_IPVS0,
+            "present": i.present,
+            "kind": i.kind,
+            "addresses": i.addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+            "status": i.status.name(),
+            "error": i.error,
+        },
+        "virtual_addresses": vips,
+        "services_without_servers": r
+            .without_servers
+            .iter()
+            .map(|s| json::service(s, &[]))
+            .collect::<Vec<_>>(),
+        "weight_zero_servers": r
+            .weight_zero
+            .iter()
+            .map(|w| json!({ "service": json::service(&w.service, &[]), "server": json::dest(&w.dest) }))
+            .collect::<Vec<_>>(),
+        "findings": findings,
+    });
+    let mut s = json!({ "schema_version": json::SCHEMA_VERSION, "check": check }).to_string();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::eval::evaluate;
+    use crate::check::eval::tests::{dest, healthy};
+    use crate::check::facts::Ipvs;
+
+    fn broken() -> Report {
+        let mut f = healthy();
+        f.sysctls
+            .insert("net.ipv4.vs.conntrack".into(), Some("0".into()));
+        if let Ipvs::Present { services, .. } = &mut f.ipvs {
+            services[1].1.clear();
+            services[0].1.push(dest("192.168.1.11", 6443, 0, 2, 5));
+        }
+        if let Ok(net) = &mut f.net {
+            net.addrs.retain(|a| a.addr.to_string() != "10.96.0.1");
+        }
+        evaluate(&f)
+    }
+
+    fn find<'a>(rows: &'a [Row], subject: &str) -> &'a Row {
+        rows.iter()
+            .find(|r| r.subject == subject)
+            .unwrap_or_else(|| panic!("no row {subject}"))
+    }
+
+    #[test]
+    fn healthy_rows() {
+        let r = evaluate(&healthy());
+        let rows = rows(&r);
+        let ipvs = find(&rows, "IPVS");
+        assert_eq!(ipvs.status, Status::Ok);
+        assert_eq!(
+            ipvs.detail,
+            "version 1.2.1, connection table 4096, 4 services, 4 servers"
+        );
+        assert_eq!(find(&rows, "ip_vs_rr").detail, "loaded");
+        assert_eq!(
+            find(&rows, "other schedulers").detail,
+            "built in: lc; installed, not loaded: wlc mh; not installed: lblc lblcr dh sed nq fo ovf twos"
+        );
+        assert_eq!(find(&rows, "kube-ipvs0").detail, "dummy, 2 addresses");
+        assert_eq!(
+            find(&rows, "virtual addresses").detail,
+            "2 of 3 bound to kube-ipvs0"
+        );
+        assert_eq!(find(&rows, "192.168.1.10").status, Status::Info);
+        assert_eq!(
+            find(&rows, "strict ARP").detail,
+            "on (arp_ignore 1, arp_announce 2)"
+        );
+        assert_eq!(find(&rows, "real servers").status, Status::Ok);
+        assert!(rows.iter().all(|r| r.status != Status::Attention));
+        let text = human(&r);
+        assert!(text.ends_with("+\nNothing needs attention.\n"), "{text}");
+    }
+
+    #[test]
+    fn broken_rows() {
+        let r = broken();
+        let rows = rows(&r);
+        for (subject, detail) in [
+            ("net.ipv4.vs.conntrack", "0 (kube-proxy sets 1)"),
+            ("10.96.0.1", "bound to no interface"),
+            ("UDP 10.96.0.10:53", "no real server"),
+        ] {
+            let x = find(&rows, subject);
+            assert_eq!((x.status, x.detail.as_str()), (Status::Attention, detail));
+        }
+        let w = find(&rows, "192.168.1.11:6443");
+        assert_eq!(
+            w.detail,
+            "weight 0 in TCP 10.96.0.1:443: 2 active, 5 inactive connections"
+        );
+        assert!(!rows.iter().any(|r| r.subject == "real servers"));
+        assert!(human(&r).ends_with("4 items need attention.\n"));
+    }
+
+    #[test]
+    fn table_is_plain_ascii_and_aligned() {
+        let text = human(&broken());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(text.is_ascii());
+        assert!(lines[0].starts_with("+-") && lines[2].starts_with("+="));
+        assert!(lines[1].starts_with("| status "));
+        // Every line of the table is as wide as the first.
+        let n = lines.len() - 1;
+        assert!(lines[..n].iter().all(|l| l.len() == lines[0].len()));
+    }
+
+    #[test]
+    fn labels() {
+        let f = healthy();
+        let Ipvs::Present { services, .. } = &f.ipvs else {
+            panic!()
+        };
+        assert_eq!(service_label(&services[0].0), "TCP 10.96.0.1:443");
+        assert_eq!(service_label(&services[3].0), "FWM 7");
+        let mut s = services[0].0.clone();
+        s.id = ServiceId::Addr {
+            protocol: crate::ipvs::Protocol::Sctp,
+            addr: "fd00::1".parse().unwrap(),
+            port: 9,
+        };
+        assert_eq!(service_label(&s), "SCTP [fd00::1]:9");
+    }
+
+    #[test]
+    fn document_fields() {
+        let doc: Value = serde_json::from_str(&document(&broken())).unwrap();
+        assert_eq!(doc["schema_version"], 1);
+        let c = &doc["check"];
+        assert_eq!(c["status"], "attention");
+        assert_eq!(c["attention"], 4);
+        assert_eq!(c["ipvs"]["version"], "1.2.1");
+        assert_eq!(c["ipvs"]["available"], true);
+        assert_eq!(c["ipvs"]["services"], 4);
+        let m = &c["modules"][0];
+        assert_eq!(
+            (&m["name"], &m["state"], &m["status"]),
+            (&json!("ip_vs"), &json!("loaded"), &json!("ok"))
+        );
+        let s = &c["sysctls"][0];
+        assert_eq!(
+            (&s["value"], &s["expected"], &s["status"]),
+            (&json!(0), &json!(1), &json!("attention"))
+        );
+        assert_eq!(c["sysctls"][1]["expected"], Value::Null);
+        assert_eq!(c["strict_arp"], true);
+        assert_eq!(c["interface"]["addresses"], json!(["10.96.0.10"]));
+        assert_eq!(c["virtual_addresses"][0]["interfaces"], json!([]));
+        assert_eq!(c["virtual_addresses"][0]["status"], "attention");
+        assert_eq!(c["services_without_servers"][0]["port"], 53);
+        let w = &c["weight_zero_servers"][0];
+        assert_eq!(
+            (&w["server"]["active_conns"], &w["server"]["inactive_conns"]),
+            (&json!(2), &json!(5))
+        );
+        assert_eq!(w["service"]["address"], "10.96.0.1");
+        let attention = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "attention")
+            .count();
+        assert_eq!(attention, 4);
+    }
+
+    #[test]
+    fn document_without_ipvs() {
+        let mut f = healthy();
+        f.ipvs = Ipvs::Absent;
+        let doc: Value = serde_json::from_str(&document(&evaluate(&f))).unwrap();
+        let i = &doc["check"]["ipvs"];
+        assert_eq!(
+            (&i["available"], &i["version"]),
+            (&json!(false), &Value::Null)
+        );
+        assert_eq!(i["status"], "attention");
+        assert!(i["error"].as_str().unwrap().contains("ip_vs"));
+    }
+}
