@@ -10,13 +10,14 @@ use crate::ipvs::{Dest, Family, Service, ServiceId};
 
 /// glibc `msort_with_tmp`: split at n/2, sort both halves, merge taking
 /// from the left while `cmp(left, right) <= 0`. Items are moved, not
-/// cloned; `tmp` is the merge buffer glibc allocates once.
-pub fn glibc_msort<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32) {
+/// cloned; `tmp` is the merge buffer glibc allocates once. Generic over
+/// the comparator so that it is inlined (a listing makes ~n log n calls).
+pub fn glibc_msort<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], cmp: &F) {
     let mut tmp = Vec::with_capacity(v.len());
     msort_with_tmp(v, &mut tmp, cmp);
 }
 
-fn msort_with_tmp<T: Copy>(v: &mut [T], tmp: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> i32) {
+fn msort_with_tmp<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], tmp: &mut Vec<T>, cmp: &F) {
     let n = v.len();
     if n <= 1 {
         return;
@@ -45,7 +46,7 @@ fn msort_with_tmp<T: Copy>(v: &mut [T], tmp: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -
 /// array of pointers): the same order, and nothing big is copied. `cmp`
 /// compares positions of `v`; the items are then moved into place along
 /// the permutation's cycles, so no second copy of the table is made.
-fn sort_by_index<T>(v: &mut [T], cmp: &dyn Fn(usize, usize) -> i32) {
+fn sort_by_index<T, F: Fn(usize, usize) -> i32>(v: &mut [T], cmp: F) {
     if v.len() < 2 {
         return;
     }
@@ -184,7 +185,7 @@ pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
 /// are taken out of each service once: a listing sorts thousands.
 pub fn sort_services(v: &mut [Service]) {
     let keys: Vec<SvcKey> = v.iter().map(svc_key).collect();
-    sort_by_index(v, &|a, b| cmp_keys(&keys[a], &keys[b]));
+    sort_by_index(v, |a, b| cmp_keys(&keys[a], &keys[b]));
 }
 
 /// Sort real servers as `ipvs_sort_dests` does.
@@ -193,7 +194,7 @@ pub fn sort_dests(v: &mut [Dest]) {
         .iter()
         .map(|d| (d.addr.is_ipv6(), words(&d.addr), d.port))
         .collect();
-    sort_by_index(v, &|a, b| {
+    sort_by_index(v, |a, b| {
         let (a, b) = (&keys[a], &keys[b]);
         let r = cmp_words(a.0, &a.1, &b.1);
         if r != 0 {

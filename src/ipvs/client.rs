@@ -4,8 +4,8 @@
 //! interrupted (NLM_F_DUMP_INTR).
 
 use netlink_packet_core::{
-    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLMSG_DONE, NLMSG_ERROR,
-    NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
+    Emitable, NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
 };
 use netlink_packet_generic::ctrl::nlas::GenlCtrlAttrs;
 use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
@@ -14,9 +14,9 @@ use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
 use super::convert::*;
 use super::family::{
-    CmdAttr, IpvsCmd, IpvsMessage, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE, IPVS_GENL_VERSION,
-    IPVS_SVC_ATTR_ADDR, IPVS_SVC_ATTR_AF, IPVS_SVC_ATTR_FWMARK, IPVS_SVC_ATTR_PORT,
-    IPVS_SVC_ATTR_PROTOCOL,
+    CmdAttr, IpvsCmd, IpvsMessage, IPVS_CMD_ATTR_DAEMON, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE,
+    IPVS_GENL_VERSION, IPVS_SVC_ATTR_ADDR, IPVS_SVC_ATTR_AF, IPVS_SVC_ATTR_FWMARK,
+    IPVS_SVC_ATTR_PORT, IPVS_SVC_ATTR_PROTOCOL,
 };
 use super::model::*;
 use super::requests;
@@ -183,10 +183,8 @@ impl Client {
     /// `batch_flush` reports. Flush when `batch.is_full()`.
     pub fn batch_push(&mut self, batch: &mut Batch, msg: &IpvsMessage, tag: usize) {
         let seq = self.next_seq();
-        let mut genl = GenlMessage::from_payload(msg.clone());
-        genl.set_resolved_family_id(self.family);
         batch.last_header = Some(batch.buf.len());
-        encode(&mut batch.buf, genl, 0, seq);
+        encode_ipvs(&mut batch.buf, self.family, 0, seq, msg);
         batch.entries.push((seq, tag));
     }
 
@@ -338,12 +336,10 @@ impl Client {
         }
         let mut buf = Vec::new();
         for _ in 0..DUMP_RETRIES {
-            let mut genl = GenlMessage::from_payload(msg.clone());
-            genl.set_resolved_family_id(self.family);
             let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
             let seq = self.next_seq();
             buf.clear();
-            encode(&mut buf, genl, flags, seq);
+            encode_ipvs(&mut buf, self.family, flags, seq, msg);
             let ch = match (small, self.small.as_mut()) {
                 (true, Some(ch)) => ch,
                 _ => &mut self.main,
@@ -642,6 +638,46 @@ where
     msg.serialize(&mut buf[at..]);
 }
 
+/// An IPVS request appended to `buf` in one pass: the bytes `encode`
+/// makes of the message (with NLM_F_REQUEST and `flags`), without the
+/// generic encoder's copy of the message and its repeated walks over
+/// nested attributes to size them (a restore encodes one per line).
+fn encode_ipvs(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, msg: &IpvsMessage) {
+    fn leaf<A: Emitable>(buf: &mut Vec<u8>, a: &A) {
+        let at = buf.len();
+        buf.resize(at + a.buffer_len(), 0);
+        a.emit(&mut buf[at..]);
+    }
+    fn nest<A: Emitable>(buf: &mut Vec<u8>, kind: u16, v: &[A]) {
+        let at = buf.len();
+        buf.extend_from_slice(&[0, 0]);
+        buf.extend_from_slice(&kind.to_ne_bytes());
+        for a in v {
+            leaf(buf, a);
+        }
+        let len = (buf.len() - at) as u16;
+        buf[at..at + 2].copy_from_slice(&len.to_ne_bytes());
+    }
+    let at = buf.len();
+    // nlmsghdr (length patched below), then the genl header.
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&family.to_ne_bytes());
+    buf.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
+    buf.extend_from_slice(&seq.to_ne_bytes());
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&[msg.cmd.raw(), IPVS_GENL_VERSION, 0, 0]);
+    for a in &msg.attrs {
+        match a {
+            CmdAttr::Service(v) => nest(buf, IPVS_CMD_ATTR_SERVICE, v),
+            CmdAttr::Dest(v) => nest(buf, IPVS_CMD_ATTR_DEST, v),
+            CmdAttr::Daemon(v) => nest(buf, IPVS_CMD_ATTR_DAEMON, v),
+            a => leaf(buf, a),
+        }
+    }
+    let len = (buf.len() - at) as u32;
+    buf[at..at + 4].copy_from_slice(&len.to_ne_bytes());
+}
+
 /// A GET_DEST dump request for one service, appended to `buf`: the bytes
 /// `encode` makes of GET_DEST with the service's identity attributes
 /// (`service_id_attrs`), written directly because a listing sends one per
@@ -884,6 +920,57 @@ mod tests {
             let mut got = vec![9u8; 3];
             encode_get_dest(&mut got, 0x1234, 77, &id);
             assert_eq!(got[3..], want[..], "{id:?}");
+        }
+    }
+
+    #[test]
+    fn requests_as_the_generic_encoder_makes_them() {
+        let id = ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: "10.96.0.1".parse().unwrap(),
+            port: 443,
+        };
+        let cfg = ServiceConfig {
+            scheduler: "wlc".into(),
+            pe_name: "sip".into(),
+            flags: 3,
+            timeout: 300,
+            ..Default::default()
+        };
+        let daemon = Daemon {
+            state: 1,
+            mcast_ifn: "eth0".into(),
+            syncid: 7,
+            mcast_group: Some("224.0.0.81".parse().unwrap()),
+            ..Default::default()
+        };
+        let msgs = [
+            requests::add_service(&id, &cfg),
+            requests::edit_dest(
+                &id,
+                &cfg,
+                &"fd00::1".parse().unwrap(),
+                8080,
+                &DestConfig::default(),
+            ),
+            requests::flush(),
+            requests::zero(None),
+            requests::set_timeouts(&Timeouts {
+                tcp: 900,
+                tcp_fin: 120,
+                udp: 300,
+            }),
+            requests::start_daemon(&daemon),
+            IpvsMessage::new(IpvsCmd::GetInfo, vec![]),
+        ];
+        for (i, msg) in msgs.iter().enumerate() {
+            let mut genl = GenlMessage::from_payload(msg.clone());
+            genl.set_resolved_family_id(0x1234);
+            let mut want = Vec::new();
+            encode(&mut want, genl, NLM_F_ACK, 5);
+            let mut got = Vec::new();
+            encode_ipvs(&mut got, 0x1234, NLM_F_ACK, 5, msg);
+            assert_eq!(got, want, "message {i}");
         }
     }
 
