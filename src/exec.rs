@@ -40,10 +40,13 @@ impl Streams<'_> {
     }
 }
 
-/// The IPVS connection and what GET_INFO said when it was opened.
+/// The IPVS connection and what GET_INFO said when it was opened, with
+/// the buffers a listing reuses from one service to the next.
 struct Kernel {
     client: Client,
     info: Info,
+    dests: Vec<crate::ipvs::Dest>,
+    text: String,
 }
 
 /// `modprobe_ipvs`.
@@ -58,7 +61,12 @@ fn modprobe_ipvs() -> bool {
 fn try_init() -> Result<Kernel, Error> {
     let mut client = Client::connect()?;
     let info = client.info()?;
-    Ok(Kernel { client, info })
+    Ok(Kernel {
+        client,
+        info,
+        dests: Vec::new(),
+        text: String::new(),
+    })
 }
 
 /// `ipvs_init` with the module loaded on demand, as ipvsadm's `main` does.
@@ -466,19 +474,18 @@ fn service_entry(
     names: &Names,
     io: &mut Streams,
 ) -> Result<(), Flow> {
-    let mut dests = match k.client.dests(&svc.id) {
-        Ok(d) => d,
-        Err(e) => {
-            io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
-            return Err(Flow::Exit(1));
-        }
-    };
+    let mut dests = std::mem::take(&mut k.dests);
+    if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
+        io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
+        return Err(Flow::Exit(1));
+    }
     if !format.nosort {
         sort::sort_dests(&mut dests);
     }
-    let mut s = String::new();
-    format::service_entry(&mut s, svc, &dests, format, names);
-    io.out(&s);
+    k.text.clear();
+    format::service_entry(&mut k.text, svc, &dests, format, names);
+    io.out(&k.text);
+    k.dests = dests;
     Ok(())
 }
 

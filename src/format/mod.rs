@@ -99,8 +99,8 @@ fn push_decimal(out: &mut String, mut n: u32) {
             break;
         }
     }
-    // Digits are ASCII.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    // Digits are ASCII: pushed as chars, with no UTF-8 check to pay for.
+    out.extend(buf[i..].iter().map(|b| char::from(*b)));
 }
 
 fn push_signed(out: &mut String, n: i32) {
@@ -188,25 +188,47 @@ impl<'a> Names<'a> {
 
     /// `addrport_to_anyname`, including its 60-byte buffer.
     pub fn addrport(&self, a: &IpAddr, port: u16, proto: Protocol, numeric: bool) -> String {
-        let (open, close) = if a.is_ipv6() { ("[", "]") } else { ("", "") };
-        let mut s = if numeric {
-            let mut s = String::with_capacity(24);
+        let mut s = String::with_capacity(24);
+        self.addrport_into(&mut s, a, port, proto, numeric);
+        s
+    }
+
+    /// `addrport` appended to `out` (what was there before is kept).
+    pub fn addrport_into(
+        &self,
+        out: &mut String,
+        a: &IpAddr,
+        port: u16,
+        proto: Protocol,
+        numeric: bool,
+    ) {
+        let start = out.len();
+        if numeric {
             match a {
-                IpAddr::V4(v) => push_ipv4(&mut s, v),
+                IpAddr::V4(v) => push_ipv4(out, v),
                 IpAddr::V6(v) => {
-                    s.push('[');
-                    s.push_str(&inet_ntop6(v));
-                    s.push(']');
+                    out.push('[');
+                    out.push_str(&inet_ntop6(v));
+                    out.push(']');
                 }
             }
-            s.push(':');
-            push_decimal(&mut s, port as u32);
-            s
+            out.push(':');
+            push_decimal(out, port as u32);
         } else {
-            format!("{open}{}{close}:{}", self.host(a), self.port(port, proto))
-        };
-        cut(&mut s, 59);
-        s
+            let (open, close) = if a.is_ipv6() { ("[", "]") } else { ("", "") };
+            out.push_str(open);
+            out.push_str(&self.host(a));
+            out.push_str(close);
+            out.push(':');
+            out.push_str(&self.port(port, proto));
+        }
+        if out.len() - start > 59 {
+            let mut k = start + 59;
+            while !out.is_char_boundary(k) {
+                k -= 1;
+            }
+            out.truncate(k);
+        }
     }
 }
 
@@ -400,7 +422,11 @@ fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
                     Protocol::Sctp => "--sctp-service",
                     Protocol::Other(_) => "--xxx-service",
                 };
-                format!("{stype} {vname}")
+                let mut s = String::with_capacity(stype.len() + 1 + vname.len());
+                for part in [stype, " ", &vname] {
+                    s.push_str(part);
+                }
+                s
             } else {
                 let stype = match protocol {
                     Protocol::Tcp => "TCP",
@@ -408,7 +434,12 @@ fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
                     Protocol::Sctp => "SCTP",
                     Protocol::Other(_) => "?",
                 };
-                let mut s = format!("{stype:<4} {vname}");
+                // "%-4s %s"
+                let mut s = String::with_capacity(5 + vname.len());
+                s.push_str(stype);
+                pad_from(&mut s, 0, 4);
+                s.push(' ');
+                s.push_str(&vname);
                 if !addr.is_ipv6() {
                     cut(&mut s, 33);
                 }
@@ -430,7 +461,9 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
     let persistent = cfg.flags & svc_flags::PERSISTENT != 0;
     let v4 = is_v4(svc);
     if f.rule {
-        let _ = write!(out, "-A {svc_name} -s {}", cfg.scheduler);
+        for part in ["-A ", &svc_name, " -s ", &cfg.scheduler] {
+            out.push_str(part);
+        }
         if persistent {
             let _ = write!(out, " -p {}", cfg.timeout);
             if v4 && cfg.netmask != u32::MAX {
@@ -461,7 +494,9 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
             largenum(out, v, f);
         }
     } else {
-        let _ = write!(out, "{svc_name} {}", cfg.scheduler);
+        for part in [&svc_name, " ", &cfg.scheduler] {
+            out.push_str(part);
+        }
         if cfg.flags & svc_flags::SCHED_ANY != 0 {
             let _ = write!(out, " ({})", sched_flags(svc));
         }
@@ -488,8 +523,10 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
         // libipvs leaves the protocol of a fwmark entry at 0.
         ServiceId::Fwmark { .. } => Protocol::Other(0),
     };
+    let mut dname = String::with_capacity(64);
     for d in dests {
-        let mut dname = names.addrport(&d.addr, d.port, proto, f.numeric);
+        dname.clear();
+        names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
         if !f.rule && !d.addr.is_ipv6() {
             cut(&mut dname, 28);
         }
@@ -521,7 +558,12 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
                     }
                 };
             } else {
-                let _ = writeln!(out, "-a {svc_name} -r {dname} {sw} -w {}", c.weight as i32);
+                // "-a %s -r %s %s -w %d\n", the line a save is made of.
+                for part in ["-a ", &svc_name, " -r ", &dname, " ", sw, " -w "] {
+                    out.push_str(part);
+                }
+                push_signed(out, c.weight as i32);
+                out.push('\n');
             }
         } else if f.stats {
             let _ = write!(out, "  -> {dname:<28}");

@@ -10,13 +10,14 @@ use crate::ipvs::{Dest, Family, Service, ServiceId};
 
 /// glibc `msort_with_tmp`: split at n/2, sort both halves, merge taking
 /// from the left while `cmp(left, right) <= 0`. Items are moved, not
-/// cloned; `tmp` is the merge buffer glibc allocates once.
-pub fn glibc_msort<T: Copy>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32) {
+/// cloned; `tmp` is the merge buffer glibc allocates once. Generic over
+/// the comparator so that it is inlined (a listing makes ~n log n calls).
+pub fn glibc_msort<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], cmp: &F) {
     let mut tmp = Vec::with_capacity(v.len());
     msort_with_tmp(v, &mut tmp, cmp);
 }
 
-fn msort_with_tmp<T: Copy>(v: &mut [T], tmp: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> i32) {
+fn msort_with_tmp<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], tmp: &mut Vec<T>, cmp: &F) {
     let n = v.len();
     if n <= 1 {
         return;
@@ -42,17 +43,32 @@ fn msort_with_tmp<T: Copy>(v: &mut [T], tmp: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -
 }
 
 /// Sort by index, as glibc sorts large elements indirectly (through an
-/// array of pointers): the same order, and nothing big is copied.
-fn sort_by_index<T: Clone>(v: &mut Vec<T>, cmp: &dyn Fn(&T, &T) -> i32) {
+/// array of pointers): the same order, and nothing big is copied. `cmp`
+/// compares positions of `v`; the items are then moved into place along
+/// the permutation's cycles, so no second copy of the table is made.
+fn sort_by_index<T, F: Fn(usize, usize) -> i32>(v: &mut [T], cmp: F) {
+    if v.len() < 2 {
+        return;
+    }
     let mut idx: Vec<u32> = (0..v.len() as u32).collect();
-    glibc_msort(&mut idx, &|a: &u32, b: &u32| {
-        cmp(&v[*a as usize], &v[*b as usize])
-    });
-    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
-    *v = idx
-        .into_iter()
-        .map(|i| slots[i as usize].take().expect("a permutation"))
-        .collect();
+    glibc_msort(&mut idx, &|a: &u32, b: &u32| cmp(*a as usize, *b as usize));
+    permute(v, &mut idx);
+}
+
+/// Reorder `v` so that position i holds what was at `idx[i]`; `idx` is
+/// used up (each finished position is marked by pointing at itself).
+fn permute<T>(v: &mut [T], idx: &mut [u32]) {
+    for start in 0..v.len() {
+        let mut j = start;
+        // Position j holds the item that belongs at the cycle's end.
+        while idx[j] as usize != start {
+            let k = idx[j] as usize;
+            v.swap(j, k);
+            idx[j] = j as u32;
+            j = k;
+        }
+        idx[j] = j as u32;
+    }
 }
 
 /// The four host-order words of an address as libipvs sees the union
@@ -79,7 +95,10 @@ fn sub(a: u32, b: u32) -> i32 {
 /// Compare addresses as libipvs does: all four words when the first
 /// operand is IPv6, else the first word only.
 fn cmp_addr(first_is_v6: bool, a: &IpAddr, b: &IpAddr) -> i32 {
-    let (wa, wb) = (words(a), words(b));
+    cmp_words(first_is_v6, &words(a), &words(b))
+}
+
+fn cmp_words(first_is_v6: bool, wa: &[u32; 4], wb: &[u32; 4]) -> i32 {
     if first_is_v6 {
         let mut r = 0;
         for i in 0..4 {
@@ -94,44 +113,63 @@ fn cmp_addr(first_is_v6: bool, a: &IpAddr, b: &IpAddr) -> i32 {
     }
 }
 
-/// What `ipvs_cmp_services` reads of a service entry.
-fn svc_key(s: &Service) -> (u32, u16, u16, Option<IpAddr>, u16) {
+/// What `ipvs_cmp_services` reads of a service entry: fwmark, family,
+/// protocol, the address's words (zero for a fwmark service) and port.
+#[derive(Clone, Copy)]
+struct SvcKey {
+    fwmark: u32,
+    af: u16,
+    proto: u16,
+    words: [u32; 4],
+    port: u16,
+}
+
+fn svc_key(s: &Service) -> SvcKey {
     match s.id {
-        ServiceId::Fwmark { family, mark } => (mark, family.raw(), 0, None, 0),
+        ServiceId::Fwmark { family, mark } => SvcKey {
+            fwmark: mark,
+            af: family.raw(),
+            proto: 0,
+            words: [0; 4],
+            port: 0,
+        },
         ServiceId::Addr {
             protocol,
             addr,
             port,
-        } => (0, Family::of(&addr).raw(), protocol.raw(), Some(addr), port),
+        } => SvcKey {
+            fwmark: 0,
+            af: Family::of(&addr).raw(),
+            proto: protocol.raw(),
+            words: words(&addr),
+            port,
+        },
     }
+}
+
+fn cmp_keys(a: &SvcKey, b: &SvcKey) -> i32 {
+    let r = sub(a.fwmark, b.fwmark);
+    if r != 0 {
+        return r;
+    }
+    let r = a.af as i32 - b.af as i32;
+    if r != 0 {
+        return r;
+    }
+    let r = a.proto as i32 - b.proto as i32;
+    if r != 0 {
+        return r;
+    }
+    let r = cmp_words(a.af == Family::AF_INET6, &a.words, &b.words);
+    if r != 0 {
+        return r;
+    }
+    a.port as i32 - b.port as i32
 }
 
 /// libipvs `ipvs_cmp_services`.
 pub fn cmp_services(a: &Service, b: &Service) -> i32 {
-    let (fa, afa, pa, aa, porta) = svc_key(a);
-    let (fb, afb, pb, ab, portb) = svc_key(b);
-    let r = sub(fa, fb);
-    if r != 0 {
-        return r;
-    }
-    let r = afa as i32 - afb as i32;
-    if r != 0 {
-        return r;
-    }
-    let r = pa as i32 - pb as i32;
-    if r != 0 {
-        return r;
-    }
-    let zero = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
-    let r = cmp_addr(
-        afa == Family::AF_INET6,
-        aa.as_ref().unwrap_or(&zero),
-        ab.as_ref().unwrap_or(&zero),
-    );
-    if r != 0 {
-        return r;
-    }
-    porta as i32 - portb as i32
+    cmp_keys(&svc_key(a), &svc_key(b))
 }
 
 /// libipvs `ipvs_cmp_dests`.
@@ -143,14 +181,27 @@ pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
     a.port as i32 - b.port as i32
 }
 
-/// Sort services as `ipvs_sort_services` does.
-pub fn sort_services(v: &mut Vec<Service>) {
-    sort_by_index(v, &cmp_services);
+/// Sort services as `ipvs_sort_services` does. The comparator's inputs
+/// are taken out of each service once: a listing sorts thousands.
+pub fn sort_services(v: &mut [Service]) {
+    let keys: Vec<SvcKey> = v.iter().map(svc_key).collect();
+    sort_by_index(v, |a, b| cmp_keys(&keys[a], &keys[b]));
 }
 
 /// Sort real servers as `ipvs_sort_dests` does.
-pub fn sort_dests(v: &mut Vec<Dest>) {
-    sort_by_index(v, &cmp_dests);
+pub fn sort_dests(v: &mut [Dest]) {
+    let keys: Vec<(bool, [u32; 4], u16)> = v
+        .iter()
+        .map(|d| (d.addr.is_ipv6(), words(&d.addr), d.port))
+        .collect();
+    sort_by_index(v, |a, b| {
+        let (a, b) = (&keys[a], &keys[b]);
+        let r = cmp_words(a.0, &a.1, &b.1);
+        if r != 0 {
+            return r;
+        }
+        a.2 as i32 - b.2 as i32
+    });
 }
 
 #[cfg(test)]
@@ -162,6 +213,32 @@ mod tests {
         let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')];
         glibc_msort(&mut v, &|x: &(i32, char), y: &(i32, char)| x.0 - y.0);
         assert_eq!(v, vec![(1, 'b'), (1, 'e'), (2, 'd'), (3, 'a'), (3, 'c')]);
+    }
+
+    #[test]
+    fn permutation_in_place() {
+        // Every permutation of 5 items, applied in place, matches the
+        // copying one.
+        fn perms(n: usize) -> Vec<Vec<u32>> {
+            if n == 0 {
+                return vec![vec![]];
+            }
+            let mut out = Vec::new();
+            for p in perms(n - 1) {
+                for i in 0..=p.len() {
+                    let mut q = p.clone();
+                    q.insert(i, (n - 1) as u32);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        for p in perms(5) {
+            let mut v: Vec<u32> = (10..15).collect();
+            let want: Vec<u32> = p.iter().map(|i| v[*i as usize]).collect();
+            permute(&mut v, &mut p.clone());
+            assert_eq!(v, want);
+        }
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! interrupted (NLM_F_DUMP_INTR).
 
 use netlink_packet_core::{
-    NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLMSG_DONE, NLMSG_ERROR,
-    NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
+    Emitable, NetlinkBuffer, NetlinkHeader, NetlinkMessage, NetlinkPayload, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST,
 };
 use netlink_packet_generic::ctrl::nlas::GenlCtrlAttrs;
 use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
@@ -13,7 +13,11 @@ use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
 use super::convert::*;
-use super::family::{CmdAttr, IpvsCmd, IpvsMessage, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE};
+use super::family::{
+    CmdAttr, IpvsCmd, IpvsMessage, IPVS_CMD_ATTR_DAEMON, IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE,
+    IPVS_GENL_VERSION, IPVS_SVC_ATTR_ADDR, IPVS_SVC_ATTR_AF, IPVS_SVC_ATTR_FWMARK,
+    IPVS_SVC_ATTR_PORT, IPVS_SVC_ATTR_PROTOCOL,
+};
 use super::model::*;
 use super::requests;
 use super::Error;
@@ -33,6 +37,10 @@ pub(crate) struct Channel {
     pub(crate) sock: Socket,
     pub(crate) port: u32,
     pub(crate) rbuf: Vec<u8>,
+    /// The second buffer of `recv_two` (empty until first used).
+    rbuf2: Vec<u8>,
+    /// A request being sent, kept for its capacity.
+    req: Vec<u8>,
 }
 
 impl Channel {
@@ -52,7 +60,71 @@ impl Channel {
             sock,
             port: local.port_number(),
             rbuf: Vec::with_capacity(rbuf),
+            rbuf2: Vec::new(),
+            req: Vec::new(),
         })
+    }
+
+    /// Up to two datagrams, into `rbuf` and `rbuf2`, with one recvmmsg
+    /// that waits for the first only; their lengths (0: none). Both
+    /// buffers are `rbuf`'s capacity long.
+    fn recv_two(&mut self) -> Result<(usize, usize), Error> {
+        let cap = self.rbuf.capacity().max(self.rbuf.len());
+        self.rbuf.resize(cap, 0);
+        self.rbuf2.resize(cap, 0);
+        let mut iov = [
+            libc::iovec {
+                iov_base: self.rbuf.as_mut_ptr().cast(),
+                iov_len: cap,
+            },
+            libc::iovec {
+                iov_base: self.rbuf2.as_mut_ptr().cast(),
+                iov_len: cap,
+            },
+        ];
+        // SAFETY: mmsghdr is a plain C struct for which all zeroes is a
+        // valid value (no name, no control data).
+        let mut msgs: [libc::mmsghdr; 2] = unsafe { std::mem::zeroed() };
+        for (m, v) in msgs.iter_mut().zip(iov.iter_mut()) {
+            m.msg_hdr.msg_iov = v;
+            m.msg_hdr.msg_iovlen = 1;
+        }
+        loop {
+            // SAFETY: the headers point at two live buffers of `cap` bytes
+            // each, which outlive the call; the kernel writes only there
+            // and into `msgs`.
+            let n = unsafe {
+                libc::recvmmsg(
+                    std::os::fd::AsRawFd::as_raw_fd(&self.sock),
+                    msgs.as_mut_ptr(),
+                    2,
+                    libc::MSG_WAITFORONE | libc::MSG_TRUNC,
+                    std::ptr::null_mut(),
+                )
+            };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(Error::Io(e));
+            }
+            let len = |i: usize| {
+                if (i as i32) < n {
+                    msgs[i].msg_len as usize
+                } else {
+                    0
+                }
+            };
+            let (a, b) = (len(0), len(1));
+            if a > cap || b > cap {
+                return Err(Error::Malformed(format!(
+                    "netlink message of {} bytes exceeds the receive buffer",
+                    a.max(b)
+                )));
+            }
+            return Ok((a, b));
+        }
     }
 
     /// One datagram into `rbuf`; its length.
@@ -117,10 +189,8 @@ impl Client {
     /// `batch_flush` reports. Flush when `batch.is_full()`.
     pub fn batch_push(&mut self, batch: &mut Batch, msg: &IpvsMessage, tag: usize) {
         let seq = self.next_seq();
-        let mut genl = GenlMessage::from_payload(msg.clone());
-        genl.set_resolved_family_id(self.family);
         batch.last_header = Some(batch.buf.len());
-        encode(&mut batch.buf, genl, 0, seq);
+        encode_ipvs(&mut batch.buf, self.family, 0, seq, msg);
         batch.entries.push((seq, tag));
     }
 
@@ -272,12 +342,10 @@ impl Client {
         }
         let mut buf = Vec::new();
         for _ in 0..DUMP_RETRIES {
-            let mut genl = GenlMessage::from_payload(msg.clone());
-            genl.set_resolved_family_id(self.family);
             let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
             let seq = self.next_seq();
             buf.clear();
-            encode(&mut buf, genl, flags, seq);
+            encode_ipvs(&mut buf, self.family, flags, seq, msg);
             let ch = match (small, self.small.as_mut()) {
                 (true, Some(ch)) => ch,
                 _ => &mut self.main,
@@ -358,32 +426,64 @@ impl Client {
         svc.ok_or_else(|| Error::Malformed("no reply to GET_SERVICE".into()))
     }
 
-    /// Dump the real servers of one service, in the kernel's order. These
-    /// small dumps go through a second socket with a small receive buffer:
-    /// the kernel sizes every dump message after the largest buffer a
-    /// socket has read with (up to 32 KiB), which would make each of
-    /// thousands of tiny dumps pay for a large one.
+    /// Dump the real servers of one service, in the kernel's order.
     pub fn dests(&mut self, id: &ServiceId) -> Result<Vec<Dest>, Error> {
+        let mut out = Vec::new();
+        self.dests_into(id, &mut out)?;
+        Ok(out)
+    }
+
+    /// As `dests`, into `out` (cleared first), so that a listing reuses
+    /// one vector. These small dumps go through a second socket with a
+    /// small receive buffer: the kernel sizes every dump message after
+    /// the largest buffer a socket has read with (up to 32 KiB), which
+    /// would make each of thousands of tiny dumps pay for a large one.
+    /// The request is encoded in place, and each answer is read with one
+    /// recvmmsg: the kernel queues NLMSG_DONE while the first datagram is
+    /// being read, so one call usually takes both.
+    pub fn dests_into(&mut self, id: &ServiceId, out: &mut Vec<Dest>) -> Result<(), Error> {
+        if self.small.is_none() {
+            self.small = Some(Channel::open(SMALL_RECV_BUF)?);
+        }
         let family = id.family();
-        let msg = IpvsMessage::new(
-            IpvsCmd::GetDest,
-            vec![CmdAttr::Service(service_id_attrs(id))],
-        );
-        let out = std::cell::RefCell::new(Vec::new());
-        self.transact_on(
-            true,
-            &msg,
-            true,
-            &mut |bytes| {
+        for _ in 0..DUMP_RETRIES {
+            let seq = self.next_seq();
+            let ipvs = self.family;
+            let Some(ch) = self.small.as_mut() else {
+                unreachable!("opened above")
+            };
+            let mut req = std::mem::take(&mut ch.req);
+            req.clear();
+            encode_get_dest(&mut req, ipvs, seq, id);
+            let sent = ch.sock.send(&req, 0);
+            ch.req = req;
+            sent?;
+            out.clear();
+            let mut interrupted = false;
+            let mut each = |bytes: &[u8]| {
                 let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?.ok_or_else(|| {
                     Error::Malformed("GET_DEST reply without a destination".into())
                 })?;
-                out.borrow_mut().push(dest_from_bytes(d, family)?);
+                out.push(dest_from_bytes(d, family)?);
                 Ok(())
-            },
-            &mut || out.borrow_mut().clear(),
-        )?;
-        Ok(out.into_inner())
+            };
+            'answer: loop {
+                let (first, second) = ch.recv_two()?;
+                for (buf, n) in [(&ch.rbuf, first), (&ch.rbuf2, second)] {
+                    if n == 0 {
+                        continue;
+                    }
+                    let step = read_datagram(&buf[..n], seq, ch.port, &mut interrupted, &mut each)?;
+                    if step == Step::Finished {
+                        break 'answer;
+                    }
+                }
+            }
+            if !interrupted {
+                return Ok(());
+            }
+        }
+        Err(Error::Kernel(libc::EINTR))
     }
 
     /// Apply one change (a message from `requests`) and wait for the
@@ -542,6 +642,87 @@ where
     let at = buf.len();
     buf.resize(at + msg.buffer_len(), 0);
     msg.serialize(&mut buf[at..]);
+}
+
+/// An IPVS request appended to `buf` in one pass: the bytes `encode`
+/// makes of the message (with NLM_F_REQUEST and `flags`), without the
+/// generic encoder's copy of the message and its repeated walks over
+/// nested attributes to size them (a restore encodes one per line).
+fn encode_ipvs(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, msg: &IpvsMessage) {
+    fn leaf<A: Emitable>(buf: &mut Vec<u8>, a: &A) {
+        let at = buf.len();
+        buf.resize(at + a.buffer_len(), 0);
+        a.emit(&mut buf[at..]);
+    }
+    fn nest<A: Emitable>(buf: &mut Vec<u8>, kind: u16, v: &[A]) {
+        let at = buf.len();
+        buf.extend_from_slice(&[0, 0]);
+        buf.extend_from_slice(&kind.to_ne_bytes());
+        for a in v {
+            leaf(buf, a);
+        }
+        let len = (buf.len() - at) as u16;
+        buf[at..at + 2].copy_from_slice(&len.to_ne_bytes());
+    }
+    let at = buf.len();
+    // nlmsghdr (length patched below), then the genl header.
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&family.to_ne_bytes());
+    buf.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
+    buf.extend_from_slice(&seq.to_ne_bytes());
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&[msg.cmd.raw(), IPVS_GENL_VERSION, 0, 0]);
+    for a in &msg.attrs {
+        match a {
+            CmdAttr::Service(v) => nest(buf, IPVS_CMD_ATTR_SERVICE, v),
+            CmdAttr::Dest(v) => nest(buf, IPVS_CMD_ATTR_DEST, v),
+            CmdAttr::Daemon(v) => nest(buf, IPVS_CMD_ATTR_DAEMON, v),
+            a => leaf(buf, a),
+        }
+    }
+    let len = (buf.len() - at) as u32;
+    buf[at..at + 4].copy_from_slice(&len.to_ne_bytes());
+}
+
+/// A GET_DEST dump request for one service, appended to `buf`: the bytes
+/// `encode` makes of GET_DEST with the service's identity attributes
+/// (`service_id_attrs`), written directly because a listing sends one per
+/// service.
+fn encode_get_dest(buf: &mut Vec<u8>, family: u16, seq: u32, id: &ServiceId) {
+    let at = buf.len();
+    // Attributes are padded to 4 bytes from the message's start.
+    let attr = |buf: &mut Vec<u8>, kind: u16, value: &[u8]| {
+        buf.extend_from_slice(&((4 + value.len()) as u16).to_ne_bytes());
+        buf.extend_from_slice(&kind.to_ne_bytes());
+        buf.extend_from_slice(value);
+        buf.resize(at + ((buf.len() - at + 3) & !3), 0);
+    };
+    // nlmsghdr (length patched below), then the genl header.
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&family.to_ne_bytes());
+    buf.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
+    buf.extend_from_slice(&seq.to_ne_bytes());
+    buf.extend_from_slice(&0u32.to_ne_bytes());
+    buf.extend_from_slice(&[IpvsCmd::GetDest.raw(), IPVS_GENL_VERSION, 0, 0]);
+    let nest = buf.len();
+    attr(buf, IPVS_CMD_ATTR_SERVICE, &[]);
+    attr(buf, IPVS_SVC_ATTR_AF, &id.family().raw().to_ne_bytes());
+    match id {
+        ServiceId::Fwmark { mark, .. } => attr(buf, IPVS_SVC_ATTR_FWMARK, &mark.to_ne_bytes()),
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
+            attr(buf, IPVS_SVC_ATTR_PROTOCOL, &protocol.raw().to_ne_bytes());
+            attr(buf, IPVS_SVC_ATTR_ADDR, &addr_bytes(addr));
+            attr(buf, IPVS_SVC_ATTR_PORT, &port.to_be_bytes());
+        }
+    }
+    let nest_len = (buf.len() - nest) as u16;
+    buf[nest..nest + 2].copy_from_slice(&nest_len.to_ne_bytes());
+    let len = (buf.len() - at) as u32;
+    buf[at..at + 4].copy_from_slice(&len.to_ne_bytes());
 }
 
 /// Read one datagram of the answers to a batch of requests numbered
@@ -713,6 +894,90 @@ mod tests {
         assert!(matches!(run(&done, 9).0, Ok(Step::Finished)));
         let failed = msg(NLMSG_DONE, 2, 9, 7, &(-libc::ENOMEM).to_ne_bytes());
         assert!(matches!(run(&failed, 9).0, Err(Error::Kernel(e)) if e == libc::ENOMEM));
+    }
+
+    #[test]
+    fn get_dest_request_as_the_generic_encoder_makes_it() {
+        let ids = [
+            ServiceId::Addr {
+                protocol: Protocol::Tcp,
+                addr: "10.96.0.1".parse().unwrap(),
+                port: 443,
+            },
+            ServiceId::Addr {
+                protocol: Protocol::Udp,
+                addr: "fd00::a".parse().unwrap(),
+                port: 53,
+            },
+            ServiceId::Fwmark {
+                family: Family::Inet6,
+                mark: 0x8000_0001,
+            },
+        ];
+        for id in ids {
+            let msg = IpvsMessage::new(
+                IpvsCmd::GetDest,
+                vec![CmdAttr::Service(service_id_attrs(&id))],
+            );
+            let mut genl = GenlMessage::from_payload(msg);
+            genl.set_resolved_family_id(0x1234);
+            let mut want = Vec::new();
+            encode(&mut want, genl, NLM_F_DUMP, 77);
+            let mut got = vec![9u8; 3];
+            encode_get_dest(&mut got, 0x1234, 77, &id);
+            assert_eq!(got[3..], want[..], "{id:?}");
+        }
+    }
+
+    #[test]
+    fn requests_as_the_generic_encoder_makes_them() {
+        let id = ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: "10.96.0.1".parse().unwrap(),
+            port: 443,
+        };
+        let cfg = ServiceConfig {
+            scheduler: "wlc".into(),
+            pe_name: "sip".into(),
+            flags: 3,
+            timeout: 300,
+            ..Default::default()
+        };
+        let daemon = Daemon {
+            state: 1,
+            mcast_ifn: "eth0".into(),
+            syncid: 7,
+            mcast_group: Some("224.0.0.81".parse().unwrap()),
+            ..Default::default()
+        };
+        let msgs = [
+            requests::add_service(&id, &cfg),
+            requests::edit_dest(
+                &id,
+                &cfg,
+                &"fd00::1".parse().unwrap(),
+                8080,
+                &DestConfig::default(),
+            ),
+            requests::flush(),
+            requests::zero(None),
+            requests::set_timeouts(&Timeouts {
+                tcp: 900,
+                tcp_fin: 120,
+                udp: 300,
+            }),
+            requests::start_daemon(&daemon),
+            IpvsMessage::new(IpvsCmd::GetInfo, vec![]),
+        ];
+        for (i, msg) in msgs.iter().enumerate() {
+            let mut genl = GenlMessage::from_payload(msg.clone());
+            genl.set_resolved_family_id(0x1234);
+            let mut want = Vec::new();
+            encode(&mut want, genl, NLM_F_ACK, 5);
+            let mut got = Vec::new();
+            encode_ipvs(&mut got, 0x1234, NLM_F_ACK, 5, msg);
+            assert_eq!(got, want, "message {i}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use netlink_packet_core::{NlasIterator, Parseable, NLA_TYPE_MASK};
+use netlink_packet_core::{NlaBuffer, NlasIterator, Parseable, NLA_TYPE_MASK};
 
 use super::family::*;
 use super::family::{CmdAttr, DaemonAttr, DestAttr, StatsAttr, SvcAttr};
@@ -149,20 +149,20 @@ struct SvcBuilder {
 }
 
 impl SvcBuilder {
-    fn apply(&mut self, a: &SvcAttr) {
+    fn apply(&mut self, a: SvcAttr) {
         match a {
-            SvcAttr::Af(v) => self.af = Some(*v),
-            SvcAttr::Protocol(v) => self.protocol = Some(*v),
-            SvcAttr::Addr(v) => self.addr = Some(*v),
-            SvcAttr::Port(v) => self.port = Some(*v),
-            SvcAttr::Fwmark(v) => self.fwmark = Some(*v),
-            SvcAttr::SchedName(v) => self.sched = Some(v.clone()),
+            SvcAttr::Af(v) => self.af = Some(v),
+            SvcAttr::Protocol(v) => self.protocol = Some(v),
+            SvcAttr::Addr(v) => self.addr = Some(v),
+            SvcAttr::Port(v) => self.port = Some(v),
+            SvcAttr::Fwmark(v) => self.fwmark = Some(v),
+            SvcAttr::SchedName(v) => self.sched = Some(v),
             SvcAttr::Flags { flags: f, mask } => self.flags = Some(f & mask),
-            SvcAttr::Timeout(v) => self.timeout = Some(*v),
-            SvcAttr::Netmask(v) => self.netmask = Some(*v),
-            SvcAttr::Stats(v) => self.stats = Some(stats_from_attrs(v)),
-            SvcAttr::PeName(v) => self.pe = v.clone(),
-            SvcAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(v)),
+            SvcAttr::Timeout(v) => self.timeout = Some(v),
+            SvcAttr::Netmask(v) => self.netmask = Some(v),
+            SvcAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
+            SvcAttr::PeName(v) => self.pe = v,
+            SvcAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(&v)),
             SvcAttr::Other(_) => {}
         }
     }
@@ -198,23 +198,59 @@ impl SvcBuilder {
 pub fn service_from_attrs(attrs: &[SvcAttr]) -> Result<Service, Error> {
     let mut b = SvcBuilder::default();
     for a in attrs {
-        b.apply(a);
+        b.apply(a.clone());
     }
     b.finish()
+}
+
+/// Walk the attributes of a nested value in place: `each` gets the type
+/// (flags stripped), the value, and the whole attribute for a full parse.
+/// The listing's hot path: NlasIterator's checked buffers cost more than
+/// the reading itself.
+fn each_nla<'a>(
+    buf: &'a [u8],
+    mut each: impl FnMut(u16, &'a [u8], &'a [u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut off = 0;
+    while off < buf.len() {
+        let head = buf
+            .get(off..off + 4)
+            .ok_or_else(|| Error::Malformed("truncated netlink attribute".into()))?;
+        let len = u16::from_ne_bytes([head[0], head[1]]) as usize;
+        let kind = u16::from_ne_bytes([head[2], head[3]]) & NLA_TYPE_MASK;
+        if len < 4 || off + len > buf.len() {
+            return Err(Error::Malformed(format!(
+                "netlink attribute of {len} bytes at {off} of {}",
+                buf.len()
+            )));
+        }
+        let attr = &buf[off..off + len];
+        each(kind, &attr[4..], attr)?;
+        // Attributes are padded to 4 bytes; the last one's padding may be
+        // cut off.
+        off += (len + 3) & !3;
+    }
+    Ok(())
+}
+
+fn ne_u16(v: &[u8]) -> u16 {
+    u16::from_ne_bytes([v[0], v[1]])
+}
+
+fn ne_u32(v: &[u8]) -> u32 {
+    u32::from_ne_bytes([v[0], v[1], v[2], v[3]])
 }
 
 /// Statistics read in place from a nested STATS or STATS64 attribute.
 fn stats_from_bytes(value: &[u8]) -> Result<Stats, Error> {
     let mut s = Stats::default();
-    for nla in NlasIterator::new(value) {
-        let nla = nla?;
-        let v = nla.value();
+    each_nla(value, |kind, v, _| {
         let n = match v.len() {
-            4 => u32::from_ne_bytes([v[0], v[1], v[2], v[3]]) as u64,
+            4 => ne_u32(v) as u64,
             8 => u64::from_ne_bytes([v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]]),
-            _ => continue,
+            _ => return Ok(()),
         };
-        match nla.kind() & NLA_TYPE_MASK {
+        match kind {
             IPVS_STATS_ATTR_CONNS => s.conns = n,
             IPVS_STATS_ATTR_INPKTS => s.inpkts = n,
             IPVS_STATS_ATTR_OUTPKTS => s.outpkts = n,
@@ -227,22 +263,46 @@ fn stats_from_bytes(value: &[u8]) -> Result<Stats, Error> {
             IPVS_STATS_ATTR_OUTBPS => s.outbps = n,
             _ => {}
         }
-    }
+        Ok(())
+    })?;
     Ok(s)
 }
 
+/// The statistics of an entry: STATS64 when the kernel sent it, else
+/// STATS. Only the one used is decoded (each is ten attributes, and a
+/// listing reads two per line).
+fn chosen_stats(stats: Option<&[u8]>, stats64: Option<&[u8]>) -> Result<Stats, Error> {
+    match stats64.or(stats) {
+        Some(v) => stats_from_bytes(v),
+        None => Ok(Stats::default()),
+    }
+}
+
 /// A service read in place from the value of IPVS_CMD_ATTR_SERVICE (the
-/// listing's hot path: no attribute vectors are built).
+/// listing's hot path: no attribute vectors are built). Fixed-size
+/// attributes of the expected length are read directly; anything else
+/// goes through the full parser, which also reports bad lengths.
 pub fn service_from_bytes(value: &[u8]) -> Result<Service, Error> {
     let mut b = SvcBuilder::default();
-    for nla in NlasIterator::new(value) {
-        let nla = nla?;
-        match nla.kind() & NLA_TYPE_MASK {
-            IPVS_SVC_ATTR_STATS => b.stats = Some(stats_from_bytes(nla.value())?),
-            IPVS_SVC_ATTR_STATS64 => b.stats64 = Some(stats_from_bytes(nla.value())?),
-            _ => b.apply(&SvcAttr::parse(&nla)?),
+    let (mut stats, mut stats64) = (None, None);
+    each_nla(value, |kind, v, attr| {
+        match (kind, v.len()) {
+            (IPVS_SVC_ATTR_STATS, _) => stats = Some(v),
+            (IPVS_SVC_ATTR_STATS64, _) => stats64 = Some(v),
+            (IPVS_SVC_ATTR_AF, 2) => b.af = Some(ne_u16(v)),
+            (IPVS_SVC_ATTR_PROTOCOL, 2) => b.protocol = Some(ne_u16(v)),
+            (IPVS_SVC_ATTR_ADDR, 16) => b.addr = v.try_into().ok(),
+            (IPVS_SVC_ATTR_PORT, 2) => b.port = Some(u16::from_be_bytes([v[0], v[1]])),
+            (IPVS_SVC_ATTR_FWMARK, 4) => b.fwmark = Some(ne_u32(v)),
+            (IPVS_SVC_ATTR_FLAGS, 8) => b.flags = Some(ne_u32(v) & ne_u32(&v[4..])),
+            (IPVS_SVC_ATTR_TIMEOUT, 4) => b.timeout = Some(ne_u32(v)),
+            (IPVS_SVC_ATTR_NETMASK, 4) => b.netmask = Some(ne_u32(v)),
+            _ => b.apply(SvcAttr::parse(&NlaBuffer::new(attr))?),
         }
-    }
+        Ok(())
+    })?;
+    b.stats = None;
+    b.stats64 = Some(chosen_stats(stats, stats64)?);
     b.finish()
 }
 
@@ -348,17 +408,30 @@ pub fn dest_from_attrs(attrs: &[DestAttr], svc_family: Family) -> Result<Dest, E
     b.finish()
 }
 
-/// A real server read in place from the value of IPVS_CMD_ATTR_DEST.
+/// A real server read in place from the value of IPVS_CMD_ATTR_DEST, as
+/// `service_from_bytes` reads a service.
 pub fn dest_from_bytes(value: &[u8], svc_family: Family) -> Result<Dest, Error> {
     let mut b = DestBuilder::new(svc_family);
-    for nla in NlasIterator::new(value) {
-        let nla = nla?;
-        match nla.kind() & NLA_TYPE_MASK {
-            IPVS_DEST_ATTR_STATS => b.stats = Some(stats_from_bytes(nla.value())?),
-            IPVS_DEST_ATTR_STATS64 => b.stats64 = Some(stats_from_bytes(nla.value())?),
-            _ => b.apply(&DestAttr::parse(&nla)?),
+    let (mut stats, mut stats64) = (None, None);
+    each_nla(value, |kind, v, attr| {
+        match (kind, v.len()) {
+            (IPVS_DEST_ATTR_STATS, _) => stats = Some(v),
+            (IPVS_DEST_ATTR_STATS64, _) => stats64 = Some(v),
+            (IPVS_DEST_ATTR_ADDR, 16) => b.addr = v.try_into().ok(),
+            (IPVS_DEST_ATTR_PORT, 2) => b.port = Some(u16::from_be_bytes([v[0], v[1]])),
+            (IPVS_DEST_ATTR_FWD_METHOD, 4) => b.fwd = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_WEIGHT, 4) => b.weight = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_U_THRESH, 4) => b.u_th = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_L_THRESH, 4) => b.l_th = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_ACTIVE_CONNS, 4) => b.active = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_INACT_CONNS, 4) => b.inact = Some(ne_u32(v)),
+            (IPVS_DEST_ATTR_PERSIST_CONNS, 4) => b.persist = Some(ne_u32(v)),
+            _ => b.apply(&DestAttr::parse(&NlaBuffer::new(attr))?),
         }
-    }
+        Ok(())
+    })?;
+    b.stats = None;
+    b.stats64 = Some(chosen_stats(stats, stats64)?);
     b.finish()
 }
 
