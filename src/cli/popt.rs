@@ -69,8 +69,12 @@ impl<'a> Popt<'a> {
     /// popt's `poptGetContext`: `argv[0]` is the program name and is
     /// skipped; POSIX mode when either variable is set, even to nothing.
     pub fn new(argv: &'a [String]) -> Self {
-        let posix = std::env::var_os("POSIXLY_CORRECT").is_some()
-            || std::env::var_os("POSIX_ME_HARDER").is_some();
+        // Read once per process: `-R` makes a context per line.
+        static POSIX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let posix = *POSIX.get_or_init(|| {
+            std::env::var_os("POSIXLY_CORRECT").is_some()
+                || std::env::var_os("POSIX_ME_HARDER").is_some()
+        });
         Self::with_posix(argv, posix)
     }
 

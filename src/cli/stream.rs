@@ -88,22 +88,27 @@ impl<R: BufRead> ConfigStream<R> {
                     }
                 }
                 Some(_) => {
-                    let mut word = Vec::new();
-                    while word.len() < MAX_WORD {
-                        match self.peek()? {
-                            Some(b) if !is_sep(b) => {
-                                word.push(b);
-                                self.bump();
-                            }
-                            _ => break,
-                        }
-                    }
+                    // The word is the run of non-separators, at most
+                    // MAX_WORD bytes (fscanf's width: a longer run goes on
+                    // as the next word). A run never crosses `pending`'s
+                    // end, which is a newline or the end of the input.
+                    let rest = &self.pending[self.pos..];
+                    let run = rest
+                        .iter()
+                        .position(|&b| is_sep(b))
+                        .unwrap_or(rest.len())
+                        .min(MAX_WORD);
+                    let mut word = &rest[..run];
                     // The word is kept as a C string: a NUL ends it, both
                     // for the `ipvsadm` test and for the copy.
                     if let Some(nul) = word.iter().position(|&b| b == 0) {
-                        word.truncate(nul);
+                        word = &word[..nul];
                     }
-                    let w = String::from_utf8_lossy(&word).into_owned();
+                    let w = match std::str::from_utf8(word) {
+                        Ok(s) => s.to_owned(),
+                        Err(_) => String::from_utf8_lossy(word).into_owned(),
+                    };
+                    self.pos += run;
                     if w != "ipvsadm" {
                         words.push(w);
                     }
