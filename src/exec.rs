@@ -12,7 +12,7 @@ use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, conn, json, sort, usage, Names};
 use crate::ipvs::client::Batch;
 use crate::ipvs::family::IpvsMessage;
-use crate::ipvs::{requests, Client, Error, Info, Service};
+use crate::ipvs::{requests, Client, Dest, Error, Info, Service, ServiceId};
 use crate::resolve::{Resolver, System};
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
@@ -45,7 +45,7 @@ impl Streams<'_> {
 struct Kernel {
     client: Client,
     info: Info,
-    dests: Vec<crate::ipvs::Dest>,
+    dests: Vec<Dest>,
     text: String,
 }
 
@@ -441,28 +441,75 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
     }
     match cmd {
         Command::Save { format } => list_all(k, format, names, io),
-        Command::List { target, format } if format.json => list_json(k, target, format, io),
         Command::List { target, format } => match target {
+            ListTarget::All if format.json => list_json(k, None, format, io),
+            ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),
             ListTarget::All => list_all(k, format, names, io),
             ListTarget::Service(id) => list_service(k, id, format, names, io),
             ListTarget::Timeout => match k.client.timeouts() {
-                Ok(t) => {
-                    io.out(&format::timeouts(&t));
-                    Flow::Result(0)
-                }
+                Ok(t) if format.json => out(io, &json::timeouts(&t)),
+                Ok(t) => out(io, &format::timeouts(&t)),
                 Err(_) => Flow::Exit(1),
             },
             ListTarget::Daemon => match k.client.daemons() {
-                Ok(d) => {
-                    io.out(&format::daemons(&d));
-                    Flow::Result(0)
-                }
+                Ok(d) if format.json => out(io, &json::daemons(&d)),
+                Ok(d) => out(io, &format::daemons(&d)),
                 Err(_) => Flow::Exit(1),
             },
+            ListTarget::Connections if format.json => list_conn_json(io),
             ListTarget::Connections => list_conn(format, names, io),
         },
         _ => Flow::Result(0),
     }
+}
+
+/// Print a listing's whole text; the listing succeeded.
+fn out(io: &mut Streams, text: &str) -> Flow {
+    io.out(text);
+    Flow::Result(0)
+}
+
+/// The services, sorted unless `--nosort` (`list_all`'s fetching half).
+fn sorted_services(
+    k: &mut Kernel,
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<Service>, Flow> {
+    let mut services = k.client.services().map_err(|e| {
+        io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
+        Flow::Exit(1)
+    })?;
+    if !format.nosort {
+        sort::sort_services(&mut services);
+    }
+    Ok(services)
+}
+
+/// The one service `-t`/`-u`/`-f` names (`list_service`'s fetching half).
+fn named_service(k: &mut Kernel, id: &ServiceId, io: &mut Streams) -> Result<Service, Flow> {
+    k.client.service(id).map_err(|e| {
+        io.err(&format!("{}\n", ipvs_strerror(Op::GetService, e.errno())));
+        Flow::Exit(1)
+    })
+}
+
+/// The real servers of one service, sorted unless `--nosort`, in the
+/// listing's reused vector; give it back with `k.dests = ...` when done.
+fn sorted_dests(
+    k: &mut Kernel,
+    svc: &Service,
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<Dest>, Flow> {
+    let mut dests = std::mem::take(&mut k.dests);
+    if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
+        io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
+        return Err(Flow::Exit(1));
+    }
+    if !format.nosort {
+        sort::sort_dests(&mut dests);
+    }
+    Ok(dests)
 }
 
 /// `print_service_entry`'s fetching half: the real servers of one service,
@@ -474,14 +521,7 @@ fn service_entry(
     names: &Names,
     io: &mut Streams,
 ) -> Result<(), Flow> {
-    let mut dests = std::mem::take(&mut k.dests);
-    if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
-        io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
-        return Err(Flow::Exit(1));
-    }
-    if !format.nosort {
-        sort::sort_dests(&mut dests);
-    }
+    let dests = sorted_dests(k, svc, format, io)?;
     k.text.clear();
     format::service_entry(&mut k.text, svc, &dests, format, names);
     io.out(&k.text);
@@ -489,21 +529,28 @@ fn service_entry(
     Ok(())
 }
 
+/// The connection table's text, as ipvsadm reads it.
+fn read_conn_file(io: &mut Streams) -> Result<String, Flow> {
+    let path = conn::CONN_PROC_FILE;
+    match std::fs::read(path) {
+        Ok(t) => Ok(String::from_utf8_lossy(&t).into_owned()),
+        Err(_) => {
+            io.err(&format!("cannot open file {path}\n"));
+            Err(Flow::Exit(1))
+        }
+    }
+}
+
 /// `list_conn`: the proc file, its first line skipped, each entry
 /// re-printed.
 fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
-    let path = conn::CONN_PROC_FILE;
-    let text = match std::fs::read(path) {
+    let text = match read_conn_file(io) {
         Ok(t) => t,
-        Err(_) => {
-            io.err(&format!("cannot open file {path}\n"));
-            return Flow::Exit(1);
-        }
+        Err(f) => return f,
     };
-    let text = String::from_utf8_lossy(&text);
     let mut lines = text.split_inclusive('\n');
     if lines.next().is_none() {
-        io.err(&format!("unexpected input from {path}\n"));
+        io.err(&format!("unexpected input from {}\n", conn::CONN_PROC_FILE));
         return Flow::Exit(1);
     }
     io.out(&conn::conn_title(format));
@@ -522,16 +569,10 @@ fn list_all(k: &mut Kernel, format: &Format, resolver: &dyn Resolver, io: &mut S
     if !format.rule {
         io.out(&format::header(&k.info));
     }
-    let mut services = match k.client.services() {
+    let services = match sorted_services(k, format, io) {
         Ok(s) => s,
-        Err(e) => {
-            io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
-            return Flow::Exit(1);
-        }
+        Err(f) => return f,
     };
-    if !format.nosort {
-        sort::sort_services(&mut services);
-    }
     io.out(&format::title(format));
     let names = Names::new(resolver);
     for svc in &services {
@@ -545,17 +586,14 @@ fn list_all(k: &mut Kernel, format: &Format, resolver: &dyn Resolver, io: &mut S
 /// `list_service`.
 fn list_service(
     k: &mut Kernel,
-    id: &crate::ipvs::ServiceId,
+    id: &ServiceId,
     format: &Format,
     resolver: &dyn Resolver,
     io: &mut Streams,
 ) -> Flow {
-    let svc = match k.client.service(id) {
+    let svc = match named_service(k, id, io) {
         Ok(s) => s,
-        Err(e) => {
-            io.err(&format!("{}\n", ipvs_strerror(Op::GetService, e.errno())));
-            return Flow::Exit(1);
-        }
+        Err(f) => return f,
     };
     io.out(&format::title(format));
     let names = Names::new(resolver);
@@ -565,64 +603,31 @@ fn list_service(
     }
 }
 
-/// Ours: `-L -j`, every listing as one JSON document (see
-/// `format::json`). Services and servers come in the text listing's order.
-fn list_json(k: &mut Kernel, target: &ListTarget, format: &Format, io: &mut Streams) -> Flow {
-    let services = match target {
-        ListTarget::All => match k.client.services() {
-            Ok(mut s) => {
-                if !format.nosort {
-                    sort::sort_services(&mut s);
-                }
-                s
-            }
-            Err(e) => {
-                io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
-                return Flow::Exit(1);
-            }
-        },
-        ListTarget::Service(id) => match k.client.service(id) {
-            Ok(s) => vec![s],
-            Err(e) => {
-                io.err(&format!("{}\n", ipvs_strerror(Op::GetService, e.errno())));
-                return Flow::Exit(1);
-            }
-        },
-        ListTarget::Timeout => {
-            return match k.client.timeouts() {
-                Ok(t) => {
-                    io.out(&json::timeouts(&t));
-                    Flow::Result(0)
-                }
-                Err(_) => Flow::Exit(1),
-            }
-        }
-        ListTarget::Daemon => {
-            return match k.client.daemons() {
-                Ok(d) => {
-                    io.out(&json::daemons(&d));
-                    Flow::Result(0)
-                }
-                Err(_) => Flow::Exit(1),
-            }
-        }
-        ListTarget::Connections => return list_conn_json(io),
+/// Ours: `-L -j` of the table, or of the one service named: one JSON
+/// document (see `format::json`), streamed service by service, in the
+/// text listing's order.
+fn list_json(k: &mut Kernel, one: Option<&ServiceId>, format: &Format, io: &mut Streams) -> Flow {
+    let services = match one {
+        None => sorted_services(k, format, io),
+        Some(id) => named_service(k, id, io).map(|s| vec![s]),
+    };
+    let services = match services {
+        Ok(s) => s,
+        Err(f) => return f,
     };
     io.out(&json::list_open(&k.info));
     for (i, svc) in services.iter().enumerate() {
-        let mut dests = match k.client.dests(&svc.id) {
+        let dests = match sorted_dests(k, svc, format, io) {
             Ok(d) => d,
-            Err(e) => {
-                io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
-                return Flow::Exit(1);
-            }
+            Err(f) => return f,
         };
-        if !format.nosort {
-            sort::sort_dests(&mut dests);
+        k.text.clear();
+        if i > 0 {
+            k.text.push(',');
         }
-        let mut s = if i == 0 { String::new() } else { ",".into() };
-        s.push_str(&json::service(svc, &dests).to_string());
-        io.out(&s);
+        k.text.push_str(&json::service(svc, &dests).to_string());
+        io.out(&k.text);
+        k.dests = dests;
     }
     io.out(json::LIST_CLOSE);
     Flow::Result(0)
@@ -630,15 +635,10 @@ fn list_json(k: &mut Kernel, target: &ListTarget, format: &Format, io: &mut Stre
 
 /// Ours: `-c -j`.
 fn list_conn_json(io: &mut Streams) -> Flow {
-    let path = conn::CONN_PROC_FILE;
-    let text = match std::fs::read(path) {
+    let text = match read_conn_file(io) {
         Ok(t) => t,
-        Err(_) => {
-            io.err(&format!("cannot open file {path}\n"));
-            return Flow::Exit(1);
-        }
+        Err(f) => return f,
     };
-    let text = String::from_utf8_lossy(&text);
     let entries: Vec<conn::ConnEntry> = text
         .split_inclusive('\n')
         .skip(1)

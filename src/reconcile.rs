@@ -15,7 +15,7 @@ use crate::cli::{CliError, Command, DestArg, Format, SvcArg};
 use crate::exec::{change_of, parse_restore_line, Streams};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, Names};
-use crate::ipvs::client::Batch;
+use crate::ipvs::client::{Batch, TableError};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};
 
@@ -52,6 +52,13 @@ fn command_lines(input: &mut dyn BufRead) -> std::io::Result<Vec<Line>> {
     Ok(lines)
 }
 
+/// `command_lines`, a read failure told on standard error.
+fn read_command_lines(input: &mut dyn BufRead, io: &mut Streams) -> Option<Vec<Line>> {
+    command_lines(input)
+        .map_err(|e| io.err(&format!("cannot read the input: {e}\n")))
+        .ok()
+}
+
 /// What a refused line says, on one line.
 fn refusal(e: &CliError, program: &str) -> String {
     match e {
@@ -83,12 +90,8 @@ pub fn validate_only(
     names: &dyn Resolver,
     io: &mut Streams,
 ) -> i32 {
-    let lines = match command_lines(input) {
-        Ok(l) => l,
-        Err(e) => {
-            io.err(&format!("cannot read the input: {e}\n"));
-            return 1;
-        }
+    let Some(lines) = read_command_lines(input, io) else {
+        return 1;
     };
     let mut bad = 0;
     for line in &lines {
@@ -341,19 +344,6 @@ fn command_of(c: &Change) -> Command {
 /// Every service of a table with its real servers.
 pub type LiveTable = Vec<(Service, Vec<Dest>)>;
 
-/// The live table, every service with its servers.
-fn live_table(client: &mut Client) -> Result<LiveTable, (Op, i32)> {
-    let services = client
-        .services()
-        .map_err(|e| (Op::GetServices, e.errno()))?;
-    let mut table = Vec::with_capacity(services.len());
-    for s in services {
-        let d = client.dests(&s.id).map_err(|e| (Op::GetDests, e.errno()))?;
-        table.push((s, d));
-    }
-    Ok(table)
-}
-
 /// `-R --reconcile` (with `plan_only`, also `--validate`): status 0 when
 /// the table matches the input at the end (or, planning only, when the
 /// input is good), 1 otherwise.
@@ -365,21 +355,21 @@ pub fn reconcile(
     plan_only: bool,
     io: &mut Streams,
 ) -> i32 {
-    let lines = match command_lines(input) {
-        Ok(l) => l,
-        Err(e) => {
-            io.err(&format!("cannot read the input: {e}\n"));
-            return 1;
-        }
+    let Some(lines) = read_command_lines(input, io) else {
+        return 1;
     };
     let Some(want) = desired_table(program, &lines, names, io) else {
         io.err("nothing was changed\n");
         return 1;
     };
-    let live = match live_table(client) {
+    let live = match client.table() {
         Ok(t) => t,
-        Err((op, errno)) => {
-            io.err(&format!("{}\n", ipvs_strerror(op, errno)));
+        Err(e) => {
+            let op = match e {
+                TableError::Services(_) => Op::GetServices,
+                TableError::Dests(_) => Op::GetDests,
+            };
+            io.err(&format!("{}\n", ipvs_strerror(op, e.into_error().errno())));
             return 1;
         }
     };

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::rtnl::{self, Addr, Link};
+use crate::ipvs::client::TableError;
 use crate::ipvs::{Client, Dest, Error, Info, Service};
 
 /// The sysctls the check reports, by their dotted names.
@@ -179,11 +180,7 @@ type Table = (Info, Vec<(Service, Vec<Dest>)>);
 fn ipvs_table() -> Result<Table, Error> {
     let mut c = Client::connect()?;
     let info = c.info()?;
-    let mut services = Vec::new();
-    for s in c.services()? {
-        let d = c.dests(&s.id)?;
-        services.push((s, d));
-    }
+    let services = c.table().map_err(TableError::into_error)?;
     Ok((info, services))
 }
 

@@ -69,19 +69,9 @@ pub fn service_flags(svc: &Service) -> Vec<&'static str> {
     if fl & svc_flags::ONEPACKET != 0 {
         v.push("one-packet");
     }
-    let names: [&str; 3] = match svc.config.scheduler.as_str() {
-        "sh" => ["sh-fallback", "sh-port", "flag-3"],
-        "mh" => ["mh-fallback", "mh-port", "flag-3"],
-        _ => ["flag-1", "flag-2", "flag-3"],
-    };
-    for (bit, name) in [svc_flags::SCHED1, svc_flags::SCHED2, svc_flags::SCHED3]
-        .into_iter()
-        .zip(names)
-    {
-        if fl & bit != 0 {
-            v.push(name);
-        }
-    }
+    // Where ipvsadm names no flag (the third of sh and mh), its generic
+    // name.
+    v.extend(super::sched_flags_set(svc).map(|n| n.unwrap_or("flag-3")));
     v
 }
 

@@ -305,40 +305,30 @@ pub fn largenum(out: &mut String, i: u64, f: &Format) {
     };
 }
 
+/// The scheduler flag bits, in the order `print_sched_flags` prints them.
+const SCHED_BITS: [u32; 3] = [svc_flags::SCHED1, svc_flags::SCHED2, svc_flags::SCHED3];
+
+/// The scheduler flags set on a service, in the order
+/// `print_sched_flags` prints them, each with the name `-b` gives it for
+/// the service's scheduler; `None` where ipvsadm prints nothing (the third
+/// flag of sh and mh, which have two).
+pub(crate) fn sched_flags_set(svc: &Service) -> impl Iterator<Item = Option<&'static str>> {
+    let names: [Option<&'static str>; 3] = match svc.config.scheduler.as_str() {
+        "sh" => [Some("sh-fallback"), Some("sh-port"), None],
+        "mh" => [Some("mh-fallback"), Some("mh-port"), None],
+        _ => [Some("flag-1"), Some("flag-2"), Some("flag-3")],
+    };
+    let flags = svc.config.flags;
+    SCHED_BITS
+        .into_iter()
+        .zip(names)
+        .filter(move |(bit, _)| flags & bit != 0)
+        .map(|(_, name)| name)
+}
+
 /// `print_sched_flags`: names depend on the scheduler.
 fn sched_flags(svc: &Service) -> String {
-    let fl = svc.config.flags;
-    let mut v = Vec::new();
-    match svc.config.scheduler.as_str() {
-        "sh" => {
-            if fl & svc_flags::SCHED_SH_FALLBACK != 0 {
-                v.push("sh-fallback");
-            }
-            if fl & svc_flags::SCHED_SH_PORT != 0 {
-                v.push("sh-port");
-            }
-        }
-        "mh" => {
-            if fl & svc_flags::SCHED_MH_FALLBACK != 0 {
-                v.push("mh-fallback");
-            }
-            if fl & svc_flags::SCHED_MH_PORT != 0 {
-                v.push("mh-port");
-            }
-        }
-        _ => {
-            if fl & svc_flags::SCHED1 != 0 {
-                v.push("flag-1");
-            }
-            if fl & svc_flags::SCHED2 != 0 {
-                v.push("flag-2");
-            }
-            if fl & svc_flags::SCHED3 != 0 {
-                v.push("flag-3");
-            }
-        }
-    }
-    v.join(",")
+    sched_flags_set(svc).flatten().collect::<Vec<_>>().join(",")
 }
 
 fn fwd_name(f: Forward) -> &'static str {

@@ -31,6 +31,21 @@ const RECV_BUF: usize = 64 * 1024;
 /// the kernel's NLMSG_GOODSIZE, so it never truncates a message.
 const SMALL_RECV_BUF: usize = 8 * 1024;
 
+/// Which dump of `Client::table` failed.
+#[derive(Debug)]
+pub enum TableError {
+    Services(Error),
+    Dests(Error),
+}
+
+impl TableError {
+    pub fn into_error(self) -> Error {
+        match self {
+            TableError::Services(e) | TableError::Dests(e) => e,
+        }
+    }
+}
+
 /// One netlink socket, its port id and its receive buffer. Also used by
 /// the node check for its rtnetlink dumps (`open_protocol`).
 pub(crate) struct Channel {
@@ -431,6 +446,17 @@ impl Client {
         let mut out = Vec::new();
         self.dests_into(id, &mut out)?;
         Ok(out)
+    }
+
+    /// Every service, in the kernel's order, each with its real servers.
+    pub fn table(&mut self) -> Result<Vec<(Service, Vec<Dest>)>, TableError> {
+        let services = self.services().map_err(TableError::Services)?;
+        let mut table = Vec::with_capacity(services.len());
+        for s in services {
+            let d = self.dests(&s.id).map_err(TableError::Dests)?;
+            table.push((s, d));
+        }
+        Ok(table)
     }
 
     /// As `dests`, into `out` (cleared first), so that a listing reuses
