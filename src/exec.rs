@@ -7,12 +7,13 @@ use std::io::{BufRead, Write};
 
 use crate::cli::parse::parse_invocation;
 use crate::cli::stream::ConfigStream;
-use crate::cli::{CliError, Command, Format, Invocation, ListTarget};
+use crate::cli::{CliError, Command, DestArg, Format, Invocation, ListTarget, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, conn, json, sort, usage, Names};
 use crate::ipvs::client::Batch;
-use crate::ipvs::family::IpvsMessage;
-use crate::ipvs::{requests, Client, Dest, Error, Info, Service, ServiceId};
+use crate::ipvs::family::{IpvsCmd, IpvsMessage};
+use crate::ipvs::requests::{self, Change};
+use crate::ipvs::{Client, Dest, Error, Info, Service, ServiceId};
 use crate::resolve::{Resolver, System};
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
@@ -310,19 +311,31 @@ fn restore(
     let mut stream = ConfigStream::new(stdin);
     let mut pending = Pending::default();
     let mut result = 0;
-    while let Ok(Some(words)) = stream.next_line() {
-        if words.is_empty() {
+    // One argument vector for every line, its strings reused.
+    let mut words = vec![program.to_string()];
+    while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
+        if end == 1 {
             continue;
         }
-        let argv: Vec<String> = std::iter::once(program.to_string()).chain(words).collect();
-        let parsed = parse_restore_line(&argv, names);
-        if let Some((op, msg)) = parsed.as_ref().ok().and_then(change_of) {
-            pending.push(k, op, &msg);
-            result = 0;
-            if pending.batch.is_full() {
-                pending.flush(k, &mut result, io);
+        let argv = &words[..end];
+        let parsed = parse_restore_line(argv, names);
+        if let Ok(cmd) = &parsed {
+            let queued = if let Some((op, change)) = quick_change(cmd) {
+                pending.push_change(k, op, &change);
+                true
+            } else if let Some((op, msg)) = change_of(cmd) {
+                pending.push(k, op, &msg);
+                true
+            } else {
+                false
+            };
+            if queued {
+                result = 0;
+                if pending.batch.is_full() {
+                    pending.flush(k, &mut result, io);
+                }
+                continue;
             }
-            continue;
         }
         pending.flush(k, &mut result, io);
         match run_parsed(parsed, program, k, None, names, io) {
@@ -361,6 +374,13 @@ struct Pending {
 }
 
 impl Pending {
+    fn push_change(&mut self, k: &mut Kernel, op: Op, change: &Change) {
+        k.client
+            .batch_push_change(&mut self.batch, change, self.ops.len());
+        self.ops.push(op);
+        self.last_is_change = true;
+    }
+
     fn push(&mut self, k: &mut Kernel, op: Op, msg: &IpvsMessage) {
         k.client.batch_push(&mut self.batch, msg, self.ops.len());
         self.ops.push(op);
@@ -392,6 +412,38 @@ impl Pending {
         self.ops.clear();
         self.last_is_change = false;
     }
+}
+
+/// The change to one service or real server a command makes (nearly every
+/// line of a restore), with the libipvs function whose error texts apply;
+/// encoded without building its message. Other changes go by `change_of`.
+fn quick_change(cmd: &Command) -> Option<(Op, Change<'_>)> {
+    fn service(cmd: IpvsCmd, s: &SvcArg) -> Change<'_> {
+        Change::Service {
+            cmd,
+            id: &s.id,
+            cfg: &s.config,
+        }
+    }
+    fn dest<'a>(cmd: IpvsCmd, s: &'a SvcArg, d: &'a DestArg) -> Change<'a> {
+        Change::Dest {
+            cmd,
+            id: &s.id,
+            cfg: &s.config,
+            addr: &d.addr,
+            port: d.port,
+            dest: &d.config,
+        }
+    }
+    Some(match cmd {
+        Command::AddService(s) => (Op::AddService, service(IpvsCmd::NewService, s)),
+        Command::EditService(s) => (Op::EditService, service(IpvsCmd::SetService, s)),
+        Command::DelService(s) => (Op::DelService, service(IpvsCmd::DelService, s)),
+        Command::AddDest(s, d) => (Op::AddDest, dest(IpvsCmd::NewDest, s, d)),
+        Command::EditDest(s, d) => (Op::EditDest, dest(IpvsCmd::SetDest, s, d)),
+        Command::DelDest(s, d) => (Op::DelDest, dest(IpvsCmd::DelDest, s, d)),
+        _ => return None,
+    })
 }
 
 /// The kernel request a command makes, with the libipvs function whose

@@ -19,16 +19,17 @@ use crate::ipvs::client::{Batch, TableError};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};
 
-/// One line of input that holds a command, with its number (from 1).
+/// One line of input that holds a command, with its number (from 1), as
+/// the argument vector `-R` would parse (the program's name first).
 struct Line {
     number: usize,
-    words: Vec<String>,
+    argv: Vec<String>,
 }
 
 /// The input's lines that are commands: blank lines and `#` comments are
 /// skipped (unlike plain `-R`, for which `#` is an error); each is split
 /// into words as `-R` splits them.
-fn command_lines(input: &mut dyn BufRead) -> std::io::Result<Vec<Line>> {
+fn command_lines(program: &str, input: &mut dyn BufRead) -> std::io::Result<Vec<Line>> {
     let mut text = Vec::new();
     input.read_to_end(&mut text)?;
     let mut lines = Vec::new();
@@ -38,14 +39,16 @@ fn command_lines(input: &mut dyn BufRead) -> std::io::Result<Vec<Line>> {
             continue;
         }
         let mut stream = ConfigStream::new(raw);
-        let mut words = Vec::new();
-        while let Ok(Some(w)) = stream.next_line() {
-            words.extend(w);
+        let mut argv = vec![program.to_string()];
+        let mut end = 1;
+        while let Ok(Some(e)) = stream.next_line_into(&mut argv, end) {
+            end = e;
         }
-        if !words.is_empty() {
+        if end > 1 {
+            argv.truncate(end);
             lines.push(Line {
                 number: i + 1,
-                words,
+                argv,
             });
         }
     }
@@ -53,8 +56,12 @@ fn command_lines(input: &mut dyn BufRead) -> std::io::Result<Vec<Line>> {
 }
 
 /// `command_lines`, a read failure told on standard error.
-fn read_command_lines(input: &mut dyn BufRead, io: &mut Streams) -> Option<Vec<Line>> {
-    command_lines(input)
+fn read_command_lines(
+    program: &str,
+    input: &mut dyn BufRead,
+    io: &mut Streams,
+) -> Option<Vec<Line>> {
+    command_lines(program, input)
         .map_err(|e| io.err(&format!("cannot read the input: {e}\n")))
         .ok()
 }
@@ -69,10 +76,7 @@ fn refusal(e: &CliError, program: &str) -> String {
 
 /// A line parsed as `-R` would, or its refusal.
 fn parse_line(program: &str, line: &Line, names: &dyn Resolver) -> Result<Command, String> {
-    let argv: Vec<String> = std::iter::once(program.to_string())
-        .chain(line.words.iter().cloned())
-        .collect();
-    match parse_restore_line(&argv, names) {
+    match parse_restore_line(&line.argv, names) {
         Ok(Command::Restore(_)) => Err(refusal(&CliError::TryHelp, program)),
         Ok(c) => Ok(c),
         Err(e) => Err(refusal(&e, program)),
@@ -90,7 +94,7 @@ pub fn validate_only(
     names: &dyn Resolver,
     io: &mut Streams,
 ) -> i32 {
-    let Some(lines) = read_command_lines(input, io) else {
+    let Some(lines) = read_command_lines(program, input, io) else {
         return 1;
     };
     let mut bad = 0;
@@ -355,7 +359,7 @@ pub fn reconcile(
     plan_only: bool,
     io: &mut Streams,
 ) -> i32 {
-    let Some(lines) = read_command_lines(input, io) else {
+    let Some(lines) = read_command_lines(program, input, io) else {
         return 1;
     };
     let Some(want) = desired_table(program, &lines, names, io) else {
@@ -434,7 +438,7 @@ mod tests {
     }
 
     fn desired(text: &str) -> Desired {
-        let lines = command_lines(&mut text.as_bytes()).unwrap();
+        let lines = command_lines("ipvsadm", &mut text.as_bytes()).unwrap();
         let (d, msgs) = streams_run(|io| desired_table("ipvsadm", &lines, &Table::default(), io));
         d.unwrap_or_else(|| panic!("refused: {msgs}"))
     }
@@ -547,7 +551,7 @@ mod tests {
 -C
 -A -t 10.0.0.2:80 --bogus
 ";
-        let lines = command_lines(&mut text.as_bytes()).unwrap();
+        let lines = command_lines("ipvsadm", &mut text.as_bytes()).unwrap();
         let (d, msgs) = streams_run(|io| desired_table("ipvsadm", &lines, &Table::default(), io));
         assert!(d.is_none());
         assert_eq!(

@@ -26,13 +26,17 @@ pub fn strtol10(s: &str) -> (i64, usize, bool) {
         i += 1;
     }
     let start = i;
-    let mut v: i128 = 0;
+    // The magnitude; past 2^63 only the overflow matters.
+    let mut v: u64 = 0;
     let mut overflow = false;
     while i < b.len() && b[i].is_ascii_digit() {
         if !overflow {
-            v = v * 10 + (b[i] - b'0') as i128;
-            if v > i64::MAX as i128 + 1 {
-                overflow = true;
+            match v
+                .checked_mul(10)
+                .and_then(|x| x.checked_add(u64::from(b[i] - b'0')))
+            {
+                Some(x) if x <= 1 << 63 => v = x,
+                _ => overflow = true,
             }
         }
         i += 1;
@@ -40,11 +44,16 @@ pub fn strtol10(s: &str) -> (i64, usize, bool) {
     if i == start {
         return (0, 0, false);
     }
-    let v = if neg { -v } else { v };
-    if overflow || v > i64::MAX as i128 || v < i64::MIN as i128 {
+    let limit = if neg { 1 << 63 } else { i64::MAX as u64 };
+    if overflow || v > limit {
         return (if neg { i64::MIN } else { i64::MAX }, i, true);
     }
-    (v as i64, i, false)
+    let v = if neg {
+        (v as i64).wrapping_neg()
+    } else {
+        v as i64
+    };
+    (v, i, false)
 }
 
 /// ipvsadm's `string_to_number`: a whole decimal number within limits.
@@ -62,8 +71,9 @@ pub fn atoi(s: &str) -> i32 {
     strtol10(s).0 as i32
 }
 
-/// `strtoul(s, &end, 0)` from a digit: value and bytes consumed.
-fn strtoul0(b: &[u8]) -> (u128, usize) {
+/// `strtoul(s, &end, 0)` from a digit: value and bytes consumed. The
+/// value saturates far above 32 bits (the callers only ask whether it fits).
+fn strtoul0(b: &[u8]) -> (u64, usize) {
     let (base, mut i) = if b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
         if b.len() > 2 && b[2].is_ascii_hexdigit() {
             (16, 2)
@@ -76,25 +86,72 @@ fn strtoul0(b: &[u8]) -> (u128, usize) {
     } else {
         (10, 0)
     };
-    let mut v: u128 = 0;
+    let mut v: u64 = 0;
     while i < b.len() {
-        let d = match (b[i] as char).to_digit(base) {
-            Some(d) => d as u128,
-            None => break,
-        };
-        v = (v * base as u128 + d).min(u128::MAX / 32);
+        let d = match b[i] {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            c @ b'A'..=b'F' => c - b'A' + 10,
+            _ => break,
+        } as u64;
+        if d >= base {
+            break;
+        }
+        v = (v * base + d).min(1 << 40);
         i += 1;
     }
     (v, i)
+}
+
+/// `a.b.c.d` with four decimal parts of 0 to 255 and no leading zeros,
+/// nothing else: the form nearly every address comes in, read in one pass
+/// (inet_aton reads it so too); `None` sends anything else to the full
+/// reader.
+fn plain_dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut part = 0;
+    let mut val: u32 = 0;
+    let mut digits = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                if digits == 1 && val == 0 {
+                    return None;
+                }
+                val = val * 10 + u32::from(c - b'0');
+                digits += 1;
+                if val > 255 {
+                    return None;
+                }
+            }
+            b'.' if digits > 0 && part < 3 => {
+                octets[part] = val as u8;
+                part += 1;
+                val = 0;
+                digits = 0;
+            }
+            _ => return None,
+        }
+    }
+    if part != 3 || digits == 0 {
+        return None;
+    }
+    octets[3] = val as u8;
+    Some(Ipv4Addr::from(octets))
 }
 
 /// glibc's `inet_aton`: `a.b.c.d`, `a.b.c`, `a.b`, `a`, each part decimal,
 /// octal (leading 0) or hex (0x); anything after a blank is ignored.
 pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
     let b = s.as_bytes();
-    let mut parts: Vec<u32> = Vec::new();
+    if let Some(a) = plain_dotted_quad(b) {
+        return Some(a);
+    }
+    // The dotted parts before the last one, at most three.
+    let mut parts = [0u32; 3];
+    let mut n_parts = 0;
     let mut i = 0;
-    let val: u128;
+    let val: u64;
     loop {
         if i >= b.len() || !b[i].is_ascii_digit() {
             return None;
@@ -105,10 +162,11 @@ pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
         }
         i += n;
         if i < b.len() && b[i] == b'.' {
-            if parts.len() > 2 || v > 0xff {
+            if n_parts > 2 || v > 0xff {
                 return None;
             }
-            parts.push(v as u32);
+            parts[n_parts] = v as u32;
+            n_parts += 1;
             i += 1;
         } else {
             val = v;
@@ -118,12 +176,12 @@ pub fn inet_aton(s: &str) -> Option<Ipv4Addr> {
     if i < b.len() && !(b[i].is_ascii() && is_c_space(b[i])) {
         return None;
     }
-    const MAX: [u128; 4] = [0xffff_ffff, 0xff_ffff, 0xffff, 0xff];
-    if val > MAX[parts.len()] {
+    const MAX: [u64; 4] = [0xffff_ffff, 0xff_ffff, 0xffff, 0xff];
+    if val > MAX[n_parts] {
         return None;
     }
     let mut word: u32 = 0;
-    for (k, p) in parts.iter().enumerate() {
+    for (k, p) in parts[..n_parts].iter().enumerate() {
         word |= p << (24 - 8 * k);
     }
     word |= val as u32;
@@ -175,6 +233,11 @@ pub fn inet_pton4(s: &str) -> Option<Ipv4Addr> {
 /// no zone, no brackets, no blanks.
 pub fn inet_pton6(s: &str) -> Option<Ipv6Addr> {
     let b = s.as_bytes();
+    // Every IPv6 text has two colons at least (`::` or seven of them):
+    // an IPv4 `address:port` is turned away before the walk.
+    if b.iter().filter(|&&c| c == b':').take(2).count() < 2 {
+        return None;
+    }
     let mut out = [0u8; 16];
     let mut tp = 0usize;
     let mut colon: Option<usize> = None;
@@ -298,11 +361,21 @@ pub fn parse_service(
         buf = &rest[..close];
         port_text = Some(&after[1..]);
     }
-    let addr = if let Some(a6) = inet_pton6(buf) {
+    // One pass for the colons: fewer than two rule IPv6 out (as
+    // inet_pton6 itself would), and the last one is strrchr's.
+    let (mut colons, mut last_colon) = (0, None);
+    for (i, &c) in buf.as_bytes().iter().enumerate() {
+        if c == b':' {
+            colons += 1;
+            last_colon = Some(i);
+        }
+    }
+    let a6 = if colons >= 2 { inet_pton6(buf) } else { None };
+    let addr = if let Some(a6) = a6 {
         IpAddr::V6(a6)
     } else {
         // strrchr: the port pointer is set anew, to nothing without a `:`.
-        port_text = match buf.rfind(':') {
+        port_text = match last_colon {
             Some(i) => {
                 let p = &buf[i + 1..];
                 buf = &buf[..i];
@@ -561,6 +634,44 @@ mod tests {
     fn aton_matches_glibc() {
         for s in samples() {
             assert_eq!(inet_aton(&s), glibc::aton(&s), "inet_aton({s:?})");
+        }
+    }
+
+    #[test]
+    fn strtol_matches_glibc() {
+        let mut words: Vec<String> = [
+            "",
+            "0",
+            "-0",
+            "+7",
+            " \t42x",
+            "-",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999999",
+            "-99999999999999999999999",
+            "18446744073709551616",
+            "65535",
+            "65536",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        words.extend(samples());
+        for s in words {
+            let c = std::ffi::CString::new(s.clone()).unwrap();
+            let mut end: *mut libc::c_char = std::ptr::null_mut();
+            // SAFETY: a NUL-terminated string and a place for the end
+            // pointer, both live for the call; errno is this thread's.
+            let (v, used, erange) = unsafe {
+                *libc::__errno_location() = 0;
+                let v = libc::strtol(c.as_ptr(), &mut end, 10);
+                let used = end.offset_from(c.as_ptr()) as usize;
+                (v, used, *libc::__errno_location() == libc::ERANGE)
+            };
+            assert_eq!(strtol10(&s), (v, used, erange), "strtol({s:?})");
         }
     }
 

@@ -652,5 +652,34 @@ pub fn by_long(name: &str) -> Option<&'static Flag> {
 
 /// Find a short option.
 pub fn by_short(c: char) -> Option<&'static Flag> {
-    FLAGS.iter().find(|f| f.short == Some(c))
+    // Index of each ASCII short option in FLAGS (0: none), made once: popt
+    // looks one up for every option of every `-R` line.
+    static INDEX: std::sync::OnceLock<[u8; 128]> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = [0u8; 128];
+        for (i, f) in FLAGS.iter().enumerate().rev() {
+            if let Some(s) = f.short.filter(char::is_ascii) {
+                index[s as usize] = u8::try_from(i + 1).expect("fewer than 255 flags");
+            }
+        }
+        index
+    });
+    match index.get(c as usize) {
+        Some(0) => None,
+        Some(&i) => Some(&FLAGS[usize::from(i) - 1]),
+        None => FLAGS.iter().find(|f| f.short == Some(c)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_index_finds_what_the_table_says() {
+        for c in (0u8..=255).map(char::from).chain(['é', '€']) {
+            let want = FLAGS.iter().find(|f| f.short == Some(c));
+            assert_eq!(by_short(c).map(|f| f.long), want.map(|f| f.long), "{c:?}");
+        }
+    }
 }

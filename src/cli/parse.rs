@@ -203,7 +203,7 @@ fn parse_command(
     };
     if first.flag.tag == Tag::Netns {
         set_option(&mut options, Opt::Netns)?;
-        *netns = first.value.clone();
+        *netns = first.value.as_deref().map(str::to_string);
         first = match popt.next_opt() {
             Ok(Some(f)) => f,
             _ => return Err(CliError::TryHelp),
@@ -515,9 +515,9 @@ fn parse_command(
         let (a, b, c) = (popt.next_arg(), popt.next_arg(), popt.next_arg());
         match (a, b, c) {
             (Some(a), Some(b), Some(c)) => {
-                timeouts.tcp = parse_timeout(Some(&a), 0, MAX_TIMEOUT)?;
-                timeouts.tcp_fin = parse_timeout(Some(&b), 0, MAX_TIMEOUT)?;
-                timeouts.udp = parse_timeout(Some(&c), 0, MAX_TIMEOUT)?;
+                timeouts.tcp = parse_timeout(Some(a), 0, MAX_TIMEOUT)?;
+                timeouts.tcp_fin = parse_timeout(Some(b), 0, MAX_TIMEOUT)?;
+                timeouts.udp = parse_timeout(Some(c), 0, MAX_TIMEOUT)?;
             }
             _ => return fail("--set option requires 3 timeout values"),
         }
@@ -577,7 +577,10 @@ fn parse_command(
     }
 
     let has_service = options & Opt::Service.bit() != 0;
-    let svc_arg = || build_svc(&svc);
+    // libipvs names a service to zero only when one was given with a
+    // mark, an address or a port.
+    let zero_named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
+    let svc_arg = move || build_svc(svc);
     let dest_arg = || DestArg {
         addr: dest.addr,
         port: dest.port,
@@ -623,23 +626,18 @@ fn parse_command(
         Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
         Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
         Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
-        Cmd::Zero => {
-            // libipvs names a service only when one was given with a mark,
-            // an address or a port.
-            let named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
-            Command::Zero(if has_service && named {
-                Some(svc_arg())
-            } else {
-                None
-            })
-        }
+        Cmd::Zero => Command::Zero(if has_service && zero_named {
+            Some(svc_arg())
+        } else {
+            None
+        }),
         Cmd::Timeout => Command::SetTimeout(timeouts),
         Cmd::StartDaemon => Command::StartDaemon(daemon),
         Cmd::StopDaemon => Command::StopDaemon(daemon),
     })
 }
 
-fn build_svc(svc: &RawSvc) -> SvcArg {
+fn build_svc(svc: RawSvc) -> SvcArg {
     let family = if svc.af == Family::AF_INET6 {
         Family::Inet6
     } else {
@@ -666,11 +664,11 @@ fn build_svc(svc: &RawSvc) -> SvcArg {
     SvcArg {
         id,
         config: ServiceConfig {
-            scheduler: svc.sched.clone(),
+            scheduler: svc.sched,
             flags: svc.flags,
             timeout: svc.timeout,
             netmask: svc.netmask,
-            pe_name: svc.pe.clone(),
+            pe_name: svc.pe,
         },
     }
 }

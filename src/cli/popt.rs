@@ -13,6 +13,8 @@
 //! and that word is then skipped when popt reaches it
 //! (`-s 'r!#:+' r` is `-s rr`).
 
+use std::borrow::Cow;
+
 use super::flags::{by_long, by_short, Arg, Flag};
 
 /// popt's error codes, as far as ipvsadm can meet them.
@@ -44,11 +46,13 @@ pub struct PoptError {
     pub bad: String,
 }
 
-/// One option found, with its value when it takes one.
+/// One option found, with its value when it takes one: borrowed from the
+/// argument vector unless a `!#:+` expansion made a new one (`-R` parses
+/// a line per request, so the common case allocates nothing).
 #[derive(Debug, Clone)]
-pub struct Found {
+pub struct Found<'a> {
     pub flag: &'static Flag,
-    pub value: Option<String>,
+    pub value: Option<Cow<'a, str>>,
 }
 
 pub struct Popt<'a> {
@@ -58,10 +62,10 @@ pub struct Popt<'a> {
     bundle: Option<(usize, usize)>,
     rest_leftover: bool,
     posix: bool,
-    leftovers: Vec<String>,
+    leftovers: Vec<&'a str>,
     leftover_pos: usize,
     /// Words taken by a `!#:+` expansion (popt's `argb`): skipped when
-    /// reached as options or leftovers.
+    /// reached as options or leftovers. Empty until the first one.
     taken: Vec<bool>,
 }
 
@@ -87,30 +91,37 @@ impl<'a> Popt<'a> {
             posix,
             leftovers: Vec::new(),
             leftover_pos: 0,
-            taken: vec![false; argv.len()],
+            taken: Vec::new(),
         }
+    }
+
+    fn is_taken(&self, i: usize) -> bool {
+        self.taken.get(i).copied().unwrap_or(false)
     }
 
     /// popt's `findNextArg(con, 1, 1)`: the first word from the current
     /// position on that is not taken yet and does not start with `-`; it is
     /// marked taken. (A value read from the next word later does not look
     /// at the mark, as in popt.)
-    fn take_next_arg(&mut self) -> Option<String> {
+    fn take_next_arg(&mut self) -> Option<&'a str> {
         let i = (self.next..self.argv.len())
-            .find(|&i| !self.taken[i] && !self.argv[i].starts_with('-'))?;
+            .find(|&i| !self.is_taken(i) && !self.argv[i].starts_with('-'))?;
+        if self.taken.is_empty() {
+            self.taken = vec![false; self.argv.len()];
+        }
         self.taken[i] = true;
-        Some(self.argv[i].clone())
+        Some(&self.argv[i])
     }
 
     /// popt's `expandNextArg`: every `!#:+` becomes the next free word
     /// (the same word for all of them); with no such word it stays as is.
-    fn expand(&mut self, value: &str) -> String {
+    fn expand(&mut self, value: &'a str) -> Cow<'a, str> {
         const MARK: &str = "!#:+";
         if !value.contains(MARK) {
-            return value.to_string();
+            return Cow::Borrowed(value);
         }
         let mut out = String::with_capacity(value.len());
-        let mut word: Option<String> = None;
+        let mut word: Option<&str> = None;
         let mut rest = value;
         while let Some(i) = rest.find(MARK) {
             out.push_str(&rest[..i]);
@@ -130,7 +141,7 @@ impl<'a> Popt<'a> {
             }
         }
         out.push_str(rest);
-        out
+        Cow::Owned(out)
     }
 
     /// The word `poptBadOption` names: the last one consumed.
@@ -149,25 +160,25 @@ impl<'a> Popt<'a> {
     }
 
     /// `poptGetNextOpt`: the next option, `None` at the end.
-    pub fn next_opt(&mut self) -> Result<Option<Found>, PoptError> {
+    pub fn next_opt(&mut self) -> Result<Option<Found<'a>>, PoptError> {
         loop {
             if self.bundle.is_none() && self.next >= self.argv.len() {
                 return Ok(None);
             }
             let mut flag: Option<&'static Flag> = None;
-            let mut long_value: Option<String> = None;
+            let mut long_value: Option<&'a str> = None;
             if self.bundle.is_none() {
-                if self.taken[self.next] {
+                if self.is_taken(self.next) {
                     self.next += 1;
                     continue;
                 }
-                let word = &self.argv[self.next];
+                let word: &'a str = &self.argv[self.next];
                 self.next += 1;
                 if self.rest_leftover || !word.starts_with('-') || word == "-" {
                     if self.posix {
                         self.rest_leftover = true;
                     }
-                    self.leftovers.push(word.clone());
+                    self.leftovers.push(word);
                     continue;
                 }
                 if word == "--" {
@@ -176,7 +187,7 @@ impl<'a> Popt<'a> {
                 }
                 if let Some(body) = word.strip_prefix("--") {
                     let (name, value) = match body.find('=') {
-                        Some(i) => (&body[..i], Some(body[i + 1..].to_string())),
+                        Some(i) => (&body[..i], Some(&body[i + 1..])),
                         None => (body, None),
                     };
                     match by_long(name) {
@@ -208,7 +219,7 @@ impl<'a> Popt<'a> {
                 }
             }
             let flag = flag.expect("set above");
-            let value: Option<String> = match flag.arg {
+            let value: Option<Cow<'a, str>> = match flag.arg {
                 Arg::None => {
                     let eq_next = self
                         .bundle
@@ -223,8 +234,8 @@ impl<'a> Popt<'a> {
                     let raw = if let Some(v) = long_value {
                         Some(v)
                     } else if let Some((w, off)) = self.bundle.take() {
-                        let rest = &self.argv[w][off..];
-                        Some(rest.strip_prefix('=').unwrap_or(rest).to_string())
+                        let rest: &'a str = &self.argv[w][off..];
+                        Some(rest.strip_prefix('=').unwrap_or(rest))
                     } else if self.next >= self.argv.len() {
                         if flag.arg == Arg::Required {
                             return Err(self.err(PoptErrorKind::NoArg));
@@ -234,9 +245,9 @@ impl<'a> Popt<'a> {
                         None
                     } else {
                         self.next += 1;
-                        Some(self.argv[self.next - 1].clone())
+                        Some(self.argv[self.next - 1].as_str())
                     };
-                    raw.map(|v| self.expand(&v))
+                    raw.map(|v| self.expand(v))
                 }
             };
             return Ok(Some(Found { flag, value }));
@@ -244,8 +255,8 @@ impl<'a> Popt<'a> {
     }
 
     /// `poptGetArg`: the next leftover word.
-    pub fn next_arg(&mut self) -> Option<String> {
-        let a = self.leftovers.get(self.leftover_pos).cloned();
+    pub fn next_arg(&mut self) -> Option<&'a str> {
+        let a = self.leftovers.get(self.leftover_pos).copied();
         if a.is_some() {
             self.leftover_pos += 1;
         }
@@ -270,7 +281,7 @@ mod tests {
         let mut p = Popt::new(&a);
         let mut out = vec![];
         while let Some(f) = p.next_opt()? {
-            out.push((f.flag.tag, f.value));
+            out.push((f.flag.tag, f.value.map(String::from)));
         }
         Ok(out)
     }
@@ -321,9 +332,9 @@ mod tests {
         let mut p = Popt::new(&a);
         assert_eq!(p.next_opt().unwrap().unwrap().flag.tag, Tag::Set);
         assert!(p.next_opt().unwrap().is_none());
-        assert_eq!(p.next_arg().as_deref(), Some("1"));
-        assert_eq!(p.next_arg().as_deref(), Some("2"));
-        assert_eq!(p.next_arg().as_deref(), Some("-3"));
+        assert_eq!(p.next_arg(), Some("1"));
+        assert_eq!(p.next_arg(), Some("2"));
+        assert_eq!(p.next_arg(), Some("-3"));
         assert_eq!(p.next_arg(), None);
     }
 
@@ -331,11 +342,11 @@ mod tests {
         let mut p = Popt::with_posix(a, posix);
         let mut opts = vec![];
         while let Some(f) = p.next_opt().unwrap() {
-            opts.push((f.flag.tag, f.value));
+            opts.push((f.flag.tag, f.value.map(String::from)));
         }
         let mut rest = vec![];
         while let Some(w) = p.next_arg() {
-            rest.push(w);
+            rest.push(w.to_string());
         }
         (opts, rest)
     }

@@ -66,11 +66,27 @@ impl<R: BufRead> ConfigStream<R> {
 
     /// The next line's words (without `ipvsadm`), or `None` at the end.
     pub fn next_line(&mut self) -> std::io::Result<Option<Vec<String>>> {
-        let mut words: Vec<String> = Vec::new();
+        let mut words = Vec::new();
+        Ok(self.next_line_into(&mut words, 0)?.map(|end| {
+            words.truncate(end);
+            words
+        }))
+    }
+
+    /// `next_line` into `words[from..]`, reusing the strings already there
+    /// (a restore reads one line per request, tens of thousands of them):
+    /// returns where the line's words end, or `None` at the end. Strings
+    /// past that end are left for the next line.
+    pub fn next_line_into(
+        &mut self,
+        words: &mut Vec<String>,
+        from: usize,
+    ) -> std::io::Result<Option<usize>> {
+        let mut end = from;
         loop {
             match self.peek()? {
                 None => {
-                    return Ok(if words.is_empty() { None } else { Some(words) });
+                    return Ok(if end == from { None } else { Some(end) });
                 }
                 Some(b) if is_sep(b) => {
                     // fscanf matched no word: skip blanks up to a newline;
@@ -80,7 +96,7 @@ impl<R: BufRead> ConfigStream<R> {
                             None => return Ok(None),
                             Some(b'\n') => {
                                 self.bump();
-                                return Ok(Some(words));
+                                return Ok(Some(end));
                             }
                             Some(b'\t' | b'\r' | b' ') => self.bump(),
                             Some(_) => break,
@@ -104,14 +120,21 @@ impl<R: BufRead> ConfigStream<R> {
                     if let Some(nul) = word.iter().position(|&b| b == 0) {
                         word = &word[..nul];
                     }
-                    let w = match std::str::from_utf8(word) {
-                        Ok(s) => s.to_owned(),
-                        Err(_) => String::from_utf8_lossy(word).into_owned(),
-                    };
-                    self.pos += run;
-                    if w != "ipvsadm" {
-                        words.push(w);
+                    if word != b"ipvsadm" {
+                        let w = match std::str::from_utf8(word) {
+                            Ok(w) => std::borrow::Cow::Borrowed(w),
+                            Err(_) => String::from_utf8_lossy(word),
+                        };
+                        match words.get_mut(end) {
+                            Some(slot) => {
+                                slot.clear();
+                                slot.push_str(&w);
+                            }
+                            None => words.push(w.into_owned()),
+                        }
+                        end += 1;
                     }
+                    self.pos += run;
                     // The one separator fscanf reads after the word; with
                     // none (a long word goes on, or the input ends) the
                     // stale one decides.
@@ -120,12 +143,12 @@ impl<R: BufRead> ConfigStream<R> {
                             self.bump();
                             self.last_sep = b;
                             if b == b'\n' {
-                                return Ok(Some(words));
+                                return Ok(Some(end));
                             }
                         }
                         _ => {
                             if self.last_sep == b'\n' {
-                                return Ok(Some(words));
+                                return Ok(Some(end));
                             }
                         }
                     }

@@ -32,7 +32,10 @@ pub fn addr_from_bytes(family: Family, b: &[u8; 16]) -> IpAddr {
 
 /// The identity part of a service: what GET_DEST and GET_SERVICE need.
 pub fn service_id_attrs(id: &ServiceId) -> Vec<SvcAttr> {
-    let mut v = vec![SvcAttr::Af(id.family().raw())];
+    // Room for a whole service's attributes (`service_attrs`): one
+    // allocation per request, which `-R` makes for every line.
+    let mut v = Vec::with_capacity(9);
+    v.push(SvcAttr::Af(id.family().raw()));
     match id {
         ServiceId::Fwmark { mark, .. } => v.push(SvcAttr::Fwmark(*mark)),
         ServiceId::Addr {

@@ -108,3 +108,45 @@ pub fn stop_daemon(d: &Daemon) -> IpvsMessage {
     let attrs = daemon_attrs(d).into_iter().take(3).collect();
     IpvsMessage::new(IpvsCmd::DelDaemon, vec![CmdAttr::Daemon(attrs)])
 }
+
+/// A change to one service or one real server, borrowed from whatever
+/// asks for it: the requests a restore sends for nearly every line. The
+/// client encodes these straight into a batch (`Client::batch_push_change`)
+/// with the bytes `message` would give, without building the message.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// NEW_SERVICE, SET_SERVICE or DEL_SERVICE.
+    Service {
+        cmd: IpvsCmd,
+        id: &'a ServiceId,
+        cfg: &'a ServiceConfig,
+    },
+    /// NEW_DEST, SET_DEST or DEL_DEST.
+    Dest {
+        cmd: IpvsCmd,
+        id: &'a ServiceId,
+        cfg: &'a ServiceConfig,
+        addr: &'a IpAddr,
+        port: u16,
+        dest: &'a DestConfig,
+    },
+}
+
+impl Change<'_> {
+    /// The same request as a typed message.
+    pub fn message(&self) -> IpvsMessage {
+        match *self {
+            Change::Service { cmd, id, cfg } => {
+                IpvsMessage::new(cmd, vec![CmdAttr::Service(service_attrs(id, cfg))])
+            }
+            Change::Dest {
+                cmd,
+                id,
+                cfg,
+                addr,
+                port,
+                dest,
+            } => dest_msg(cmd, id, cfg, addr, port, dest),
+        }
+    }
+}
