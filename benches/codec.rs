@@ -1,9 +1,12 @@
-//! Micro-benchmarks of the hot paths of a listing, natively (no kernel):
-//! decoding real reply bytes (tests/fixtures/nl), sorting a kube-like
-//! table as ipvsadm does, and formatting it. Run with `cargo bench`.
+//! Micro-benchmarks of the hot paths of a listing and a restore, natively
+//! (no kernel): decoding real reply bytes (tests/fixtures/nl), sorting a
+//! kube-like table as ipvsadm does, formatting it, and reading `-R` lines
+//! into commands. Run with `cargo bench`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
+use ipvsadm::cli::parse::parse_invocation;
+use ipvsadm::cli::stream::ConfigStream;
 use ipvsadm::cli::Format;
 use ipvsadm::format::{service_entry, sort, Names};
 use ipvsadm::ipvs::convert::{dest_from_bytes, service_from_bytes, top_level_attr};
@@ -119,5 +122,43 @@ fn format_10k_services_numeric(b: divan::Bencher) {
             service_entry(&mut out, s, d, &f, &names);
         }
         out
+    });
+}
+
+/// 3,000 lines of `-R` input (1,000 services with 2 real servers each, as
+/// tests/bench/table writes them), split and parsed into commands as a
+/// restore reads them: one argument vector reused from line to line.
+#[divan::bench(sample_count = 20)]
+fn parse_3k_restore_lines(b: divan::Bencher) {
+    let mut text = String::new();
+    for i in 0..1_000u32 {
+        let (p, vip) = if i % 8 == 7 {
+            ("-u", format!("10.96.{}.{}:53", i / 255, i % 255 + 1))
+        } else {
+            (
+                "-t",
+                format!("10.96.{}.{}:{}", i / 255, i % 255 + 1, 80 + i % 5),
+            )
+        };
+        text.push_str(&format!("-A {p} {vip} -s rr\n"));
+        for e in 0..2 {
+            let r = 2 * i + e;
+            text.push_str(&format!(
+                "-a {p} {vip} -r 10.244.{}.{}:8080 -m -w 1\n",
+                r / 250,
+                r % 250 + 2
+            ));
+        }
+    }
+    let names = Table::default();
+    b.bench_local(|| {
+        let mut stream = ConfigStream::new(divan::black_box(text.as_bytes()));
+        let mut words = vec!["ipvsadm".to_string()];
+        let mut n = 0;
+        while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
+            n += usize::from(parse_invocation(&words[..end], &names).is_ok());
+        }
+        assert_eq!(n, 3_000);
+        n
     });
 }

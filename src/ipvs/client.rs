@@ -348,31 +348,13 @@ impl Client {
         each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
         reset: &mut dyn FnMut(),
     ) -> Result<(), Error> {
-        self.transact_on(false, msg, dump, each, reset)
-    }
-
-    /// `transact_raw` on the main socket, or on the small-buffer one.
-    fn transact_on(
-        &mut self,
-        small: bool,
-        msg: &IpvsMessage,
-        dump: bool,
-        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
-        reset: &mut dyn FnMut(),
-    ) -> Result<(), Error> {
-        if small && self.small.is_none() {
-            self.small = Some(Channel::open(SMALL_RECV_BUF)?);
-        }
         let mut buf = Vec::new();
         for _ in 0..DUMP_RETRIES {
             let flags = if dump { NLM_F_DUMP } else { NLM_F_ACK };
             let seq = self.next_seq();
             buf.clear();
             encode_ipvs(&mut buf, self.family, flags, seq, msg);
-            let ch = match (small, self.small.as_mut()) {
-                (true, Some(ch)) => ch,
-                _ => &mut self.main,
-            };
+            let ch = &mut self.main;
             ch.sock.send(&buf, 0)?;
             let mut interrupted = false;
             loop {
