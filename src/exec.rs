@@ -449,26 +449,14 @@ fn quick_change(cmd: &Command) -> Option<(Op, Change<'_>)> {
 /// The kernel request a command makes, with the libipvs function whose
 /// error texts apply; `None` for commands that list or read.
 pub(crate) fn change_of(cmd: &Command) -> Option<(Op, IpvsMessage)> {
+    if let Some((op, change)) = quick_change(cmd) {
+        return Some((op, change.message()));
+    }
     Some(match cmd {
-        Command::AddService(s) => (Op::AddService, requests::add_service(&s.id, &s.config)),
-        Command::EditService(s) => (Op::EditService, requests::edit_service(&s.id, &s.config)),
-        Command::DelService(s) => (Op::DelService, requests::del_service(&s.id, &s.config)),
         Command::Flush => (Op::Flush, requests::flush()),
         Command::Zero(s) => (
             Op::Zero,
             requests::zero(s.as_ref().map(|s| (&s.id, &s.config))),
-        ),
-        Command::AddDest(s, d) => (
-            Op::AddDest,
-            requests::add_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
-        ),
-        Command::EditDest(s, d) => (
-            Op::EditDest,
-            requests::edit_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
-        ),
-        Command::DelDest(s, d) => (
-            Op::DelDest,
-            requests::del_dest(&s.id, &s.config, &d.addr, d.port, &d.config),
         ),
         Command::SetTimeout(t) => (Op::SetTimeout, requests::set_timeouts(t)),
         Command::StartDaemon(d) => (Op::StartDaemon, requests::start_daemon(d)),

@@ -233,11 +233,6 @@ pub fn inet_pton4(s: &str) -> Option<Ipv4Addr> {
 /// no zone, no brackets, no blanks.
 pub fn inet_pton6(s: &str) -> Option<Ipv6Addr> {
     let b = s.as_bytes();
-    // Every IPv6 text has two colons at least (`::` or seven of them):
-    // an IPv4 `address:port` is turned away before the walk.
-    if b.iter().filter(|&&c| c == b':').take(2).count() < 2 {
-        return None;
-    }
     let mut out = [0u8; 16];
     let mut tp = 0usize;
     let mut colon: Option<usize> = None;
@@ -361,8 +356,9 @@ pub fn parse_service(
         buf = &rest[..close];
         port_text = Some(&after[1..]);
     }
-    // One pass for the colons: fewer than two rule IPv6 out (as
-    // inet_pton6 itself would), and the last one is strrchr's.
+    // One pass for the colons: every IPv6 text has two at least (`::` or
+    // seven), so with fewer inet_pton6 need not walk it; the last one is
+    // strrchr's.
     let (mut colons, mut last_colon) = (0, None);
     for (i, &c) in buf.as_bytes().iter().enumerate() {
         if c == b':' {

@@ -29,8 +29,8 @@ const RECV_BUF: usize = 64 * 1024;
 /// buffer a socket has received into: with this one it takes one page per
 /// message from the slab, where 8 KiB cost an order-2 page allocation per
 /// service (4% of a 10,000-service listing's instructions in the test VM).
-/// Messages never exceed it there; on a kernel whose do (larger pages),
-/// `dests_into` drops the socket and goes on over the main one.
+/// Messages never exceed it there; where they do (a kernel with larger
+/// pages), `dests_into` drops the socket and goes on over the main one.
 const SMALL_RECV_BUF: usize = 4096 - 320;
 
 /// Which dump of `Client::table` failed.
@@ -431,7 +431,6 @@ impl Client {
         svc.ok_or_else(|| Error::Malformed("no reply to GET_SERVICE".into()))
     }
 
-    /// Dump the real servers of one service, in the kernel's order.
     /// `dests_into` over the main socket and its large buffer, for a
     /// kernel whose dump messages outgrow the small socket's.
     fn dests_over_main(&mut self, id: &ServiceId, out: &mut Vec<Dest>) -> Result<(), Error> {
@@ -446,16 +445,14 @@ impl Client {
             &msg,
             true,
             &mut |bytes| {
-                let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?.ok_or_else(|| {
-                    Error::Malformed("GET_DEST reply without a destination".into())
-                })?;
-                out.borrow_mut().push(dest_from_bytes(d, family)?);
+                out.borrow_mut().push(dest_of_reply(bytes, family)?);
                 Ok(())
             },
             &mut || out.borrow_mut().clear(),
         )
     }
 
+    /// Dump the real servers of one service, in the kernel's order.
     pub fn dests(&mut self, id: &ServiceId) -> Result<Vec<Dest>, Error> {
         let mut out = Vec::new();
         self.dests_into(id, &mut out)?;
@@ -504,10 +501,7 @@ impl Client {
             out.clear();
             let mut interrupted = false;
             let mut each = |bytes: &[u8]| {
-                let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?.ok_or_else(|| {
-                    Error::Malformed("GET_DEST reply without a destination".into())
-                })?;
-                out.push(dest_from_bytes(d, family)?);
+                out.push(dest_of_reply(bytes, family)?);
                 Ok(())
             };
             'answer: loop {
@@ -644,6 +638,13 @@ impl Client {
 }
 
 /// The service carried by a GET_SERVICE reply.
+/// The real server one GET_DEST reply message carries.
+fn dest_of_reply(bytes: &[u8], family: Family) -> Result<Dest, Error> {
+    let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?
+        .ok_or_else(|| Error::Malformed("GET_DEST reply without a destination".into()))?;
+    dest_from_bytes(d, family)
+}
+
 fn service_of(m: &IpvsMessage) -> Result<Service, Error> {
     for a in &m.attrs {
         if let CmdAttr::Service(s) = a {
@@ -714,14 +715,7 @@ fn encode_ipvs(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, msg: &IpvsM
         let len = (buf.len() - at) as u16;
         buf[at..at + 2].copy_from_slice(&len.to_ne_bytes());
     }
-    let at = buf.len();
-    // nlmsghdr (length patched below), then the genl header.
-    buf.extend_from_slice(&0u32.to_ne_bytes());
-    buf.extend_from_slice(&family.to_ne_bytes());
-    buf.extend_from_slice(&(NLM_F_REQUEST | flags).to_ne_bytes());
-    buf.extend_from_slice(&seq.to_ne_bytes());
-    buf.extend_from_slice(&0u32.to_ne_bytes());
-    buf.extend_from_slice(&[msg.cmd.raw(), IPVS_GENL_VERSION, 0, 0]);
+    let at = begin(buf, family, NLM_F_REQUEST | flags, seq, msg.cmd);
     for a in &msg.attrs {
         match a {
             CmdAttr::Service(v) => nest(buf, IPVS_CMD_ATTR_SERVICE, v),
@@ -730,8 +724,7 @@ fn encode_ipvs(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, msg: &IpvsM
             a => leaf(buf, a),
         }
     }
-    let len = (buf.len() - at) as u32;
-    buf[at..at + 4].copy_from_slice(&len.to_ne_bytes());
+    finish(buf, at);
 }
 
 /// Netlink attributes appended to a request under construction, each
@@ -839,7 +832,8 @@ impl Attrs<'_> {
 /// `finish`); returns where the message starts.
 fn begin(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, cmd: IpvsCmd) -> usize {
     let at = buf.len();
-    // Room for the largest change (about 200 bytes) at once.
+    // Room for the largest change (about 200 bytes) at once; then
+    // nlmsghdr and the genl header.
     buf.reserve(256);
     buf.extend_from_slice(&0u32.to_ne_bytes());
     buf.extend_from_slice(&family.to_ne_bytes());

@@ -32,8 +32,8 @@ pub fn addr_from_bytes(family: Family, b: &[u8; 16]) -> IpAddr {
 
 /// The identity part of a service: what GET_DEST and GET_SERVICE need.
 pub fn service_id_attrs(id: &ServiceId) -> Vec<SvcAttr> {
-    // Room for a whole service's attributes (`service_attrs`): one
-    // allocation per request, which `-R` makes for every line.
+    // Room for a whole service's attributes (`service_attrs`), so that
+    // building them allocates once.
     let mut v = Vec::with_capacity(9);
     v.push(SvcAttr::Af(id.family().raw()));
     match id {

@@ -7,25 +7,20 @@ use super::convert::*;
 use super::family::{CmdAttr, IpvsCmd, IpvsMessage};
 use super::model::*;
 
+fn service_msg(cmd: IpvsCmd, id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
+    IpvsMessage::new(cmd, vec![CmdAttr::Service(service_attrs(id, cfg))])
+}
+
 pub fn add_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
-    IpvsMessage::new(
-        IpvsCmd::NewService,
-        vec![CmdAttr::Service(service_attrs(id, cfg))],
-    )
+    service_msg(IpvsCmd::NewService, id, cfg)
 }
 
 pub fn edit_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
-    IpvsMessage::new(
-        IpvsCmd::SetService,
-        vec![CmdAttr::Service(service_attrs(id, cfg))],
-    )
+    service_msg(IpvsCmd::SetService, id, cfg)
 }
 
 pub fn del_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
-    IpvsMessage::new(
-        IpvsCmd::DelService,
-        vec![CmdAttr::Service(service_attrs(id, cfg))],
-    )
+    service_msg(IpvsCmd::DelService, id, cfg)
 }
 
 /// Zero one service's counters, or every service's with `None`.
@@ -136,9 +131,7 @@ impl Change<'_> {
     /// The same request as a typed message.
     pub fn message(&self) -> IpvsMessage {
         match *self {
-            Change::Service { cmd, id, cfg } => {
-                IpvsMessage::new(cmd, vec![CmdAttr::Service(service_attrs(id, cfg))])
-            }
+            Change::Service { cmd, id, cfg } => service_msg(cmd, id, cfg),
             Change::Dest {
                 cmd,
                 id,
