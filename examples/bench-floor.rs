@@ -38,7 +38,7 @@ fn encode(table: &str, out: &str) -> Result<(), Box<dyn std::error::Error>> {
         let argv: Vec<String> = std::iter::once("ipvsadm".to_string())
             .chain(line.split_whitespace().map(String::from))
             .collect();
-        let msg = match parse(&argv, &System) {
+        let msg = match parse(&argv, &System::new()) {
             Ok(Command::AddService(s)) => requests::add_service(&s.id, &s.config),
             Ok(Command::AddDest(s, d)) => {
                 requests::add_dest(&s.id, &s.config, &d.addr, d.port, &d.config)

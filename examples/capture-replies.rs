@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         flags: svc_flags::PERSISTENT,
         timeout: 600,
         netmask: ServiceConfig::raw_netmask_v4("255.255.255.0".parse()?),
-        pe_name: String::new(),
+        pe_name: Default::default(),
     };
     c.add_service(&tcp, &persistent)?;
     let masq = DestConfig {

@@ -13,7 +13,7 @@ use crate::format::{self, conn, json, sort, usage, Names};
 use crate::ipvs::client::Batch;
 use crate::ipvs::family::{IpvsCmd, IpvsMessage};
 use crate::ipvs::requests::{self, Change};
-use crate::ipvs::{Client, Dest, Error, Info, Service, ServiceId};
+use crate::ipvs::{Client, Dest, Error, Info, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, System};
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
@@ -164,7 +164,7 @@ fn restore_script(stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
 
 fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
     let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
-    let names = System;
+    let names = System::new();
     let parsed = if argv.len() > 1 {
         Some(parse_invocation(argv, &names))
     } else {
@@ -515,12 +515,23 @@ fn sorted_services(
     format: &Format,
     io: &mut Streams,
 ) -> Result<Vec<Service>, Flow> {
-    let mut services = k.client.services().map_err(|e| {
+    sorted(k.client.services(), sort::sort_services, format, io)
+}
+
+/// A dump of services, or the error ipvsadm prints for it; sorted unless
+/// `--nosort`.
+fn sorted<T>(
+    dump: Result<Vec<T>, Error>,
+    sort: fn(&mut [T]),
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<T>, Flow> {
+    let mut services = dump.map_err(|e| {
         io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
         Flow::Exit(1)
     })?;
     if !format.nosort {
-        sort::sort_services(&mut services);
+        sort(&mut services);
     }
     Ok(services)
 }
@@ -604,23 +615,35 @@ fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow
     Flow::Result(0)
 }
 
-/// `list_all`.
+/// `list_all`. A listing that prints no counters holds the services
+/// without them: half the memory, for the tens of thousands of services
+/// it keeps until they are sorted.
 fn list_all(k: &mut Kernel, format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
     if !format.rule {
         io.out(&format::header(&k.info));
     }
-    let services = match sorted_services(k, format, io) {
-        Ok(s) => s,
-        Err(f) => return f,
-    };
-    io.out(&format::title(format));
     let names = Names::new(resolver);
-    for svc in &services {
-        if let Err(f) = service_entry(k, svc, format, &names, io) {
-            return f;
-        }
+    let printed = if format.stats || format.rate {
+        sorted_services(k, format, io).and_then(|services| {
+            io.out(&format::title(format));
+            services
+                .iter()
+                .try_for_each(|svc| service_entry(k, svc, format, &names, io))
+        })
+    } else {
+        let dump = k.client.service_defs();
+        sorted(dump, sort::sort_service_defs, format, io).and_then(|defs| {
+            io.out(&format::title(format));
+            defs.iter().try_for_each(|d| {
+                let svc = d.with_stats(Stats::default());
+                service_entry(k, &svc, format, &names, io)
+            })
+        })
+    };
+    match printed {
+        Ok(()) => Flow::Result(0),
+        Err(f) => f,
     }
-    Flow::Result(0)
 }
 
 /// `list_service`.

@@ -174,7 +174,7 @@ pub enum Change {
 fn service_of(s: &SvcArg) -> Service {
     Service {
         id: s.id,
-        config: s.config.clone(),
+        config: s.config,
         stats: Stats::default(),
     }
 }
@@ -328,7 +328,7 @@ pub fn command_line(c: &Change) -> String {
 fn command_of(c: &Change) -> Command {
     let svc = |s: &Service| SvcArg {
         id: s.id,
-        config: s.config.clone(),
+        config: s.config,
     };
     let dest = |d: &Dest| DestArg {
         addr: d.addr,

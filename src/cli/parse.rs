@@ -664,11 +664,11 @@ fn build_svc(svc: RawSvc) -> SvcArg {
     SvcArg {
         id,
         config: ServiceConfig {
-            scheduler: svc.sched,
+            scheduler: svc.sched.as_str().into(),
             flags: svc.flags,
             timeout: svc.timeout,
             netmask: svc.netmask,
-            pe_name: svc.pe,
+            pe_name: svc.pe.as_str().into(),
         },
     }
 }

@@ -182,7 +182,7 @@ pub fn service(svc: &Service, dests: &[Dest]) -> Value {
         "address": address,
         "port": port,
         "fwmark": fwmark,
-        "scheduler": svc.config.scheduler,
+        "scheduler": svc.config.scheduler.as_str(),
         "flags": service_flags(svc),
         "flags_value": svc.config.flags,
         "persistence": if persistent {
@@ -190,7 +190,7 @@ pub fn service(svc: &Service, dests: &[Dest]) -> Value {
         } else {
             Value::Null
         },
-        "pe": if svc.config.pe_name.is_empty() { Value::Null } else { json!(svc.config.pe_name) },
+        "pe": if svc.config.pe_name.is_empty() { Value::Null } else { json!(svc.config.pe_name.as_str()) },
         "stats": counters(&svc.stats),
         "rates": rates(&svc.stats),
         "servers": dests.iter().map(dest).collect::<Vec<_>>(),
@@ -299,7 +299,7 @@ mod tests {
                 flags: svc_flags::PERSISTENT | svc_flags::HASHED | svc_flags::SCHED_SH_PORT,
                 timeout: 300,
                 netmask: 64,
-                pe_name: String::new(),
+                pe_name: Default::default(),
             },
             stats: Stats {
                 inbytes: u64::MAX,

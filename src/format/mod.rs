@@ -86,9 +86,48 @@ pub fn inet_ntop6(a: &Ipv6Addr) -> String {
     s
 }
 
+/// The decimal text of 0 to 255, made at compile time: octets, weights
+/// and connection counts are nearly always below 256.
+const SMALL_DECIMALS: [&str; 256] = {
+    const DIGITS: [u8; 768] = {
+        let mut b = [0u8; 768];
+        let mut n = 0;
+        while n < 256 {
+            b[n * 3] = b'0' + (n / 100) as u8;
+            b[n * 3 + 1] = b'0' + (n / 10 % 10) as u8;
+            b[n * 3 + 2] = b'0' + (n % 10) as u8;
+            n += 1;
+        }
+        b
+    };
+    let mut out = [""; 256];
+    let mut n = 0;
+    while n < 256 {
+        let skip = if n >= 100 {
+            0
+        } else if n >= 10 {
+            1
+        } else {
+            2
+        };
+        let (_, rest) = DIGITS.split_at(n * 3 + skip);
+        let (text, _) = rest.split_at(3 - skip);
+        out[n] = match std::str::from_utf8(text) {
+            Ok(t) => t,
+            Err(_) => panic!("digits are ASCII"),
+        };
+        n += 1;
+    }
+    out
+};
+
 /// Append a number in decimal (the listing's hot path avoids the
 /// formatting machinery for addresses and ports).
 fn push_decimal(out: &mut String, mut n: u32) {
+    if let Some(t) = SMALL_DECIMALS.get(n as usize) {
+        out.push_str(t);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     loop {
@@ -113,9 +152,12 @@ fn push_signed(out: &mut String, n: i32) {
 /// Pad what was appended since `start` with spaces to `width` bytes, as
 /// C's `%-Ns` counts.
 fn pad_from(out: &mut String, start: usize, width: usize) {
-    let len = out.len() - start;
-    for _ in len..width {
-        out.push(' ');
+    const SPACES: &str = "                                                                ";
+    let mut missing = width.saturating_sub(out.len() - start);
+    while missing > 0 {
+        let n = missing.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        missing -= n;
     }
 }
 
@@ -232,10 +274,23 @@ impl<'a> Names<'a> {
     }
 }
 
+/// "  -> %-28s": C pads by bytes, where `{:<28}` would count chars.
+fn push_dest_name(out: &mut String, name: &str) {
+    out.push_str("  -> ");
+    let at = out.len();
+    out.push_str(name);
+    pad_from(out, at, 28);
+}
+
 /// Cut a string to at most `n` bytes (as C's fixed buffers do).
 fn cut(s: &mut String, n: usize) {
-    if s.len() > n {
-        let mut k = n;
+    cut_from(s, 0, n);
+}
+
+/// Cut what was appended since `start` to at most `n` bytes.
+fn cut_from(s: &mut String, start: usize, n: usize) {
+    if s.len() - start > n {
+        let mut k = start + n;
         while !s.is_char_boundary(k) {
             k -= 1;
         }
@@ -388,52 +443,54 @@ fn tun_info(d: &Dest) -> Option<String> {
 
 /// The name a service goes by on its line (`svc_name` in ipvsadm).
 fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
+    let mut s = String::with_capacity(40);
+    push_service_name(&mut s, svc, f, names);
+    s
+}
+
+/// `service_name` appended to `out`, where a listing line is being made
+/// (no string of its own to allocate per service).
+fn push_service_name(out: &mut String, svc: &Service, f: &Format, names: &Names) {
+    let start = out.len();
     match svc.id {
         ServiceId::Fwmark { family, mark } => {
             let v6 = family == crate::ipvs::Family::Inet6;
             // Printed unsigned: the fix that followed ipvsadm 1.31.
-            match (f.rule, v6) {
-                (true, true) => format!("-f {mark} -6"),
-                (true, false) => format!("-f {mark}"),
-                (false, true) => format!("FWM  {mark} IPv6"),
-                (false, false) => format!("FWM  {mark}"),
-            }
+            let _ = match (f.rule, v6) {
+                (true, true) => write!(out, "-f {mark} -6"),
+                (true, false) => write!(out, "-f {mark}"),
+                (false, true) => write!(out, "FWM  {mark} IPv6"),
+                (false, false) => write!(out, "FWM  {mark}"),
+            };
         }
         ServiceId::Addr {
             protocol,
             addr,
             port,
         } => {
-            let vname = names.addrport(&addr, port, protocol, f.numeric);
             if f.rule {
-                let stype = match protocol {
+                out.push_str(match protocol {
                     Protocol::Tcp => "-t",
                     Protocol::Udp => "-u",
                     Protocol::Sctp => "--sctp-service",
                     Protocol::Other(_) => "--xxx-service",
-                };
-                let mut s = String::with_capacity(stype.len() + 1 + vname.len());
-                for part in [stype, " ", &vname] {
-                    s.push_str(part);
-                }
-                s
+                });
+                out.push(' ');
+                names.addrport_into(out, &addr, port, protocol, f.numeric);
             } else {
-                let stype = match protocol {
+                // "%-4s %s"
+                out.push_str(match protocol {
                     Protocol::Tcp => "TCP",
                     Protocol::Udp => "UDP",
                     Protocol::Sctp => "SCTP",
                     Protocol::Other(_) => "?",
-                };
-                // "%-4s %s"
-                let mut s = String::with_capacity(5 + vname.len());
-                s.push_str(stype);
-                pad_from(&mut s, 0, 4);
-                s.push(' ');
-                s.push_str(&vname);
+                });
+                pad_from(out, start, 4);
+                out.push(' ');
+                names.addrport_into(out, &addr, port, protocol, f.numeric);
                 if !addr.is_ipv6() {
-                    cut(&mut s, 33);
+                    cut_from(out, start, 33);
                 }
-                s
             }
         }
     }
@@ -446,7 +503,13 @@ fn is_v4(svc: &Service) -> bool {
 /// `print_service_entry`: the service line and its real servers, which
 /// must already be in the order to print (sorted unless `--nosort`).
 pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format, names: &Names) {
-    let svc_name = service_name(svc, f, names);
+    // Only the save format repeats the service's name (on each real
+    // server's line); the listings write it in place.
+    let svc_name = if f.rule {
+        service_name(svc, f, names)
+    } else {
+        String::new()
+    };
     let cfg = &svc.config;
     let persistent = cfg.flags & svc_flags::PERSISTENT != 0;
     let v4 = is_v4(svc);
@@ -473,7 +536,10 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
             let _ = write!(out, " -b {}", sched_flags(svc));
         }
     } else if f.stats || f.rate {
-        let _ = write!(out, "{svc_name:<33}");
+        // "%-33s": C pads by bytes.
+        let at = out.len();
+        push_service_name(out, svc, f, names);
+        pad_from(out, at, 33);
         let s = &svc.stats;
         let vals = if f.stats {
             [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes]
@@ -484,9 +550,9 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
             largenum(out, v, f);
         }
     } else {
-        for part in [&svc_name, " ", &cfg.scheduler] {
-            out.push_str(part);
-        }
+        push_service_name(out, svc, f, names);
+        out.push(' ');
+        out.push_str(&cfg.scheduler);
         if cfg.flags & svc_flags::SCHED_ANY != 0 {
             let _ = write!(out, " ({})", sched_flags(svc));
         }
@@ -513,8 +579,39 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
         // libipvs leaves the protocol of a fwmark entry at 0.
         ServiceId::Fwmark { .. } => Protocol::Other(0),
     };
-    let mut dname = String::with_capacity(64);
+    let plain = !(f.rule || f.stats || f.rate || f.thresholds || f.persistent_conn || f.tun_info);
+    let mut dname = String::new();
     for d in dests {
+        if plain {
+            // "  -> %-28s %-7s %-6d %-10u %-10u\n", written in place without
+            // the formatting machinery: this is the line kube-proxy nodes
+            // list by the thousand.
+            out.push_str("  -> ");
+            let at = out.len();
+            names.addrport_into(out, &d.addr, d.port, proto, f.numeric);
+            if !d.addr.is_ipv6() {
+                cut_from(out, at, 28);
+            }
+            pad_from(out, at, 28);
+            out.push(' ');
+            let at = out.len();
+            out.push_str(fwd_name(d.config.forward));
+            pad_from(out, at, 7);
+            out.push(' ');
+            let at = out.len();
+            push_signed(out, d.config.weight as i32);
+            pad_from(out, at, 6);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.active);
+            pad_from(out, at, 10);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.inactive);
+            pad_from(out, at, 10);
+            out.push('\n');
+            continue;
+        }
         dname.clear();
         names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
         if !f.rule && !d.addr.is_ipv6() {
@@ -556,7 +653,7 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
                 out.push('\n');
             }
         } else if f.stats {
-            let _ = write!(out, "  -> {dname:<28}");
+            push_dest_name(out, &dname);
             let s = &d.stats;
             for v in [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] {
                 largenum(out, v, f);
@@ -564,61 +661,36 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
             out.push('\n');
         } else if f.rate {
             let s = &d.stats;
-            let _ = write!(
-                out,
-                "  -> {dname:<28} {:>8} {:>8} {:>8}",
-                s.cps, s.inpps, s.outpps
-            );
+            push_dest_name(out, &dname);
+            let _ = write!(out, " {:>8} {:>8} {:>8}", s.cps, s.inpps, s.outpps);
             largenum(out, s.inbps, f);
             largenum(out, s.outbps, f);
             out.push('\n');
         } else if f.thresholds {
+            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
-                "  -> {dname:<28} {:<10} {:<10} {:<10} {:<10}",
+                " {:<10} {:<10} {:<10} {:<10}",
                 c.u_threshold, c.l_threshold, d.conns.active, d.conns.inactive
             );
         } else if f.persistent_conn {
+            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
-                "  -> {dname:<28} {:<9} {:<11} {:<10} {:<10}",
+                " {:<9} {:<11} {:<10} {:<10}",
                 c.weight, d.conns.persistent, d.conns.active, d.conns.inactive
             );
-        } else if f.tun_info {
+        } else {
             let ti = tun_info(d).unwrap_or_else(|| "n/a".to_string());
+            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
-                "  -> {dname:<28} {:<7} {ti:<13} {:<6} {:<10} {:<10}",
+                " {:<7} {ti:<13} {:<6} {:<10} {:<10}",
                 fwd_name(c.forward),
                 c.weight as i32,
                 d.conns.active,
                 d.conns.inactive
             );
-        } else {
-            // "  -> %-28s %-7s %-6d %-10u %-10u\n", without the formatting
-            // machinery: this is the line kube-proxy nodes list by the
-            // thousand.
-            out.push_str("  -> ");
-            let at = out.len();
-            out.push_str(&dname);
-            pad_from(out, at, 28);
-            out.push(' ');
-            let at = out.len();
-            out.push_str(fwd_name(c.forward));
-            pad_from(out, at, 7);
-            out.push(' ');
-            let at = out.len();
-            push_signed(out, c.weight as i32);
-            pad_from(out, at, 6);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.active);
-            pad_from(out, at, 10);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.inactive);
-            pad_from(out, at, 10);
-            out.push('\n');
         }
     }
 }
@@ -693,5 +765,86 @@ mod tests {
         let mut s = String::new();
         largenum(&mut s, 1_234_567_890, &Format { exact: true, ..f });
         assert_eq!(s, " 1234567890");
+    }
+
+    #[test]
+    fn small_decimals_and_padding() {
+        for n in [0u32, 7, 10, 99, 100, 255, 256, 8080, 65535, u32::MAX] {
+            let mut s = String::from("x");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+        for w in [0, 3, 5, 28, 64, 65, 130] {
+            let mut s = String::from("ab");
+            pad_from(&mut s, 1, w);
+            assert_eq!(s, format!("a{:<w$}", "b"));
+        }
+    }
+
+    /// C's `%-33s` and `%-28s` count bytes: a host name with a two-byte
+    /// character is padded one space less than Rust's `{:<33}` would.
+    #[test]
+    fn listings_pad_names_by_bytes() {
+        use crate::ipvs::{ConnCounts, DestConfig, ServiceConfig, Stats};
+        use crate::resolve::Table;
+        use std::net::IpAddr;
+        let svc_ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let dest_ip: IpAddr = "10.0.0.2".parse().unwrap();
+        let svc = Service {
+            id: ServiceId::Addr {
+                protocol: Protocol::Tcp,
+                addr: svc_ip,
+                port: 80,
+            },
+            config: ServiceConfig {
+                scheduler: "rr".into(),
+                ..Default::default()
+            },
+            stats: Stats::default(),
+        };
+        let dest = Dest {
+            addr: dest_ip,
+            port: 80,
+            config: DestConfig::default(),
+            conns: ConnCounts::default(),
+            stats: Stats::default(),
+        };
+        let text = |host: &str, f: &Format| {
+            let mut t = Table::default();
+            t.names.insert(svc_ip, format!("{host}-svc"));
+            t.names.insert(dest_ip, format!("{host}-dst"));
+            let names = Names::new(&t);
+            let mut out = String::new();
+            service_entry(&mut out, &svc, std::slice::from_ref(&dest), f, &names);
+            out
+        };
+        for f in [
+            Format::default(),
+            Format {
+                stats: true,
+                ..Default::default()
+            },
+            Format {
+                rate: true,
+                ..Default::default()
+            },
+            Format {
+                thresholds: true,
+                ..Default::default()
+            },
+            Format {
+                persistent_conn: true,
+                ..Default::default()
+            },
+            Format {
+                tun_info: true,
+                ..Default::default()
+            },
+        ] {
+            let ascii = text("xyz", &f);
+            let accented = text("xé", &f);
+            assert_eq!(ascii.len(), accented.len(), "{ascii:?} {accented:?}");
+            assert_eq!(ascii.replace("xyz", "xé"), accented);
+        }
     }
 }

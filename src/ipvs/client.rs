@@ -390,8 +390,23 @@ impl Client {
 
     /// Dump every virtual service, in the kernel's order.
     pub fn services(&mut self) -> Result<Vec<Service>, Error> {
+        self.service_dump(service_from_bytes)
+    }
+
+    /// Every service without its counters, in the kernel's order: what a
+    /// listing that prints no counters holds (see `ServiceDef`).
+    pub fn service_defs(&mut self) -> Result<Vec<ServiceDef>, Error> {
+        self.service_dump(service_def_from_bytes)
+    }
+
+    fn service_dump<T>(&mut self, decode: fn(&[u8]) -> Result<T, Error>) -> Result<Vec<T>, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetService, vec![]);
-        let out = std::cell::RefCell::new(Vec::new());
+        // Room for 160 KiB of services from the start: above malloc's mmap
+        // threshold, so the vector grows by remapping, and the smaller
+        // copies a doubling vector would leave on the heap are never made
+        // (untouched pages cost a small table nothing).
+        let room = 160 * 1024 / std::mem::size_of::<T>().max(1);
+        let out = std::cell::RefCell::new(Vec::with_capacity(room));
         self.transact_raw(
             &msg,
             true,
@@ -399,7 +414,7 @@ impl Client {
                 let svc = top_level_attr(bytes, IPVS_CMD_ATTR_SERVICE)?.ok_or_else(|| {
                     Error::Malformed("GET_SERVICE reply without a service".into())
                 })?;
-                out.borrow_mut().push(service_from_bytes(svc)?);
+                out.borrow_mut().push(decode(svc)?);
                 Ok(())
             },
             &mut || out.borrow_mut().clear(),

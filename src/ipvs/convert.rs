@@ -56,9 +56,9 @@ pub fn service_id_attrs(id: &ServiceId) -> Vec<SvcAttr> {
 /// netmask.
 pub fn service_attrs(id: &ServiceId, cfg: &ServiceConfig) -> Vec<SvcAttr> {
     let mut v = service_id_attrs(id);
-    v.push(SvcAttr::SchedName(cfg.scheduler.clone()));
+    v.push(SvcAttr::SchedName(cfg.scheduler.to_string()));
     if !cfg.pe_name.is_empty() {
-        v.push(SvcAttr::PeName(cfg.pe_name.clone()));
+        v.push(SvcAttr::PeName(cfg.pe_name.to_string()));
     }
     v.push(SvcAttr::Flags {
         flags: cfg.flags,
@@ -142,11 +142,11 @@ struct SvcBuilder {
     addr: Option<[u8; 16]>,
     port: Option<u16>,
     fwmark: Option<u32>,
-    sched: Option<String>,
+    sched: Option<ShortName>,
     flags: Option<u32>,
     timeout: Option<u32>,
     netmask: Option<u32>,
-    pe: String,
+    pe: ShortName,
     stats: Option<Stats>,
     stats64: Option<Stats>,
 }
@@ -159,18 +159,23 @@ impl SvcBuilder {
             SvcAttr::Addr(v) => self.addr = Some(v),
             SvcAttr::Port(v) => self.port = Some(v),
             SvcAttr::Fwmark(v) => self.fwmark = Some(v),
-            SvcAttr::SchedName(v) => self.sched = Some(v),
+            SvcAttr::SchedName(v) => self.sched = Some(ShortName::truncated(&v)),
             SvcAttr::Flags { flags: f, mask } => self.flags = Some(f & mask),
             SvcAttr::Timeout(v) => self.timeout = Some(v),
             SvcAttr::Netmask(v) => self.netmask = Some(v),
             SvcAttr::Stats(v) => self.stats = Some(stats_from_attrs(&v)),
-            SvcAttr::PeName(v) => self.pe = v,
+            SvcAttr::PeName(v) => self.pe = ShortName::truncated(&v),
             SvcAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(&v)),
             SvcAttr::Other(_) => {}
         }
     }
 
     fn finish(self) -> Result<Service, Error> {
+        let stats = self.stats64.or(self.stats).unwrap_or_default();
+        Ok(self.finish_def()?.with_stats(stats))
+    }
+
+    fn finish_def(self) -> Result<ServiceDef, Error> {
         let af = self.af.ok_or_else(|| malformed("service family"))?;
         let family = Family::from_raw(af)
             .ok_or_else(|| Error::Malformed(format!("service of address family {af}")))?;
@@ -183,7 +188,7 @@ impl SvcBuilder {
             },
             _ => return Err(malformed("service address or fwmark")),
         };
-        Ok(Service {
+        Ok(ServiceDef {
             id,
             config: ServiceConfig {
                 scheduler: self.sched.ok_or_else(|| malformed("scheduler name"))?,
@@ -192,7 +197,6 @@ impl SvcBuilder {
                 netmask: self.netmask.ok_or_else(|| malformed("service netmask"))?,
                 pe_name: self.pe,
             },
-            stats: self.stats64.or(self.stats).unwrap_or_default(),
         })
     }
 }
@@ -286,6 +290,19 @@ fn chosen_stats(stats: Option<&[u8]>, stats64: Option<&[u8]>) -> Result<Stats, E
 /// attributes of the expected length are read directly; anything else
 /// goes through the full parser, which also reports bad lengths.
 pub fn service_from_bytes(value: &[u8]) -> Result<Service, Error> {
+    let (b, stats, stats64) = service_walk(value)?;
+    Ok(b.finish_def()?.with_stats(chosen_stats(stats, stats64)?))
+}
+
+/// `service_from_bytes` without the counters, which are not even read.
+pub fn service_def_from_bytes(value: &[u8]) -> Result<ServiceDef, Error> {
+    service_walk(value)?.0.finish_def()
+}
+
+/// The attributes of a service, with its two counter sets left as found.
+type ServiceWalk<'a> = (SvcBuilder, Option<&'a [u8]>, Option<&'a [u8]>);
+
+fn service_walk(value: &[u8]) -> Result<ServiceWalk<'_>, Error> {
     let mut b = SvcBuilder::default();
     let (mut stats, mut stats64) = (None, None);
     each_nla(value, |kind, v, attr| {
@@ -300,13 +317,22 @@ pub fn service_from_bytes(value: &[u8]) -> Result<Service, Error> {
             (IPVS_SVC_ATTR_FLAGS, 8) => b.flags = Some(ne_u32(v) & ne_u32(&v[4..])),
             (IPVS_SVC_ATTR_TIMEOUT, 4) => b.timeout = Some(ne_u32(v)),
             (IPVS_SVC_ATTR_NETMASK, 4) => b.netmask = Some(ne_u32(v)),
+            (IPVS_SVC_ATTR_SCHED_NAME, _) => b.sched = Some(short_name(v)?),
+            (IPVS_SVC_ATTR_PE_NAME, _) => b.pe = short_name(v)?,
             _ => b.apply(SvcAttr::parse(&NlaBuffer::new(attr))?),
         }
         Ok(())
     })?;
-    b.stats = None;
-    b.stats64 = Some(chosen_stats(stats, stats64)?);
-    b.finish()
+    Ok((b, stats, stats64))
+}
+
+/// A name attribute read as libipvs copies it into its 16-byte field
+/// (`strncpy`): up to the first NUL, at most 16 bytes.
+fn short_name(v: &[u8]) -> Result<ShortName, Error> {
+    let end = v.iter().position(|&c| c == 0).unwrap_or(v.len());
+    std::str::from_utf8(&v[..end])
+        .map(ShortName::truncated)
+        .map_err(|_| Error::Malformed("a name attribute that is not UTF-8".into()))
 }
 
 /// Gathers a real server's attributes one at a time.
@@ -347,6 +373,13 @@ impl DestBuilder {
         }
     }
 
+    fn set_family(&mut self, af: u16) {
+        match Family::from_raw(af) {
+            Some(f) => self.family = f,
+            None => self.family_error = Some(af),
+        }
+    }
+
     fn apply(&mut self, a: &DestAttr) {
         match a {
             DestAttr::Addr(v) => self.addr = Some(*v),
@@ -359,10 +392,7 @@ impl DestBuilder {
             DestAttr::InactConns(v) => self.inact = Some(*v),
             DestAttr::PersistConns(v) => self.persist = Some(*v),
             DestAttr::Stats(v) => self.stats = Some(stats_from_attrs(v)),
-            DestAttr::AddrFamily(v) => match Family::from_raw(*v) {
-                Some(f) => self.family = f,
-                None => self.family_error = Some(*v),
-            },
+            DestAttr::AddrFamily(v) => self.set_family(*v),
             DestAttr::Stats64(v) => self.stats64 = Some(stats_from_attrs(v)),
             DestAttr::TunType(v) => self.cfg.tun_type = TunnelType::from_raw(*v),
             DestAttr::TunPort(v) => self.cfg.tun_port = *v,
@@ -429,6 +459,12 @@ pub fn dest_from_bytes(value: &[u8], svc_family: Family) -> Result<Dest, Error> 
             (IPVS_DEST_ATTR_ACTIVE_CONNS, 4) => b.active = Some(ne_u32(v)),
             (IPVS_DEST_ATTR_INACT_CONNS, 4) => b.inact = Some(ne_u32(v)),
             (IPVS_DEST_ATTR_PERSIST_CONNS, 4) => b.persist = Some(ne_u32(v)),
+            // Sent for every real server by kernels since 5.2 (tunnels)
+            // and 4.x (family): kept off the generic parser too.
+            (IPVS_DEST_ATTR_ADDR_FAMILY, 2) => b.set_family(ne_u16(v)),
+            (IPVS_DEST_ATTR_TUN_TYPE, 1) => b.cfg.tun_type = TunnelType::from_raw(v[0]),
+            (IPVS_DEST_ATTR_TUN_PORT, 2) => b.cfg.tun_port = u16::from_be_bytes([v[0], v[1]]),
+            (IPVS_DEST_ATTR_TUN_FLAGS, 2) => b.cfg.tun_flags = ne_u16(v),
             _ => b.apply(&DestAttr::parse(&NlaBuffer::new(attr))?),
         }
         Ok(())
@@ -598,6 +634,20 @@ mod tests {
     }
 
     #[test]
+    fn name_attributes_read_as_libipvs_copies_them() {
+        assert_eq!(short_name(b"rr\0").unwrap(), "rr");
+        // Up to the first NUL, whatever follows it.
+        assert_eq!(short_name(b"mh\0\0junk\0").unwrap(), "mh");
+        // No NUL at all: the whole value, cut to the 16-byte field.
+        assert_eq!(short_name(b"sip").unwrap(), "sip");
+        assert_eq!(
+            short_name(b"a-very-long-scheduler\0").unwrap(),
+            "a-very-long-sche"
+        );
+        assert!(short_name(b"\xff\xfe\0").is_err());
+    }
+
+    #[test]
     fn services_survive_encoding() {
         let mut r = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..2000 {
@@ -616,11 +666,11 @@ mod tests {
                 }
             };
             let cfg = ServiceConfig {
-                scheduler: r.name(),
+                scheduler: r.name().as_str().into(),
                 flags: r.next() as u32,
                 timeout: r.next() as u32,
                 netmask: r.next() as u32,
-                pe_name: r.name(),
+                pe_name: r.name().as_str().into(),
             };
             let stats = random_stats(&mut r);
             let mut attrs = service_attrs(&id, &cfg);

@@ -121,10 +121,82 @@ pub mod svc_flags {
     pub const SCHED_ANY: u32 = SCHED1 | SCHED2 | SCHED3;
 }
 
+/// A scheduler or persistence-engine name, kept inline: the kernel's
+/// fields for them are 16 bytes (`IP_VS_SCHEDNAME_MAXLEN`,
+/// `IP_VS_PENAME_MAXLEN`), and a listing of tens of thousands of services
+/// then allocates nothing per name (it halves what a service weighs).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ShortName {
+    len: u8,
+    bytes: [u8; ShortName::MAX],
+}
+
+impl ShortName {
+    /// The most bytes a name keeps.
+    pub const MAX: usize = 16;
+
+    /// The name, cut to its first 16 bytes (back to a character boundary),
+    /// as libipvs copies a name into its 16-byte field with `strncpy`.
+    pub fn truncated(s: &str) -> ShortName {
+        let mut end = s.len().min(Self::MAX);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0; Self::MAX];
+        bytes[..end].copy_from_slice(&s.as_bytes()[..end]);
+        ShortName {
+            len: end as u8,
+            bytes,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only `truncated` fills the bytes, from a str, at a char boundary.
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for ShortName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for ShortName {
+    fn from(s: &str) -> ShortName {
+        ShortName::truncated(s)
+    }
+}
+
+impl std::fmt::Display for ShortName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for ShortName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for ShortName {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ShortName {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// How a virtual service is configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceConfig {
-    pub scheduler: String,
+    pub scheduler: ShortName,
     /// `IP_VS_SVC_F_*` bits (flags & mask as the kernel reports them).
     pub flags: u32,
     /// Persistence timeout in seconds.
@@ -134,17 +206,17 @@ pub struct ServiceConfig {
     /// the kernel's 32-bit word read in host order, as libipvs does.
     pub netmask: u32,
     /// Persistence engine name, empty when none.
-    pub pe_name: String,
+    pub pe_name: ShortName,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
-            scheduler: String::new(),
+            scheduler: ShortName::default(),
             flags: 0,
             timeout: 0,
             netmask: u32::MAX,
-            pe_name: String::new(),
+            pe_name: ShortName::default(),
         }
     }
 }
@@ -182,6 +254,26 @@ pub struct Service {
     pub id: ServiceId,
     pub config: ServiceConfig,
     pub stats: Stats,
+}
+
+/// A virtual service without its counters: what a listing that prints no
+/// counters holds for each service until it is printed (half the weight
+/// of a `Service`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceDef {
+    pub id: ServiceId,
+    pub config: ServiceConfig,
+}
+
+impl ServiceDef {
+    /// The service with these counters.
+    pub fn with_stats(self, stats: Stats) -> Service {
+        Service {
+            id: self.id,
+            config: self.config,
+            stats,
+        }
+    }
 }
 
 /// Forwarding method of a real server (`IP_VS_CONN_F_FWD_MASK` values).
@@ -371,5 +463,39 @@ pub fn unspecified(family: Family) -> IpAddr {
     match family {
         Family::Inet => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         Family::Inet6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_keep_sixteen_bytes_at_most() {
+        assert_eq!(ShortName::truncated("wlc"), "wlc");
+        assert_eq!(ShortName::truncated(""), "");
+        assert!(ShortName::default().is_empty());
+        let long = "abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(ShortName::truncated(long), "abcdefghijklmnop");
+        // Cut back to a character boundary: "é" is two bytes, at 15-16.
+        let accented = "abcdefghijklmnoé";
+        assert_eq!(accented.len(), 17);
+        assert_eq!(ShortName::truncated(accented), "abcdefghijklmno");
+        // Padded like a &str by the formatting machinery.
+        assert_eq!(format!("[{:<5}]", ShortName::from("rr")), "[rr   ]");
+        assert_eq!(format!("{:?}", ShortName::from("sip")), "\"sip\"");
+    }
+
+    /// A listing holds every service at once: 10,000 of them weigh 1.5 MB
+    /// at this size (0.7 MB without counters). Names are inline, not heap
+    /// strings, and nothing else should make a service heavier without a
+    /// reason.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_service_weighs_152_bytes() {
+        assert_eq!(std::mem::size_of::<ShortName>(), 17);
+        assert_eq!(std::mem::size_of::<ServiceConfig>(), 48);
+        assert_eq!(std::mem::size_of::<Service>(), 152);
+        assert_eq!(std::mem::size_of::<ServiceDef>(), 72);
     }
 }

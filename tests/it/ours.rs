@@ -122,11 +122,11 @@ fn service_of(v: &Value) -> (Service, Vec<Dest>) {
     let svc = Service {
         id,
         config: ServiceConfig {
-            scheduler: v["scheduler"].as_str().unwrap().to_string(),
+            scheduler: v["scheduler"].as_str().unwrap().into(),
             flags: u64_of(v, "flags_value") as u32,
             timeout,
             netmask,
-            pe_name: v["pe"].as_str().unwrap_or("").to_string(),
+            pe_name: v["pe"].as_str().unwrap_or("").into(),
         },
         stats: stats_of(v),
     };

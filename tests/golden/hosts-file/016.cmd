@@ -1,0 +1,1 @@
+ipvsadm -A -t [fd00::8]:80 -s rr
