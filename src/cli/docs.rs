@@ -684,6 +684,16 @@ The service table, in the kernel's own format.
 .I /proc/sys/net/ipv4/vs/
 The kernel's IPVS settings (see the kernel's \fIipvs\-sysctl\fR
 documentation).
+.TP
+.I /etc/hosts
+Host names for listings without \fB\-n\fR. Where
+\fI/etc/nsswitch.conf\fR takes host names from \fBfiles\fR alone, it is
+read once per listing and its lines are taken as the C library takes
+them; otherwise each distinct address is looked up through the C
+library once.
+.TP
+.I /etc/services
+Port names, per protocol.
 .SH EXAMPLES
 These come up when looking into kube-proxy in IPVS mode. kube-proxy owns
 the table and puts it back as it wants it at each resync, so use it to
