@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cli::addr::{inet_pton4, inet_pton6};
+use crate::cli::addr::{inet_pton4, inet_pton6, is_c_space};
 
 /// The lookups ipvsadm makes.
 pub trait Resolver {
@@ -133,9 +133,15 @@ pub struct HostsFile {
     v6: HashMap<[u8; 16], String>,
 }
 
-/// C's `isspace` in the C locale.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+/// nss_files' `STRING_FIELD` with blanks as separators: the run of
+/// non-blanks at the start of `s`, and what follows the blanks after it.
+fn string_field(s: &[u8]) -> (&[u8], &[u8]) {
+    let end = s.iter().position(|&b| is_c_space(b)).unwrap_or(s.len());
+    (&s[..end], skip_blanks(&s[end..]))
+}
+
+fn skip_blanks(s: &[u8]) -> &[u8] {
+    &s[s.iter().position(|&b| !is_c_space(b)).unwrap_or(s.len())..]
 }
 
 impl HostsFile {
@@ -170,47 +176,27 @@ impl HostsFile {
             let line = raw.split(|&b| b == 0).next().unwrap_or_default();
             // Leading blanks go; blank lines and comment lines are skipped;
             // the rest of a line is cut at its first `#`.
-            let start = line.iter().position(|&b| !is_c_space(b));
-            let Some(start) = start else { continue };
-            let line = &line[start..];
+            let line = skip_blanks(line);
             let line = line.split(|&b| b == b'#').next().unwrap_or_default();
             if line.is_empty() {
                 continue;
             }
-            // The address, the blanks after it, then the name: the next
-            // run of non-blanks, empty when the line ends there.
-            let addr_end = line
-                .iter()
-                .position(|&b| is_c_space(b))
-                .unwrap_or(line.len());
-            let rest = &line[addr_end..];
-            let rest = &rest[rest
-                .iter()
-                .position(|&b| !is_c_space(b))
-                .unwrap_or(rest.len())..];
-            let name = &rest[..rest
-                .iter()
-                .position(|&b| is_c_space(b))
-                .unwrap_or(rest.len())];
-            let Ok(addr) = std::str::from_utf8(&line[..addr_end]) else {
+            // The address, then the name: empty when the line ends there.
+            let (addr, rest) = string_field(line);
+            let (name, _) = string_field(rest);
+            let Ok(addr) = std::str::from_utf8(addr) else {
                 continue;
             };
             let name = String::from_utf8_lossy(name);
             // As an IPv4 lookup reads the line: a dotted quad, or an IPv6
             // address that is IPv4-mapped or the loopback.
             let v6 = inet_pton6(addr);
-            let v4 = inet_pton4(addr).map(|a| a.octets()).or_else(|| {
-                let o = v6?.octets();
-                if o[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] {
-                    Some([o[12], o[13], o[14], o[15]])
-                } else if v6? == Ipv6Addr::LOCALHOST {
-                    Some([127, 0, 0, 1])
-                } else {
-                    None
-                }
+            let v4 = inet_pton4(addr).or_else(|| match v6? {
+                a if a == Ipv6Addr::LOCALHOST => Some(Ipv4Addr::LOCALHOST),
+                a => a.to_ipv4_mapped(),
             });
             if let Some(k) = v4 {
-                h.v4.entry(k).or_insert_with(|| name.to_string());
+                h.v4.entry(k.octets()).or_insert_with(|| name.to_string());
             }
             // An IPv6 lookup reads IPv6 addresses only.
             if let Some(a) = v6 {

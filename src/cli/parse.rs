@@ -577,10 +577,7 @@ fn parse_command(
     }
 
     let has_service = options & Opt::Service.bit() != 0;
-    // libipvs names a service to zero only when one was given with a
-    // mark, an address or a port.
-    let zero_named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
-    let svc_arg = move || build_svc(svc);
+    let svc_arg = || build_svc(&svc);
     let dest_arg = || DestArg {
         addr: dest.addr,
         port: dest.port,
@@ -626,18 +623,23 @@ fn parse_command(
         Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
         Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
         Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
-        Cmd::Zero => Command::Zero(if has_service && zero_named {
-            Some(svc_arg())
-        } else {
-            None
-        }),
+        Cmd::Zero => {
+            // libipvs names a service only when one was given with a mark,
+            // an address or a port.
+            let named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
+            Command::Zero(if has_service && named {
+                Some(svc_arg())
+            } else {
+                None
+            })
+        }
         Cmd::Timeout => Command::SetTimeout(timeouts),
         Cmd::StartDaemon => Command::StartDaemon(daemon),
         Cmd::StopDaemon => Command::StopDaemon(daemon),
     })
 }
 
-fn build_svc(svc: RawSvc) -> SvcArg {
+fn build_svc(svc: &RawSvc) -> SvcArg {
     let family = if svc.af == Family::AF_INET6 {
         Family::Inet6
     } else {

@@ -26,11 +26,7 @@ fn is_sep(b: u8) -> bool {
 /// Reads lines of words the way ipvsadm does.
 pub struct ConfigStream<R> {
     input: R,
-    /// The line being read, when it is UTF-8 (nearly always): its words
-    /// are then taken as they are, with no check of their own.
-    line: String,
-    /// The line being read, when it is not UTF-8.
-    raw: Vec<u8>,
+    pending: Vec<u8>,
     pos: usize,
     eof: bool,
     /// The separator fscanf read last (ipvsadm's `tail`), 0 before any.
@@ -41,44 +37,27 @@ impl<R: BufRead> ConfigStream<R> {
     pub fn new(input: R) -> Self {
         ConfigStream {
             input,
-            line: String::new(),
-            raw: Vec::new(),
+            pending: Vec::new(),
             pos: 0,
             eof: false,
             last_sep: 0,
         }
     }
 
-    /// The bytes of the line being read.
-    fn pending(&self) -> &[u8] {
-        if self.raw.is_empty() {
-            self.line.as_bytes()
-        } else {
-            &self.raw
-        }
-    }
-
     fn peek(&mut self) -> std::io::Result<Option<u8>> {
-        if self.pos >= self.pending().len() {
+        if self.pos >= self.pending.len() {
             if self.eof {
                 return Ok(None);
             }
-            // One buffer, kept from line to line, checked once per line.
-            let mut buf = std::mem::take(&mut self.line).into_bytes();
-            buf.clear();
-            self.raw.clear();
+            self.pending.clear();
             self.pos = 0;
-            let n = self.input.read_until(b'\n', &mut buf)?;
-            match String::from_utf8(buf) {
-                Ok(line) => self.line = line,
-                Err(e) => self.raw = e.into_bytes(),
-            }
+            let n = self.input.read_until(b'\n', &mut self.pending)?;
             if n == 0 {
                 self.eof = true;
                 return Ok(None);
             }
         }
-        Ok(Some(self.pending()[self.pos]))
+        Ok(Some(self.pending[self.pos]))
     }
 
     fn bump(&mut self) {
@@ -129,7 +108,7 @@ impl<R: BufRead> ConfigStream<R> {
                     // MAX_WORD bytes (fscanf's width: a longer run goes on
                     // as the next word). A run never crosses `pending`'s
                     // end, which is a newline or the end of the input.
-                    let rest = &self.pending()[self.pos..];
+                    let rest = &self.pending[self.pos..];
                     let run = rest
                         .iter()
                         .position(|&b| is_sep(b))
@@ -142,12 +121,9 @@ impl<R: BufRead> ConfigStream<R> {
                         word = &word[..nul];
                     }
                     if word != b"ipvsadm" {
-                        let (from, to) = (self.pos, self.pos + word.len());
-                        let w = match self.line.get(from..to) {
-                            Some(w) if self.raw.is_empty() => std::borrow::Cow::Borrowed(w),
-                            // Not UTF-8, or cut inside a character at
-                            // 4096 bytes.
-                            _ => String::from_utf8_lossy(word),
+                        let w = match std::str::from_utf8(word) {
+                            Ok(w) => std::borrow::Cow::Borrowed(w),
+                            Err(_) => String::from_utf8_lossy(word),
                         };
                         match words.get_mut(end) {
                             Some(slot) => {

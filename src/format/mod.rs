@@ -274,11 +274,16 @@ impl<'a> Names<'a> {
     }
 }
 
-/// "  -> %-28s": C pads by bytes, where `{:<28}` would count chars.
-fn push_dest_name(out: &mut String, name: &str) {
+/// "  -> %-28s" of a real server's name, written in place: cut to 28
+/// bytes for IPv4 as ipvsadm's buffer cuts it, and padded by bytes as C
+/// pads (`{:<28}` would count chars).
+fn push_dest_name(out: &mut String, names: &Names, d: &Dest, proto: Protocol, numeric: bool) {
     out.push_str("  -> ");
     let at = out.len();
-    out.push_str(name);
+    names.addrport_into(out, &d.addr, d.port, proto, numeric);
+    if !d.addr.is_ipv6() {
+        cut_from(out, at, 28);
+    }
     pad_from(out, at, 28);
 }
 
@@ -579,46 +584,12 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
         // libipvs leaves the protocol of a fwmark entry at 0.
         ServiceId::Fwmark { .. } => Protocol::Other(0),
     };
-    let plain = !(f.rule || f.stats || f.rate || f.thresholds || f.persistent_conn || f.tun_info);
     let mut dname = String::new();
     for d in dests {
-        if plain {
-            // "  -> %-28s %-7s %-6d %-10u %-10u\n", written in place without
-            // the formatting machinery: this is the line kube-proxy nodes
-            // list by the thousand.
-            out.push_str("  -> ");
-            let at = out.len();
-            names.addrport_into(out, &d.addr, d.port, proto, f.numeric);
-            if !d.addr.is_ipv6() {
-                cut_from(out, at, 28);
-            }
-            pad_from(out, at, 28);
-            out.push(' ');
-            let at = out.len();
-            out.push_str(fwd_name(d.config.forward));
-            pad_from(out, at, 7);
-            out.push(' ');
-            let at = out.len();
-            push_signed(out, d.config.weight as i32);
-            pad_from(out, at, 6);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.active);
-            pad_from(out, at, 10);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.inactive);
-            pad_from(out, at, 10);
-            out.push('\n');
-            continue;
-        }
-        dname.clear();
-        names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
-        if !f.rule && !d.addr.is_ipv6() {
-            cut(&mut dname, 28);
-        }
         let c = &d.config;
         if f.rule {
+            dname.clear();
+            names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
             let sw = fwd_switch(c.forward);
             if c.forward == Forward::Tunnel {
                 let _ = match c.tun_type {
@@ -652,8 +623,10 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
                 push_signed(out, c.weight as i32);
                 out.push('\n');
             }
-        } else if f.stats {
-            push_dest_name(out, &dname);
+            continue;
+        }
+        push_dest_name(out, names, d, proto, f.numeric);
+        if f.stats {
             let s = &d.stats;
             for v in [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] {
                 largenum(out, v, f);
@@ -661,28 +634,24 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
             out.push('\n');
         } else if f.rate {
             let s = &d.stats;
-            push_dest_name(out, &dname);
             let _ = write!(out, " {:>8} {:>8} {:>8}", s.cps, s.inpps, s.outpps);
             largenum(out, s.inbps, f);
             largenum(out, s.outbps, f);
             out.push('\n');
         } else if f.thresholds {
-            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
                 " {:<10} {:<10} {:<10} {:<10}",
                 c.u_threshold, c.l_threshold, d.conns.active, d.conns.inactive
             );
         } else if f.persistent_conn {
-            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
                 " {:<9} {:<11} {:<10} {:<10}",
                 c.weight, d.conns.persistent, d.conns.active, d.conns.inactive
             );
-        } else {
+        } else if f.tun_info {
             let ti = tun_info(d).unwrap_or_else(|| "n/a".to_string());
-            push_dest_name(out, &dname);
             let _ = writeln!(
                 out,
                 " {:<7} {ti:<13} {:<6} {:<10} {:<10}",
@@ -691,6 +660,27 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
                 d.conns.active,
                 d.conns.inactive
             );
+        } else {
+            // " %-7s %-6d %-10u %-10u\n" after the name, without the
+            // formatting machinery: this is the line kube-proxy nodes list
+            // by the thousand.
+            out.push(' ');
+            let at = out.len();
+            out.push_str(fwd_name(c.forward));
+            pad_from(out, at, 7);
+            out.push(' ');
+            let at = out.len();
+            push_signed(out, c.weight as i32);
+            pad_from(out, at, 6);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.active);
+            pad_from(out, at, 10);
+            out.push(' ');
+            let at = out.len();
+            push_decimal(out, d.conns.inactive);
+            pad_from(out, at, 10);
+            out.push('\n');
         }
     }
 }

@@ -405,21 +405,35 @@ impl Client {
         // threshold, so the vector grows by remapping, and the smaller
         // copies a doubling vector would leave on the heap are never made
         // (untouched pages cost a small table nothing).
-        let room = 160 * 1024 / std::mem::size_of::<T>().max(1);
-        let out = std::cell::RefCell::new(Vec::with_capacity(room));
+        let mut out = Vec::with_capacity(160 * 1024 / std::mem::size_of::<T>().max(1));
+        self.dump_into(&msg, &mut out, &|bytes| {
+            let svc = top_level_attr(bytes, IPVS_CMD_ATTR_SERVICE)?
+                .ok_or_else(|| Error::Malformed("GET_SERVICE reply without a service".into()))?;
+            decode(svc)
+        })?;
+        Ok(out)
+    }
+
+    /// A dump over the main socket into `out`, one item decoded from each
+    /// reply message; `out` is cleared first, and again whenever the
+    /// kernel interrupts the dump and it starts over.
+    fn dump_into<T>(
+        &mut self,
+        msg: &IpvsMessage,
+        out: &mut Vec<T>,
+        decode: &dyn Fn(&[u8]) -> Result<T, Error>,
+    ) -> Result<(), Error> {
+        out.clear();
+        let out = std::cell::RefCell::new(out);
         self.transact_raw(
-            &msg,
+            msg,
             true,
             &mut |bytes| {
-                let svc = top_level_attr(bytes, IPVS_CMD_ATTR_SERVICE)?.ok_or_else(|| {
-                    Error::Malformed("GET_SERVICE reply without a service".into())
-                })?;
-                out.borrow_mut().push(decode(svc)?);
+                out.borrow_mut().push(decode(bytes)?);
                 Ok(())
             },
             &mut || out.borrow_mut().clear(),
-        )?;
-        Ok(out.into_inner())
+        )
     }
 
     /// Look up one service.
@@ -454,17 +468,7 @@ impl Client {
             IpvsCmd::GetDest,
             vec![CmdAttr::Service(service_id_attrs(id))],
         );
-        out.clear();
-        let out = std::cell::RefCell::new(out);
-        self.transact_raw(
-            &msg,
-            true,
-            &mut |bytes| {
-                out.borrow_mut().push(dest_of_reply(bytes, family)?);
-                Ok(())
-            },
-            &mut || out.borrow_mut().clear(),
-        )
+        self.dump_into(&msg, out, &|bytes| dest_of_reply(bytes, family))
     }
 
     /// Dump the real servers of one service, in the kernel's order.
@@ -652,7 +656,6 @@ impl Client {
     }
 }
 
-/// The service carried by a GET_SERVICE reply.
 /// The real server one GET_DEST reply message carries.
 fn dest_of_reply(bytes: &[u8], family: Family) -> Result<Dest, Error> {
     let d = top_level_attr(bytes, IPVS_CMD_ATTR_DEST)?
@@ -660,6 +663,7 @@ fn dest_of_reply(bytes: &[u8], family: Family) -> Result<Dest, Error> {
     dest_from_bytes(d, family)
 }
 
+/// The service carried by a GET_SERVICE reply.
 fn service_of(m: &IpvsMessage) -> Result<Service, Error> {
     for a in &m.attrs {
         if let CmdAttr::Service(s) = a {
