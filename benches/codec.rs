@@ -6,6 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipvsadm::cli::parse::parse_invocation;
+use ipvsadm::cli::quick::parse_common;
 use ipvsadm::cli::stream::ConfigStream;
 use ipvsadm::cli::Format;
 use ipvsadm::format::{service_entry, sort, Names};
@@ -126,10 +127,8 @@ fn format_10k_services_numeric(b: divan::Bencher) {
 }
 
 /// 3,000 lines of `-R` input (1,000 services with 2 real servers each, as
-/// tests/bench/table writes them), split and parsed into commands as a
-/// restore reads them: one argument vector reused from line to line.
-#[divan::bench(sample_count = 20)]
-fn parse_3k_restore_lines(b: divan::Bencher) {
+/// tests/bench/table writes them).
+fn restore_text() -> String {
     let mut text = String::new();
     for i in 0..1_000u32 {
         let (p, vip) = if i % 8 == 7 {
@@ -150,15 +149,37 @@ fn parse_3k_restore_lines(b: divan::Bencher) {
             ));
         }
     }
+    text
+}
+
+/// The restore input split and parsed into commands as a restore reads
+/// it: one argument vector reused from line to line, each line through
+/// the short cut (`cli::quick`) or, with `popt`, through the full parser.
+fn parse_lines(text: &str, popt: bool) -> usize {
     let names = Table::default();
-    b.bench_local(|| {
-        let mut stream = ConfigStream::new(divan::black_box(text.as_bytes()));
-        let mut words = vec!["ipvsadm".to_string()];
-        let mut n = 0;
-        while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
-            n += usize::from(parse_invocation(&words[..end], &names).is_ok());
-        }
-        assert_eq!(n, 3_000);
-        n
-    });
+    let mut stream = ConfigStream::new(divan::black_box(text.as_bytes()));
+    let mut words = vec!["ipvsadm".to_string()];
+    let mut n = 0;
+    while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
+        let argv = &words[..end];
+        n += usize::from(if popt {
+            parse_invocation(argv, &names).is_ok()
+        } else {
+            parse_common(argv).is_some()
+        });
+    }
+    assert_eq!(n, 3_000);
+    n
+}
+
+#[divan::bench(sample_count = 20)]
+fn parse_3k_restore_lines(b: divan::Bencher) {
+    let text = restore_text();
+    b.bench_local(|| parse_lines(&text, false));
+}
+
+#[divan::bench(sample_count = 20)]
+fn parse_3k_restore_lines_popt(b: divan::Bencher) {
+    let text = restore_text();
+    b.bench_local(|| parse_lines(&text, true));
 }

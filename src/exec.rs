@@ -6,6 +6,7 @@
 use std::io::{BufRead, Write};
 
 use crate::cli::parse::parse_invocation;
+use crate::cli::quick;
 use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, DestArg, Format, Invocation, ListTarget, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
@@ -348,11 +349,15 @@ fn restore(
 }
 
 /// One line of `-R`, parsed; `--netns` (ours) is refused there, since the
-/// restore runs in one namespace.
+/// restore runs in one namespace. The common kube-like lines take the
+/// short cut of `cli::quick`.
 pub(crate) fn parse_restore_line(
     argv: &[String],
     names: &dyn Resolver,
 ) -> Result<Command, CliError> {
+    if let Some(cmd) = quick::parse_common(argv) {
+        return Ok(cmd);
+    }
     let inv = parse_invocation(argv, names)?;
     if inv.netns.is_some() {
         return Err(CliError::Fail(

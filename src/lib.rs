@@ -11,3 +11,6 @@ pub mod ipvs;
 pub mod netns;
 pub mod reconcile;
 pub mod resolve;
+
+#[cfg(test)]
+pub(crate) mod test_util;

@@ -108,37 +108,35 @@ fn strtoul0(b: &[u8]) -> (u64, usize) {
 /// nothing else: the form nearly every address comes in, read in one pass
 /// (inet_aton reads it so too); `None` sends anything else to the full
 /// reader.
-fn plain_dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+pub(crate) fn plain_dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+    let digit = |i: usize| match b.get(i) {
+        Some(c) if c.is_ascii_digit() => Some(u32::from(c - b'0')),
+        _ => None,
+    };
     let mut octets = [0u8; 4];
-    let mut part = 0;
-    let mut val: u32 = 0;
-    let mut digits = 0;
-    for &c in b {
-        match c {
-            b'0'..=b'9' => {
-                if digits == 1 && val == 0 {
-                    return None;
-                }
-                val = val * 10 + u32::from(c - b'0');
-                digits += 1;
-                if val > 255 {
-                    return None;
-                }
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
             }
-            b'.' if digits > 0 && part < 3 => {
-                octets[part] = val as u8;
-                part += 1;
-                val = 0;
-                digits = 0;
-            }
-            _ => return None,
+            i += 1;
         }
+        let mut v = digit(i)?;
+        i += 1;
+        // A leading zero stands alone: "0" is taken, "01" is not.
+        if v != 0 {
+            while let Some(d) = digit(i) {
+                v = v * 10 + d;
+                i += 1;
+                if v > 255 {
+                    return None;
+                }
+            }
+        }
+        *octet = v as u8;
     }
-    if part != 3 || digits == 0 {
-        return None;
-    }
-    octets[3] = val as u8;
-    Some(Ipv4Addr::from(octets))
+    (i == b.len()).then(|| Ipv4Addr::from(octets))
 }
 
 /// glibc's `inet_aton`: `a.b.c.d`, `a.b.c`, `a.b`, `a`, each part decimal,

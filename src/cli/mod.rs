@@ -8,6 +8,7 @@ pub mod flags;
 pub mod matrix;
 pub mod parse;
 pub mod popt;
+pub mod quick;
 pub mod stream;
 
 use std::net::IpAddr;

@@ -688,11 +688,7 @@ mod tests {
     }
 
     fn p(line: &str) -> Result<Command, CliError> {
-        let argv: Vec<String> = std::iter::once("ipvsadm")
-            .chain(line.split(' ').filter(|w| !w.is_empty()))
-            .map(String::from)
-            .collect();
-        parse(&argv, &names())
+        parse(&crate::test_util::argv(line), &names())
     }
 
     fn failure(line: &str) -> String {

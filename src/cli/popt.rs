@@ -268,13 +268,7 @@ impl<'a> Popt<'a> {
 mod tests {
     use super::*;
     use crate::cli::flags::Tag;
-
-    fn argv(s: &str) -> Vec<String> {
-        std::iter::once("ipvsadm")
-            .chain(s.split(' ').filter(|w| !w.is_empty()))
-            .map(String::from)
-            .collect()
-    }
+    use crate::test_util::argv;
 
     fn all(s: &str) -> Result<Vec<(Tag, Option<String>)>, PoptError> {
         let a = argv(s);

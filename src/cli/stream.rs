@@ -31,6 +31,9 @@ pub struct ConfigStream<R> {
     eof: bool,
     /// The separator fscanf read last (ipvsadm's `tail`), 0 before any.
     last_sep: u8,
+    /// Whether plain lines take `plain_line` (always, but in the test
+    /// that compares it with the general reader).
+    plain_lines: bool,
 }
 
 impl<R: BufRead> ConfigStream<R> {
@@ -41,6 +44,7 @@ impl<R: BufRead> ConfigStream<R> {
             pos: 0,
             eof: false,
             last_sep: 0,
+            plain_lines: true,
         }
     }
 
@@ -82,6 +86,11 @@ impl<R: BufRead> ConfigStream<R> {
         words: &mut Vec<String>,
         from: usize,
     ) -> std::io::Result<Option<usize>> {
+        if self.plain_lines && self.peek()?.is_some() && self.pos == 0 {
+            if let Some(end) = self.plain_line(words, from) {
+                return Ok(Some(end));
+            }
+        }
         let mut end = from;
         loop {
             match self.peek()? {
@@ -158,6 +167,47 @@ impl<R: BufRead> ConfigStream<R> {
     }
 }
 
+impl<R> ConfigStream<R> {
+    /// The line just read, when it is printable ASCII words, one space
+    /// between them, ending in a word and a newline, and shorter than a
+    /// word may be (what `-S` writes): read in one pass, as the general
+    /// reader would read it (it ends having read the newline). `None`
+    /// leaves the line untouched for the general reader; the strings of
+    /// `words` past `from` may have been overwritten.
+    fn plain_line(&mut self, words: &mut Vec<String>, from: usize) -> Option<usize> {
+        let line = self.pending.as_slice();
+        if line.len() > MAX_WORD || line.last() != Some(&b'\n') {
+            return None;
+        }
+        let body = std::str::from_utf8(&line[..line.len() - 1]).ok()?;
+        let mut end = from;
+        let mut start = 0;
+        for (i, b) in body.bytes().chain(std::iter::once(b' ')).enumerate() {
+            match b {
+                b'!'..=b'~' => continue,
+                b' ' if i > start => {}
+                _ => return None,
+            }
+            let word = &body[start..i];
+            start = i + 1;
+            if word == "ipvsadm" {
+                continue;
+            }
+            match words.get_mut(end) {
+                Some(slot) => {
+                    slot.clear();
+                    slot.push_str(word);
+                }
+                None => words.push(word.to_string()),
+            }
+            end += 1;
+        }
+        self.pos = line.len();
+        self.last_sep = b'\n';
+        Some(end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +258,69 @@ mod tests {
         assert_eq!(lines("   "), Vec::<Vec<String>>::new());
         assert_eq!(lines("-C\n \t "), vec![vec!["-C".to_string()]]);
         assert_eq!(lines("-C\r"), vec![vec!["-C".to_string()]]);
+    }
+
+    /// Plain lines are read in one pass as the general reader reads them,
+    /// on generated inputs mixing them with every kind of odd line.
+    #[test]
+    fn plain_lines_read_as_the_general_reader_reads_them() {
+        const PIECES: &[&str] = &[
+            "-A",
+            "-a",
+            "10.96.0.1:80",
+            "ipvsadm",
+            "ipvsadmx",
+            "#",
+            "é",
+            " ",
+            " ",
+            " ",
+            "\t",
+            "\r",
+            "\0",
+            "\n",
+            "\n",
+            "\n",
+            "\n",
+        ];
+        let mut r = crate::test_util::Rng(0x2545_f491_4f6c_dd1d);
+        let (mut plain, mut lines_read) = (0, 0);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..r.below(40) {
+                match r.below(50) {
+                    0 => text.push_str(&"x".repeat(4090 + r.below(12))),
+                    _ => text.push_str(r.pick(PIECES)),
+                }
+            }
+            let read = |plain_lines: bool| {
+                let mut c = ConfigStream::new(text.as_bytes());
+                c.plain_lines = plain_lines;
+                let mut out = vec![];
+                while let Some(l) = c.next_line().unwrap() {
+                    out.push(l);
+                }
+                out
+            };
+            let ours = read(true);
+            assert_eq!(ours, read(false), "input: {text:?}");
+            lines_read += ours.len();
+            plain += text
+                .split_inclusive('\n')
+                .filter(|l| {
+                    let b = l.trim_end_matches('\n');
+                    l.ends_with('\n')
+                        && !b.is_empty()
+                        && b.split(' ')
+                            .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_graphic()))
+                })
+                .count();
+        }
+        // Both kinds of line must have come up often.
+        assert!(
+            plain > 500 && lines_read > 3 * plain,
+            "{plain} plain of {lines_read}"
+        );
     }
 
     #[test]

@@ -577,19 +577,16 @@ mod tests {
     //! bytes, decoded and read back is the same model. Random models come
     //! from a small deterministic generator (xorshift), many rounds.
     use super::*;
+    use crate::test_util::Rng;
     use netlink_packet_core::{Emitable, NlasIterator, Parseable};
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn pick<T: Copy>(&mut self, v: &[T]) -> T {
-            v[(self.next() % v.len() as u64) as usize]
-        }
+    /// Models' pieces drawn from the shared generator.
+    trait Draw {
+        fn addr(&mut self, v6: bool) -> IpAddr;
+        fn name(&mut self) -> String;
+    }
+
+    impl Draw for Rng {
         fn addr(&mut self, v6: bool) -> IpAddr {
             if v6 {
                 IpAddr::V6(Ipv6Addr::from(
