@@ -746,52 +746,83 @@ fn encode_ipvs(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, msg: &IpvsM
     finish(buf, at);
 }
 
-/// Netlink attributes appended to a request under construction, each
-/// padded to 4 bytes as the generic encoder pads them; a nest's length is
-/// written when it is closed. For the requests sent by the thousand (a
-/// listing's GET_DEST per service, a restore's change per line).
-struct Attrs<'b> {
-    buf: &'b mut Vec<u8>,
-    /// Where the message starts: padding counts from there.
-    start: usize,
+/// A request built in place, then appended whole to the batch or
+/// request buffer: headers, then netlink attributes each padded to 4 bytes
+/// as the generic encoder pads them, a nest's length written when it is
+/// closed. For the requests sent by the thousand (a listing's GET_DEST per
+/// service, a restore's change per line): writing them piece by piece
+/// into a vector cost a capacity check per piece.
+struct Attrs {
+    bytes: [u8; Attrs::MAX],
+    len: usize,
 }
 
-impl Attrs<'_> {
-    fn header(&mut self, kind: u16, len: usize) {
-        let (l, k) = ((len as u16).to_ne_bytes(), kind.to_ne_bytes());
-        self.buf.extend_from_slice(&[l[0], l[1], k[0], k[1]]);
+impl Attrs {
+    /// The largest request built here is a real server's change with both
+    /// names at their 16 bytes and IPv6 addresses: 240 bytes.
+    const MAX: usize = 256;
+
+    /// The netlink and genl headers (the length is written by `append`).
+    fn begin(family: u16, flags: u16, seq: u32, cmd: IpvsCmd) -> Attrs {
+        let mut a = Attrs {
+            bytes: [0; Attrs::MAX],
+            len: 4,
+        };
+        a.write(&family.to_ne_bytes());
+        a.write(&flags.to_ne_bytes());
+        a.write(&seq.to_ne_bytes());
+        a.write(&0u32.to_ne_bytes());
+        a.write(&[cmd.raw(), IPVS_GENL_VERSION, 0, 0]);
+        a
     }
 
+    /// Write the message's length and append it to `buf`.
+    fn append(mut self, buf: &mut Vec<u8>) {
+        let len = self.len as u32;
+        self.bytes[..4].copy_from_slice(&len.to_ne_bytes());
+        buf.extend_from_slice(&self.bytes[..self.len]);
+    }
+
+    fn write(&mut self, b: &[u8]) {
+        self.bytes[self.len..self.len + b.len()].copy_from_slice(b);
+        self.len += b.len();
+    }
+
+    fn header(&mut self, kind: u16, len: usize) {
+        let (l, k) = ((len as u16).to_ne_bytes(), kind.to_ne_bytes());
+        self.write(&[l[0], l[1], k[0], k[1]]);
+    }
+
+    /// The message starts at 0 and its bytes are zeroes until written.
     fn pad(&mut self) {
-        let pad = (self.start as isize - self.buf.len() as isize).rem_euclid(4) as usize;
-        self.buf.extend_from_slice(&[0u8; 3][..pad]);
+        self.len = (self.len + 3) & !3;
     }
 
     /// A fixed-size attribute (the length known when compiled: this runs
     /// a dozen times per request).
     fn put<const N: usize>(&mut self, kind: u16, value: [u8; N]) {
         self.header(kind, 4 + N);
-        self.buf.extend_from_slice(&value);
+        self.write(&value);
         self.pad();
     }
 
-    /// A string as C sends it, with its NUL.
+    /// A string as C sends it, with its NUL (the zero already there).
     fn put_cstr(&mut self, kind: u16, s: &str) {
         self.header(kind, 5 + s.len());
-        self.buf.extend_from_slice(s.as_bytes());
-        self.buf.push(0);
+        self.write(s.as_bytes());
+        self.len += 1;
         self.pad();
     }
 
     fn open(&mut self, kind: u16) -> usize {
-        let at = self.buf.len();
+        let at = self.len;
         self.put(kind, []);
         at
     }
 
     fn close(&mut self, at: usize) {
-        let len = (self.buf.len() - at) as u16;
-        self.buf[at..at + 2].copy_from_slice(&len.to_ne_bytes());
+        let len = (self.len - at) as u16;
+        self.bytes[at..at + 2].copy_from_slice(&len.to_ne_bytes());
     }
 
     /// `service_id_attrs`, then with a configuration the rest of
@@ -851,9 +882,6 @@ impl Attrs<'_> {
 /// `finish`); returns where the message starts.
 fn begin(buf: &mut Vec<u8>, family: u16, flags: u16, seq: u32, cmd: IpvsCmd) -> usize {
     let at = buf.len();
-    // Room for the largest change (about 200 bytes) at once; then
-    // nlmsghdr and the genl header.
-    buf.reserve(256);
     buf.extend_from_slice(&0u32.to_ne_bytes());
     buf.extend_from_slice(&family.to_ne_bytes());
     buf.extend_from_slice(&flags.to_ne_bytes());
@@ -872,10 +900,9 @@ fn finish(buf: &mut [u8], at: usize) {
 /// `encode` makes of GET_DEST with the service's identity attributes
 /// (`service_id_attrs`).
 fn encode_get_dest(buf: &mut Vec<u8>, family: u16, seq: u32, id: &ServiceId) {
-    let flags = NLM_F_REQUEST | NLM_F_DUMP;
-    let at = begin(buf, family, flags, seq, IpvsCmd::GetDest);
-    Attrs { buf, start: at }.service(id, None);
-    finish(buf, at);
+    let mut attrs = Attrs::begin(family, NLM_F_REQUEST | NLM_F_DUMP, seq, IpvsCmd::GetDest);
+    attrs.service(id, None);
+    attrs.append(buf);
 }
 
 /// A change appended to `buf`: the bytes `encode_ipvs` makes of
@@ -884,8 +911,7 @@ fn encode_change(buf: &mut Vec<u8>, family: u16, seq: u32, change: &Change) {
     let (cmd, id, cfg) = match *change {
         Change::Service { cmd, id, cfg } | Change::Dest { cmd, id, cfg, .. } => (cmd, id, cfg),
     };
-    let at = begin(buf, family, NLM_F_REQUEST, seq, cmd);
-    let mut attrs = Attrs { buf, start: at };
+    let mut attrs = Attrs::begin(family, NLM_F_REQUEST, seq, cmd);
     attrs.service(id, Some(cfg));
     if let Change::Dest {
         addr, port, dest, ..
@@ -893,7 +919,7 @@ fn encode_change(buf: &mut Vec<u8>, family: u16, seq: u32, change: &Change) {
     {
         attrs.dest(addr, port, dest);
     }
-    finish(buf, at);
+    attrs.append(buf);
 }
 
 /// Read one datagram of the answers to a batch of requests numbered
@@ -1169,6 +1195,14 @@ mod tests {
                 flags: 0x1f,
                 timeout: 300,
                 netmask: 0xffff_ff00,
+            },
+            // Names at their 16 bytes: the largest request there is.
+            ServiceConfig {
+                scheduler: ShortName::truncated("abcdefghijklmnopq"),
+                pe_name: ShortName::truncated("0123456789abcdefg"),
+                flags: 1,
+                timeout: 1,
+                netmask: 128,
             },
         ];
         let dests = [
