@@ -7,7 +7,7 @@ use std::io::{BufRead, Write};
 
 use crate::cli::parse::parse_invocation;
 use crate::cli::quick;
-use crate::cli::stream::ConfigStream;
+use crate::cli::stream::{self, ConfigStream};
 use crate::cli::{CliError, Command, DestArg, Format, Invocation, ListTarget, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, conn, json, sort, usage, Names};
@@ -314,27 +314,31 @@ fn restore(
     let mut result = 0;
     // One argument vector for every line, its strings reused.
     let mut words = vec![program.to_string()];
-    while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
+    loop {
+        // A plain line of the shapes `-S -n` writes for a kube-proxy table
+        // (nearly every line of a big restore) is read straight from its
+        // text; others go through the argument vector and `parse`.
+        let end = match stream.next_plain() {
+            Ok(Some(line)) => match quick::parse_plain(line) {
+                Some(cmd) => {
+                    pending.queue(k, &cmd, &mut result, io);
+                    continue;
+                }
+                None => stream::plain_words(line, &mut words, 1),
+            },
+            Ok(None) => match stream.next_line_into(&mut words, 1) {
+                Ok(Some(end)) => end,
+                _ => break,
+            },
+            Err(_) => break,
+        };
         if end == 1 {
             continue;
         }
         let argv = &words[..end];
         let parsed = parse_restore_line(argv, names);
         if let Ok(cmd) = &parsed {
-            let queued = if let Some((op, change)) = quick_change(cmd) {
-                pending.push_change(k, op, &change);
-                true
-            } else if let Some((op, msg)) = change_of(cmd) {
-                pending.push(k, op, &msg);
-                true
-            } else {
-                false
-            };
-            if queued {
-                result = 0;
-                if pending.batch.is_full() {
-                    pending.flush(k, &mut result, io);
-                }
+            if pending.queue(k, cmd, &mut result, io) {
                 continue;
             }
         }
@@ -379,6 +383,23 @@ struct Pending {
 }
 
 impl Pending {
+    /// Queue the change a command makes, sending the batch when full;
+    /// false for a command that is not a change.
+    fn queue(&mut self, k: &mut Kernel, cmd: &Command, result: &mut i32, io: &mut Streams) -> bool {
+        if let Some((op, change)) = quick_change(cmd) {
+            self.push_change(k, op, &change);
+        } else if let Some((op, msg)) = change_of(cmd) {
+            self.push(k, op, &msg);
+        } else {
+            return false;
+        }
+        *result = 0;
+        if self.batch.is_full() {
+            self.flush(k, result, io);
+        }
+        true
+    }
+
     fn push_change(&mut self, k: &mut Kernel, op: Op, change: &Change) {
         k.client
             .batch_push_change(&mut self.batch, change, self.ops.len());

@@ -86,10 +86,8 @@ impl<R: BufRead> ConfigStream<R> {
         words: &mut Vec<String>,
         from: usize,
     ) -> std::io::Result<Option<usize>> {
-        if self.plain_lines && self.peek()?.is_some() && self.pos == 0 {
-            if let Some(end) = self.plain_line(words, from) {
-                return Ok(Some(end));
-            }
+        if let Some(line) = self.next_plain()? {
+            return Ok(Some(plain_words(line, words, from)));
         }
         let mut end = from;
         loop {
@@ -167,45 +165,104 @@ impl<R: BufRead> ConfigStream<R> {
     }
 }
 
-impl<R> ConfigStream<R> {
-    /// The line just read, when it is printable ASCII words, one space
-    /// between them, ending in a word and a newline, and shorter than a
-    /// word may be (what `-S` writes): read in one pass, as the general
-    /// reader would read it (it ends having read the newline). `None`
-    /// leaves the line untouched for the general reader; the strings of
-    /// `words` past `from` may have been overwritten.
-    fn plain_line(&mut self, words: &mut Vec<String>, from: usize) -> Option<usize> {
+impl<R: BufRead> ConfigStream<R> {
+    /// The next line, when it is plain: its text without the newline, the
+    /// line consumed; `None` leaves it to `next_line_into`. A line is plain
+    /// when it is valid UTF-8 without control characters, starts and ends
+    /// with a word, is followed by a newline, and is shorter than a word
+    /// may be (what `-S` writes). Its words are then its runs of
+    /// non-spaces (`plain_words`), and the general reader would end having
+    /// read the newline after its last word.
+    pub fn next_plain(&mut self) -> std::io::Result<Option<&str>> {
+        if !self.plain_lines || self.peek()?.is_none() || self.pos != 0 {
+            return Ok(None);
+        }
         let line = self.pending.as_slice();
-        if line.len() > MAX_WORD || line.last() != Some(&b'\n') {
-            return None;
+        let plain = line.len() <= MAX_WORD
+            && line.len() >= 2
+            && line[line.len() - 1] == b'\n'
+            && line[0] != b' '
+            && line[line.len() - 2] != b' '
+            && !has_control(&line[..line.len() - 1]);
+        if !plain {
+            return Ok(None);
         }
-        let body = std::str::from_utf8(&line[..line.len() - 1]).ok()?;
-        let mut end = from;
-        let mut start = 0;
-        for (i, b) in body.bytes().chain(std::iter::once(b' ')).enumerate() {
-            match b {
-                b'!'..=b'~' => continue,
-                b' ' if i > start => {}
-                _ => return None,
-            }
-            let word = &body[start..i];
-            start = i + 1;
-            if word == "ipvsadm" {
-                continue;
-            }
-            match words.get_mut(end) {
-                Some(slot) => {
-                    slot.clear();
-                    slot.push_str(word);
-                }
-                None => words.push(word.to_string()),
-            }
-            end += 1;
-        }
+        let Ok(text) = std::str::from_utf8(&line[..line.len() - 1]) else {
+            return Ok(None);
+        };
         self.pos = line.len();
         self.last_sep = b'\n';
-        Some(end)
+        Ok(Some(text))
     }
+}
+
+/// Whether any byte is below 0x20 (tab, CR, NUL among them), eight bytes
+/// at a time: a byte `b` is below 0x20 when `b - 0x20` borrows from bit 7
+/// and `b` itself has bit 7 clear.
+fn has_control(b: &[u8]) -> bool {
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut found = 0;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        found |= x.wrapping_sub(LOW) & !x & HIGH;
+    }
+    found != 0 || chunks.remainder().iter().any(|&c| c < 0x20)
+}
+
+/// `line.split(' ')`, by a plain loop over the bytes: for lines of a few
+/// short words `split`'s searcher costs several times more.
+pub fn words_of(line: &str) -> Words<'_> {
+    Words {
+        line,
+        start: Some(0),
+    }
+}
+
+pub struct Words<'a> {
+    line: &'a str,
+    /// Where the next word starts; `None` after the last.
+    start: Option<usize>,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.start?;
+        let rest = &self.line.as_bytes()[start..];
+        match rest.iter().position(|&b| b == b' ') {
+            Some(n) => {
+                self.start = Some(start + n + 1);
+                Some(&self.line[start..start + n])
+            }
+            None => {
+                self.start = None;
+                Some(&self.line[start..])
+            }
+        }
+    }
+}
+
+/// A plain line's words (see `next_plain`) into `words[from..]`, reusing
+/// the strings there, without `ipvsadm`; returns where they end.
+pub fn plain_words(line: &str, words: &mut Vec<String>, from: usize) -> usize {
+    let mut end = from;
+    for word in words_of(line) {
+        if word.is_empty() || word == "ipvsadm" {
+            continue;
+        }
+        match words.get_mut(end) {
+            Some(slot) => {
+                slot.clear();
+                slot.push_str(word);
+            }
+            None => words.push(word.to_string()),
+        }
+        end += 1;
+    }
+    end
 }
 
 #[cfg(test)]
@@ -265,6 +322,9 @@ mod tests {
     #[test]
     fn plain_lines_read_as_the_general_reader_reads_them() {
         const PIECES: &[&str] = &[
+            "\x01",
+            "\x1f",
+            "\x7f",
             "-A",
             "-a",
             "10.96.0.1:80",
@@ -311,8 +371,9 @@ mod tests {
                     let b = l.trim_end_matches('\n');
                     l.ends_with('\n')
                         && !b.is_empty()
-                        && b.split(' ')
-                            .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_graphic()))
+                        && !b.starts_with(' ')
+                        && !b.ends_with(' ')
+                        && b.bytes().all(|c| c >= 0x20)
                 })
                 .count();
         }
@@ -321,6 +382,38 @@ mod tests {
             plain > 500 && lines_read > 3 * plain,
             "{plain} plain of {lines_read}"
         );
+    }
+
+    #[test]
+    fn words_of_splits_as_split_does() {
+        for line in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a  b ",
+            "-A -t 1.2.3.4:80 -s rr",
+            "é é",
+        ] {
+            assert_eq!(
+                words_of(line).collect::<Vec<_>>(),
+                line.split(' ').collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn control_bytes_are_found_anywhere() {
+        for len in [1, 7, 8, 9, 20] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut line = vec![b'a'; len];
+                    line[at] = b;
+                    assert_eq!(has_control(&line), b < 0x20, "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(!has_control(b""));
     }
 
     #[test]

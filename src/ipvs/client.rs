@@ -801,9 +801,12 @@ impl Attrs {
     /// A fixed-size attribute (the length known when compiled: this runs
     /// a dozen times per request).
     fn put<const N: usize>(&mut self, kind: u16, value: [u8; N]) {
-        self.header(kind, 4 + N);
-        self.write(&value);
-        self.pad();
+        let at = self.len;
+        let attr = &mut self.bytes[at..at + 4 + N];
+        attr[..2].copy_from_slice(&((4 + N) as u16).to_ne_bytes());
+        attr[2..4].copy_from_slice(&kind.to_ne_bytes());
+        attr[4..].copy_from_slice(&value);
+        self.len = at + ((4 + N + 3) & !3);
     }
 
     /// A string as C sends it, with its NUL (the zero already there).
