@@ -31,8 +31,8 @@ pub struct ConfigStream<R> {
     eof: bool,
     /// The separator fscanf read last (ipvsadm's `tail`), 0 before any.
     last_sep: u8,
-    /// Whether plain lines take `plain_line` (always, but in the test
-    /// that compares it with the general reader).
+    /// Whether plain lines are read by `next_plain` (always, but in the
+    /// test that compares it with the general reader).
     plain_lines: bool,
 }
 
@@ -132,13 +132,7 @@ impl<R: BufRead> ConfigStream<R> {
                             Ok(w) => std::borrow::Cow::Borrowed(w),
                             Err(_) => String::from_utf8_lossy(word),
                         };
-                        match words.get_mut(end) {
-                            Some(slot) => {
-                                slot.clear();
-                                slot.push_str(&w);
-                            }
-                            None => words.push(w.into_owned()),
-                        }
+                        put_word(words, end, &w);
                         end += 1;
                     }
                     self.pos += run;
@@ -163,9 +157,7 @@ impl<R: BufRead> ConfigStream<R> {
             }
         }
     }
-}
 
-impl<R: BufRead> ConfigStream<R> {
     /// The next line, when it is plain: its text without the newline, the
     /// line consumed; `None` leaves it to `next_line_into`. A line is plain
     /// when it is valid UTF-8 without control characters, starts and ends
@@ -253,16 +245,22 @@ pub fn plain_words(line: &str, words: &mut Vec<String>, from: usize) -> usize {
         if word.is_empty() || word == "ipvsadm" {
             continue;
         }
-        match words.get_mut(end) {
-            Some(slot) => {
-                slot.clear();
-                slot.push_str(word);
-            }
-            None => words.push(word.to_string()),
-        }
+        put_word(words, end, word);
         end += 1;
     }
     end
+}
+
+/// `word` into `words[at]`, reusing the string there (`at` is at most one
+/// past the end).
+fn put_word(words: &mut Vec<String>, at: usize, word: &str) {
+    match words.get_mut(at) {
+        Some(slot) => {
+            slot.clear();
+            slot.push_str(word);
+        }
+        None => words.push(word.to_string()),
+    }
 }
 
 #[cfg(test)]
