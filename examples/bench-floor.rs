@@ -68,7 +68,7 @@ fn restore(file: &str) -> Result<(), Box<dyn std::error::Error>> {
         c.batch_push_encoded(&mut batch, &bytes[off..off + len], 0);
         off += len;
         if batch.is_full() || off >= bytes.len() {
-            failed += c.batch_flush(&mut batch)?.len();
+            failed += c.batch_flush(&mut batch).len();
         }
     }
     if failed > 0 {

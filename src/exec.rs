@@ -11,7 +11,7 @@ use crate::cli::stream::{self, ConfigStream};
 use crate::cli::{CliError, Command, DestArg, Format, Invocation, ListTarget, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, conn, json, sort, usage, Names};
-use crate::ipvs::client::Batch;
+use crate::ipvs::client::{Batch, Refusal};
 use crate::ipvs::family::{IpvsCmd, IpvsMessage};
 use crate::ipvs::requests::{self, Change};
 use crate::ipvs::{Client, Dest, Error, Info, Service, ServiceId, Stats};
@@ -318,6 +318,7 @@ fn restore(
         // A plain line of the shapes `-S -n` writes for a kube-proxy table
         // (nearly every line of a big restore) is read straight from its
         // text; others go through the argument vector and `parse`.
+        pending.line += 1;
         let end = match stream.next_plain() {
             Ok(Some(line)) => match quick::parse_plain(line) {
                 Some(cmd) => {
@@ -349,6 +350,9 @@ fn restore(
         }
     }
     pending.flush(k, &mut result, io);
+    if pending.lost {
+        result = -1;
+    }
     Flow::Result(result)
 }
 
@@ -375,8 +379,14 @@ pub(crate) fn parse_restore_line(
 #[derive(Default)]
 struct Pending {
     batch: Batch,
-    /// The libipvs function of each change, by its tag.
-    ops: Vec<Op>,
+    /// The libipvs function of each change, by its tag, and the number of
+    /// the line it came from.
+    ops: Vec<(Op, usize)>,
+    /// The number of the line being read (the first is 1).
+    line: usize,
+    /// Whether the kernel's answer to a change was lost: the restore then
+    /// fails, whatever its last line did.
+    lost: bool,
     /// Whether the last line read is the last change of the batch (its
     /// failure is then the restore's result).
     last_is_change: bool,
@@ -403,34 +413,38 @@ impl Pending {
     fn push_change(&mut self, k: &mut Kernel, op: Op, change: &Change) {
         k.client
             .batch_push_change(&mut self.batch, change, self.ops.len());
-        self.ops.push(op);
+        self.ops.push((op, self.line));
         self.last_is_change = true;
     }
 
     fn push(&mut self, k: &mut Kernel, op: Op, msg: &IpvsMessage) {
         k.client.batch_push(&mut self.batch, msg, self.ops.len());
-        self.ops.push(op);
+        self.ops.push((op, self.line));
         self.last_is_change = true;
     }
 
-    /// Send the batch; report each failed line as ipvsadm would have.
+    /// Send the batch; report each failed line as ipvsadm would have,
+    /// in input order.
     fn flush(&mut self, k: &mut Kernel, result: &mut i32, io: &mut Streams) {
         if self.batch.is_empty() {
             self.last_is_change = false;
             return;
         }
-        let failures = match k.client.batch_flush(&mut self.batch) {
-            Ok(f) => f,
-            Err(e) => {
-                let errno = e.errno();
-                (0..self.ops.len())
-                    .map(|t| (t, Error::Kernel(errno)))
-                    .collect()
-            }
-        };
+        let failures = k.client.batch_flush(&mut self.batch);
         let last = self.ops.len() - 1;
-        for (tag, e) in failures {
-            io.err(&format!("{}\n", ipvs_strerror(self.ops[tag], e.errno())));
+        for (tag, refusal) in failures {
+            match refusal {
+                Refusal::Errno(errno) => {
+                    io.err(&format!("{}\n", ipvs_strerror(self.ops[tag].0, errno)));
+                }
+                Refusal::Unknown => {
+                    self.lost = true;
+                    io.err(&format!(
+                        "ipvsadm: the kernel's answer to line {} was lost (receive buffer overrun): it may or may not have been applied\n",
+                        self.ops[tag].1
+                    ));
+                }
+            }
             if tag == last && self.last_is_change {
                 *result = -1;
             }

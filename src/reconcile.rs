@@ -15,7 +15,7 @@ use crate::cli::{CliError, Command, DestArg, Format, SvcArg};
 use crate::exec::{change_of, parse_restore_line, Streams};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, Names};
-use crate::ipvs::client::{Batch, TableError};
+use crate::ipvs::client::{Batch, Refusal, TableError};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};
 
@@ -395,22 +395,15 @@ pub fn reconcile(
         client.batch_push(&mut batch, &msg, queued.len());
         queued.push((op, i));
         if batch.is_full() || i + 1 == changes.len() {
-            let failures = match client.batch_flush(&mut batch) {
-                Ok(f) => f,
-                Err(e) => {
-                    let errno = e.errno();
-                    (0..queued.len())
-                        .map(|t| (t, crate::ipvs::Error::Kernel(errno)))
-                        .collect()
-                }
-            };
-            for (tag, e) in failures {
+            for (tag, refusal) in client.batch_flush(&mut batch) {
                 let (op, ci) = queued[tag];
-                io.err(&format!(
-                    "{}: {}\n",
-                    command_line(&changes[ci]),
-                    ipvs_strerror(op, e.errno())
-                ));
+                let why = match refusal {
+                    Refusal::Errno(errno) => ipvs_strerror(op, errno).to_string(),
+                    Refusal::Unknown => {
+                        "the kernel's answer was lost (receive buffer overrun): it may or may not have been applied".to_string()
+                    }
+                };
+                io.err(&format!("{}: {why}\n", command_line(&changes[ci])));
                 failed = true;
             }
             queued.clear();

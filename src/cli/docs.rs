@@ -621,6 +621,12 @@ missing value, no command), or the kernel refused the change.
 With \fB\-R\fR, the lines run in turn and the status is that of the last
 one; a line refused by ipvsadm's own checks, or a listing that fails, ends
 the run at once with its status.
+Changes are sent to the kernel many at a time, never more than the
+socket can hold the kernel's refusals for, so each refused line is told
+in its turn with ipvsadm's message. Should the kernel's answer to a change
+be lost all the same, the line is named (\fBthe kernel's answer to line\fR
+\fIn\fR \fBwas lost\fR ...), the rest goes one change at a time, and the
+status is 255.
 .PP
 The options of ours: \fB\-\-netns\fR exits with 2 when the namespace
 cannot be entered; \fB\-R \-\-validate\fR and \fB\-R \-\-reconcile\fR exit

@@ -138,6 +138,41 @@ impl Channel {
         }
     }
 
+    /// One datagram into `rbuf` with these recv flags; its length, or
+    /// the socket's own error (ENOBUFS after an overrun, EAGAIN when a
+    /// non-blocking read finds nothing). A datagram longer than the
+    /// buffer is EMSGSIZE.
+    fn recv_flags(&mut self, flags: libc::c_int) -> std::io::Result<usize> {
+        self.rbuf.clear();
+        let n = self.sock.recv(&mut self.rbuf, flags | libc::MSG_TRUNC)?;
+        if n > self.rbuf.len() {
+            return Err(std::io::Error::from_raw_os_error(libc::EMSGSIZE));
+        }
+        Ok(n)
+    }
+
+    /// Ask for a receive buffer of `bytes`: beyond the system's limit
+    /// where the process may (SO_RCVBUFFORCE needs CAP_NET_ADMIN, as IPVS
+    /// changes do), else up to that limit.
+    fn grow_receive_buffer(&self, bytes: usize) {
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&self.sock);
+        let v = bytes as libc::c_int;
+        // SAFETY: setsockopt reads an int from a live local for the
+        // length given.
+        let forced = unsafe {
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUFFORCE,
+                (&v as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if forced != 0 {
+            let _ = self.sock.set_rx_buf_sz(v);
+        }
+    }
+
     /// One datagram into `rbuf`; its length.
     pub(crate) fn recv(&mut self) -> Result<usize, Error> {
         loop {
@@ -166,7 +201,20 @@ pub struct Client {
     small_truncates: bool,
     family: u16,
     seq: u32,
+    /// The most requests a batch carries (see `batch_flush`).
+    batch_limit: usize,
 }
+
+/// What the kernel may charge the receive buffer for one error answer to
+/// a batched request, in bytes. A 6.1 kernel charges 768 (a 36-byte
+/// message in a 512-byte slab object, plus its sk_buff); the margin
+/// covers other slab sizes and debugging kernels. A kernel test reads
+/// the real figure (`examples/batch-probe`) and holds it to half this.
+pub const REPLY_COST: usize = 2048;
+
+/// The receive buffer asked for the main socket: room for the error
+/// answers of a whole batch of requests of `Batch::MAX_BYTES`.
+const BATCH_RECV_BUF: usize = 4 << 20;
 
 impl Client {
     /// Open the socket and resolve the "IPVS" family.
@@ -177,7 +225,12 @@ impl Client {
             small_truncates: false,
             family: 0,
             seq: 0,
+            batch_limit: 1,
         };
+        c.main.grow_receive_buffer(BATCH_RECV_BUF);
+        // Every answer a batch may draw must fit in the receive buffer at
+        // once: the kernel queues them while the send is still running.
+        c.batch_limit = (c.receive_buffer() / REPLY_COST).max(1);
         c.family = c.resolve_family()?;
         Ok(c)
     }
@@ -206,6 +259,7 @@ impl Client {
         batch.last_header = Some(batch.buf.len());
         encode_ipvs(&mut batch.buf, self.family, 0, seq, msg);
         batch.entries.push((seq, tag));
+        batch.limit = self.batch_limit;
     }
 
     /// `batch_push` for a change to one service or real server, encoded
@@ -215,6 +269,7 @@ impl Client {
         batch.last_header = Some(batch.buf.len());
         encode_change(&mut batch.buf, self.family, seq, change);
         batch.entries.push((seq, tag));
+        batch.limit = self.batch_limit;
     }
 
     /// Add an already encoded request (a whole netlink message, as
@@ -231,45 +286,138 @@ impl Client {
         batch.buf[at + 8..at + 12].copy_from_slice(&seq.to_ne_bytes());
         batch.last_header = Some(at);
         batch.entries.push((seq, tag));
+        batch.limit = self.batch_limit;
     }
 
     /// Send every change of the batch in one datagram, acknowledgement
-    /// asked on the last only: the kernel handles them in order and
-    /// answers each failure with an error message of its sequence number.
-    /// Returns the failures as (tag, error), in order.
-    pub fn batch_flush(&mut self, batch: &mut Batch) -> Result<Vec<(usize, Error)>, Error> {
+    /// asked on the last only, and read every answer. Returns what became
+    /// of the requests that did not simply succeed, as (tag, refusal), in
+    /// the order they were sent. Socket errors are not returned: they
+    /// become the refusals of the requests they concern.
+    ///
+    /// The kernel handles the datagram's requests in order, inside the
+    /// send itself, and queues an error message for each that fails. So
+    /// when the send returns, every answer is queued or was dropped, and
+    /// reading never waits: a missing answer is a lost one, never a late
+    /// one. Answers are lost only when the receive buffer overruns, which
+    /// `batch_limit` rules out on kernels that charge an error message at
+    /// most `REPLY_COST`; should it happen anyway, the requests whose
+    /// answers may be among the lost ones are reported `Unknown`, the
+    /// socket is drained (so it is usable again), and from then on every
+    /// batch carries one request.
+    pub fn batch_flush(&mut self, batch: &mut Batch) -> Vec<(usize, Refusal)> {
         let Some(last) = batch.last_header else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
-        // nlmsg_flags sits at bytes 6..8 of the header.
-        let flags_at = last + 6;
-        let flags = u16::from_ne_bytes([batch.buf[flags_at], batch.buf[flags_at + 1]]) | NLM_F_ACK;
-        batch.buf[flags_at..flags_at + 2].copy_from_slice(&flags.to_ne_bytes());
-        let sent = self.main.sock.send(&batch.buf, 0);
+        set_ack(&mut batch.buf, last);
         let entries = std::mem::take(&mut batch.entries);
-        batch.buf.clear();
         batch.last_header = None;
-        sent?;
-        let (first_seq, last_seq) = (entries[0].0, entries[entries.len() - 1].0);
+        let out = match self.main.sock.send(&batch.buf, 0) {
+            Ok(_) => self.read_batch_answers(&entries),
+            // Nothing of a datagram that could not be sent was applied:
+            // its requests go one by one, each with its own answer.
+            Err(_) => self.send_one_by_one(&batch.buf, &entries),
+        };
+        batch.buf.clear();
+        out
+    }
+
+    /// Read the answers to a batch just sent (see `batch_flush`).
+    fn read_batch_answers(&mut self, entries: &[(u32, usize)]) -> Vec<(usize, Refusal)> {
+        let (first, last) = (entries[0].0, entries[entries.len() - 1].0);
         let mut failed: Vec<(u32, i32)> = Vec::new();
+        let mut lost = false;
+        let mut finished = false;
+        // The highest sequence number answered: every request up to it is
+        // accounted for, as answers are queued in order until the first
+        // one dropped, and none after it.
+        let mut answered: Option<u32> = None;
         loop {
-            let n = self.recv()?;
-            if read_batch_replies(
-                &self.main.rbuf[..n],
-                first_seq,
-                last_seq,
-                self.main.port,
-                &mut failed,
-            )? == Step::Finished
-            {
-                break;
+            match self.main.recv_flags(libc::MSG_DONTWAIT) {
+                Ok(n) => {
+                    let step = read_batch_replies(
+                        &self.main.rbuf[..n],
+                        first,
+                        last,
+                        self.main.port,
+                        &mut failed,
+                        &mut answered,
+                    );
+                    match step {
+                        Ok(Step::Finished) => finished = true,
+                        Ok(Step::More) => {}
+                        // A reply that cannot be read says nothing of
+                        // its request: taken as lost.
+                        Err(_) => lost = true,
+                    }
+                    if finished && !lost {
+                        break;
+                    }
+                }
+                Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => lost = true,
+                // Queue empty: everything the kernel kept has been read.
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    lost = true;
+                    break;
+                }
             }
         }
-        let tag_of = |seq: u32| entries.iter().find(|(s, _)| *s == seq).map(|(_, t)| *t);
-        Ok(failed
-            .into_iter()
-            .filter_map(|(seq, errno)| tag_of(seq).map(|t| (t, Error::Kernel(errno))))
-            .collect())
+        let complete = finished && !lost;
+        if !complete {
+            self.batch_limit = 1;
+        }
+        account(entries, &failed, (!complete).then_some(answered))
+    }
+
+    /// Send the requests of an encoded batch one by one, each asking for
+    /// its acknowledgement, and wait for each answer.
+    fn send_one_by_one(&mut self, buf: &[u8], entries: &[(u32, usize)]) -> Vec<(usize, Refusal)> {
+        let mut out = Vec::new();
+        let mut off = 0;
+        for &(_, tag) in entries {
+            let len = u32::from_ne_bytes([buf[off], buf[off + 1], buf[off + 2], buf[off + 3]]);
+            let one = &buf[off..off + len as usize];
+            off += len as usize;
+            let mut single = Batch::default();
+            self.batch_push_encoded(&mut single, one, tag);
+            set_ack(&mut single.buf, 0);
+            let refusal = match self.main.sock.send(&single.buf, 0) {
+                Ok(_) => self.read_batch_answers(&single.entries).pop().map(|r| r.1),
+                Err(e) => Some(Refusal::Errno(e.raw_os_error().unwrap_or(libc::EIO))),
+            };
+            if let Some(r) = refusal {
+                out.push((tag, r));
+            }
+        }
+        out
+    }
+
+    /// The most requests one batch may carry now (see `batch_flush`).
+    pub fn batch_limit(&self) -> usize {
+        self.batch_limit
+    }
+
+    /// Set how many requests a batch may carry: for tests that provoke a
+    /// receive-buffer overrun on purpose.
+    pub fn set_batch_limit(&mut self, limit: usize) {
+        self.batch_limit = limit.max(1);
+    }
+
+    /// Ask for a receive buffer of `bytes` (as SO_RCVBUF, within the
+    /// system's limit) and fit the batch limit to what the kernel grants:
+    /// for tests and probes of small buffers.
+    pub fn set_receive_buffer(&mut self, bytes: usize) {
+        let _ = self.main.sock.set_rx_buf_sz(bytes as libc::c_int);
+        self.batch_limit = (self.receive_buffer() / REPLY_COST).max(1);
+    }
+
+    /// The receive buffer the kernel charges answers to, in bytes (what
+    /// `SO_RCVBUF` reads back: twice what was asked, as the kernel counts
+    /// its own overhead).
+    pub fn receive_buffer(&self) -> usize {
+        self.main.sock.get_rx_buf_sz().unwrap_or(0)
     }
 
     fn recv(&mut self) -> Result<usize, Error> {
@@ -681,6 +829,18 @@ pub struct Batch {
     buf: Vec<u8>,
     last_header: Option<usize>,
     entries: Vec<(u32, usize)>,
+    /// The client's `batch_limit` when a request was last added.
+    limit: usize,
+}
+
+/// What became of a batched request that did not simply succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The kernel refused it with this errno (positive).
+    Errno(i32),
+    /// Its answer was lost to a receive-buffer overrun: whether the
+    /// kernel applied it is not known.
+    Unknown,
 }
 
 impl Batch {
@@ -692,10 +852,44 @@ impl Batch {
         self.entries.is_empty()
     }
 
-    /// Whether another change might not fit.
+    /// Whether another change might not fit, in bytes or in the answers
+    /// the receive buffer can hold.
     pub fn is_full(&self) -> bool {
-        self.buf.len() + 1024 > Self::MAX_BYTES
+        self.buf.len() + 1024 > Self::MAX_BYTES || self.entries.len() >= self.limit.max(1)
     }
+}
+
+/// What became of a batch's requests, as (tag, refusal) in the order they
+/// were sent: those with an error answer in `failed` (seq, errno, in
+/// order) were refused; with answers lost, every request after the
+/// latest one answered (`lost_after`, or all when none was) is unknown.
+fn account(
+    entries: &[(u32, usize)],
+    failed: &[(u32, i32)],
+    lost_after: Option<Option<u32>>,
+) -> Vec<(usize, Refusal)> {
+    let first = entries.first().map_or(0, |e| e.0);
+    let mut out = Vec::with_capacity(failed.len());
+    let mut failed = failed.iter().peekable();
+    for &(seq, tag) in entries {
+        if let Some(&&(_, errno)) = failed.peek().filter(|(s, _)| *s == seq) {
+            failed.next();
+            out.push((tag, Refusal::Errno(errno)));
+        } else if let Some(answered) = lost_after {
+            let after = seq.wrapping_sub(first);
+            if answered.is_none_or(|a| after > a.wrapping_sub(first)) {
+                out.push((tag, Refusal::Unknown));
+            }
+        }
+    }
+    out
+}
+
+/// Ask for an acknowledgement on the request that starts at `at` in
+/// `buf` (its flags sit at bytes 6..8 of the netlink header).
+fn set_ack(buf: &mut [u8], at: usize) {
+    let flags = u16::from_ne_bytes([buf[at + 6], buf[at + 7]]) | NLM_F_ACK;
+    buf[at + 6..at + 8].copy_from_slice(&flags.to_ne_bytes());
 }
 
 /// Serialize one netlink request into `buf`.
@@ -926,14 +1120,16 @@ fn encode_change(buf: &mut Vec<u8>, family: u16, seq: u32, change: &Change) {
 }
 
 /// Read one datagram of the answers to a batch of requests numbered
-/// `first..=last`: each error message is recorded as (seq, errno); the
-/// answer to `last` (its acknowledgement or error) finishes the batch.
+/// `first..=last`: each error message is recorded as (seq, errno), and
+/// `answered` keeps the latest sequence number answered; the answer to
+/// `last` (its acknowledgement or error) finishes the batch.
 pub fn read_batch_replies(
     buf: &[u8],
     first: u32,
     last: u32,
     port: u32,
     failed: &mut Vec<(u32, i32)>,
+    answered: &mut Option<u32>,
 ) -> Result<Step, Error> {
     let mut off = 0;
     let mut step = Step::More;
@@ -957,6 +1153,7 @@ pub fn read_batch_replies(
         if code != 0 {
             failed.push((seqno, -code));
         }
+        *answered = Some(seqno);
         if seqno == last {
             step = Step::Finished;
         }
@@ -1255,6 +1452,37 @@ mod tests {
             encode_change(&mut got, 0x1234, 5, c);
             assert_eq!(got, want, "{c:?}");
         }
+    }
+
+    #[test]
+    fn batch_accounting() {
+        let s = |i: u32| (u32::MAX - 2).wrapping_add(i);
+        let entries: Vec<(u32, usize)> = (0..6).map(|i| (s(i), i as usize)).collect();
+        let failed = [(s(1), libc::EEXIST), (s(2), libc::ESRCH)];
+        // Every answer read: the refusals alone, in order.
+        let all = account(&entries, &failed, None);
+        assert_eq!(
+            all,
+            [
+                (1, Refusal::Errno(libc::EEXIST)),
+                (2, Refusal::Errno(libc::ESRCH))
+            ]
+        );
+        // Answers lost after the third (sequence numbers wrap on the way):
+        // the rest are unknown.
+        let lost = account(&entries, &failed, Some(Some(s(2))));
+        assert_eq!(
+            lost,
+            [
+                (1, Refusal::Errno(libc::EEXIST)),
+                (2, Refusal::Errno(libc::ESRCH)),
+                (3, Refusal::Unknown),
+                (4, Refusal::Unknown),
+                (5, Refusal::Unknown)
+            ]
+        );
+        // Nothing answered at all: everything unknown.
+        assert_eq!(account(&entries, &[], Some(None)).len(), 6);
     }
 
     #[test]

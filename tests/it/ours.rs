@@ -23,7 +23,19 @@ use crate::bed::{available, diff, repo, run_in_kernel, Work};
 
 /// Run a script of tests/kernel/ours/ in a fresh test kernel; its sections.
 fn sections(script: &str, extra: &[&str]) -> BTreeMap<String, String> {
+    sections_with(script, extra, &[])
+}
+
+/// As `sections`, with these examples of ours (`examples/NAME.rs`, built
+/// by `cargo test`) beside our binary in the tools folder.
+fn sections_with(script: &str, extra: &[&str], examples: &[&str]) -> BTreeMap<String, String> {
     let work = Work::new(&format!("ours-{script}"));
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_ipvsadm"));
+    for name in examples {
+        let built = bin.parent().unwrap().join("examples").join(name);
+        std::fs::copy(&built, work.tools().join(name))
+            .unwrap_or_else(|e| panic!("example {name} not built ({e}): {}", built.display()));
+    }
     let path = repo().join("tests/kernel/ours").join(script);
     let tools = work.tools();
     let mut args = vec!["bash", path.to_str().unwrap(), tools.to_str().unwrap()];
@@ -473,4 +485,82 @@ fn restore_validate_and_reconcile() {
         s["reconcile-refused"]
     );
     assert_eq!(s["after-refused"], "same\n");
+}
+
+/// The `key=value` lines of a section.
+fn keys(section: &str) -> BTreeMap<&str, &str> {
+    section.lines().filter_map(|l| l.split_once('=')).collect()
+}
+
+#[test]
+fn restore_when_the_kernel_refuses_lines() {
+    if !available("restore_when_the_kernel_refuses_lines") {
+        return;
+    }
+    let s = sections_with("restore-errors", &[], &["batch-probe"]);
+    // Every kernel error -R can meet, N times, alone and between good
+    // lines: ours prints what the reference prints, in its order, exits
+    // as it does and leaves the same table.
+    let mut cases: Vec<(String, usize)> = Vec::new();
+    for n in [1, 300, 2000, 20000] {
+        for kind in [
+            "service-exists",
+            "edit-no-service",
+            "delete-no-service",
+            "server-no-service",
+            "server-exists",
+            "edit-no-server",
+            "delete-no-server",
+            "interleaved",
+        ] {
+            cases.push((format!("{kind}-{n}"), n));
+        }
+    }
+    cases.push(("no-scheduler-1".into(), 1));
+    cases.push(("no-scheduler-300".into(), 300));
+    cases.push(("table-onto-itself".into(), 20000));
+    for (name, n) in &cases {
+        let body = s
+            .get(name)
+            .unwrap_or_else(|| panic!("no section {name}: {s:?}"));
+        assert!(
+            body.contains(&format!("refused={n} rc=255\n")),
+            "{name}: the reference should refuse {n} lines:\n{body}"
+        );
+        assert!(body.ends_with("same\n"), "{name}:\n{body}");
+    }
+    // Two restores at once: both end, with every real server of both.
+    for who in ["ref", "ours"] {
+        assert!(
+            s["concurrent"].contains(&format!("{who}: services=5000 servers=30000 timeout=no\n")),
+            "{}",
+            s["concurrent"]
+        );
+    }
+    // A reconcile beside another writer ends each time, loses no answer,
+    // and converges once the writer stops.
+    let r = &s["reconcile-beside-a-writer"];
+    assert_eq!(r.matches(" lost=0\n").count(), 3, "{r}");
+    assert!(!r.contains("rc=124"), "{r}");
+    assert!(r.ends_with("final: rc=0\nconverged\n"), "{r}");
+    // The overrun provoked on purpose: the answers the kernel kept are
+    // exactly the first ones, the rest are reported unknown, the socket
+    // still works, and batches bounded as the client bounds them lose
+    // nothing. The kernel charges an answer at most half of REPLY_COST.
+    let p = keys(&s["probe"]);
+    let num = |k: &str| -> usize {
+        p.get(k)
+            .unwrap_or_else(|| panic!("probe: no {k}: {p:?}"))
+            .parse()
+            .unwrap()
+    };
+    assert!(num("refused") > 0 && num("unknown") > 0, "{p:?}");
+    assert_eq!(num("refused") + num("unknown"), 2000, "{p:?}");
+    assert_eq!((p["order"], p["after"]), ("ok", "ok"), "{p:?}");
+    assert_eq!(num("limit_after_loss"), 1, "{p:?}");
+    assert!(
+        num("cost") * 2 <= ipvsadm::ipvs::client::REPLY_COST,
+        "{p:?}"
+    );
+    assert_eq!((num("bounded_refused"), num("bounded_unknown")), (2000, 0));
 }
