@@ -3,7 +3,7 @@
 //! connection, runs a typed command against it, hands the model to the
 //! formatters and decides the exit status; `-h` and `-v` need no kernel.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 
 use crate::cli::parse::parse_invocation;
 use crate::cli::quick;
@@ -16,30 +16,13 @@ use crate::ipvs::family::{IpvsCmd, IpvsMessage};
 use crate::ipvs::requests::{self, Change};
 use crate::ipvs::{Client, Dest, Error, Info, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, System};
+use crate::streams::Streams;
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
 /// `process_options` return value), or stop the process now (its `exit`).
 enum Flow {
     Result(i32),
     Exit(i32),
-}
-
-/// Standard output and error of a run.
-pub struct Streams<'a> {
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
-}
-
-impl Streams<'_> {
-    pub(crate) fn out(&mut self, s: &str) {
-        // A closed pipe ends the process as SIGPIPE would (main restores
-        // the default action); other write errors are ignored, as printf's.
-        let _ = self.out.write_all(s.as_bytes());
-    }
-    pub(crate) fn err(&mut self, s: &str) {
-        let _ = self.out.flush();
-        let _ = self.err.write_all(s.as_bytes());
-    }
 }
 
 /// The IPVS connection and what GET_INFO said when it was opened, with
@@ -105,18 +88,20 @@ fn init_errno(e: &Error) -> i32 {
     }
 }
 
-/// Run ipvsadm with this argv; returns the exit status. Called as
-/// `ipvsadm-save` or `ipvsadm-restore` (a link to this binary), it does
-/// what Debian's scripts of those names do.
+/// Run ipvsadm with this argv; returns the exit status, with standard
+/// output flushed. Called as `ipvsadm-save` or `ipvsadm-restore` (a link
+/// to this binary), it does what Debian's scripts of those names do.
 pub fn run(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i32 {
     let program = argv.first().cloned().unwrap_or_else(|| "ipvsadm".into());
     let base = program.rsplit('/').next().unwrap_or(&program).to_string();
-    match base.as_str() {
-        "ipvsadm-save" => return save_script(&base, argv, stdin, io),
-        "ipvsadm-restore" => return restore_script(stdin, io),
-        _ => {}
-    }
-    run_ipvsadm(argv, stdin, io)
+    let code = match base.as_str() {
+        "ipvsadm-save" => save_script(&base, argv, stdin, io),
+        "ipvsadm-restore" => restore_script(stdin, io),
+        _ => run_ipvsadm(argv, stdin, io),
+    };
+    // Ours: a failed write of standard output is told, and decides the
+    // status (see `streams`).
+    io.finish(&base, code)
 }
 
 /// Debian's `ipvsadm-save`: `-n` asks for numbers, any other word that
@@ -224,7 +209,7 @@ fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i3
     let code = match flow {
         Flow::Result(r) | Flow::Exit(r) => r,
     };
-    let _ = io.out.flush();
+    io.flush();
     code & 0xff
 }
 

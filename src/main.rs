@@ -1,7 +1,7 @@
 //! The `ipvsadm` binary: collect the arguments, run, exit with the status.
 //! It owns the process-wide things: SIGPIPE and the exit code.
 
-use std::io::{self, Write};
+use std::io;
 
 fn main() {
     // ipvsadm dies of SIGPIPE when its reader goes away; so do we, rather
@@ -19,12 +19,10 @@ fn main() {
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let code = {
-        let mut streams = ipvsadm::exec::Streams {
-            out: &mut out,
-            err: &mut err,
-        };
+        let mut streams = ipvsadm::streams::Streams::new(&mut out, &mut err);
         ipvsadm::exec::run(&argv, &mut input, &mut streams)
     };
-    let _ = out.flush();
+    // `run` flushed standard output and told a failure; what a failed
+    // write left in the buffer stays there (exit does not drop it).
     std::process::exit(code);
 }

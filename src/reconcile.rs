@@ -12,12 +12,13 @@ use std::net::IpAddr;
 
 use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, DestArg, Format, SvcArg};
-use crate::exec::{change_of, parse_restore_line, Streams};
+use crate::exec::{change_of, parse_restore_line};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, Names};
 use crate::ipvs::client::{Batch, Refusal, TableError};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};
+use crate::streams::Streams;
 
 /// One line of input that holds a command, with its number (from 1), as
 /// the argument vector `-R` would parse (the program's name first).
@@ -420,10 +421,7 @@ mod tests {
     fn streams_run<T>(f: impl FnOnce(&mut Streams) -> T) -> (T, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let r = {
-            let mut io = Streams {
-                out: &mut out,
-                err: &mut err,
-            };
+            let mut io = Streams::new(&mut out, &mut err);
             f(&mut io)
         };
         out.extend_from_slice(&err);

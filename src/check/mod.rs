@@ -9,11 +9,12 @@ pub mod facts;
 pub mod rtnl;
 
 use crate::cli::Format;
-use crate::exec::Streams;
 use crate::format::check;
+use crate::streams::{Streams, WRITE_ERROR_STATUS};
 
 /// Run the check; the exit status: 0 when nothing needs attention, 1
-/// when something does, 2 when the report could not be written.
+/// when something does, 2 when the report could not be written (told
+/// as any failed write is, by `Streams::finish`).
 pub fn run(format: &Format, io: &mut Streams) -> i32 {
     let report = eval::evaluate(&facts::gather());
     let text = if format.json {
@@ -21,12 +22,11 @@ pub fn run(format: &Format, io: &mut Streams) -> i32 {
     } else {
         check::human(&report)
     };
-    match io
-        .out
-        .write_all(text.as_bytes())
-        .and_then(|_| io.out.flush())
-    {
-        Ok(()) => report.exit_status(),
-        Err(_) => 2,
+    io.out(&text);
+    io.flush();
+    if io.write_failed() {
+        WRITE_ERROR_STATUS
+    } else {
+        report.exit_status()
     }
 }

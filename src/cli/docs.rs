@@ -248,7 +248,7 @@ fn prose(tag: Tag) -> &'static str {
             r"With \fB\-L\fR (every listing: the table, one service, \fB\-c\fR, \fB\-\-timeout\fR, \fB\-\-daemon\fR) and with \fB\-\-check\fR. The document is written on one line; its shape is under \fBJSON OUTPUT\fR. Counters are exact 64-bit integers whatever \fB\-X\fR says, addresses are always numeric (no names are looked up), and \fB\-\-stats\fR, \fB\-\-rate\fR and the other column options change nothing: every field is always there. Services and servers come in the order of the text listing (\fB\-\-nosort\fR applies)."
         }
         Netns => {
-            r"The whole command runs in that network namespace, as \fBip \-n\fR does: a \fIname\fR is looked up under \fI/var/run/netns\fR (where \fBip netns add\fR puts it), anything with a slash is a path, such as \fI/proc/\fIpid\fI/ns/net\fR for a process's or a container's namespace. It may come before the command (\fBipvsadm \-\-netns web \-Ln\fR). Entering a namespace needs the \fBCAP_SYS_ADMIN\fR capability; a missing namespace or missing privilege is reported and the command is not run (exit status 2). Not allowed on a line of \fB\-R\fR."
+            r"The whole command runs in that network namespace, as \fBip \-n\fR does: a \fIname\fR is looked up under \fI/var/run/netns\fR (where \fBip netns add\fR puts it), anything with a slash is a path, such as \fI/proc/\fIpid\fI/ns/net\fR for a process's or a container's namespace. It may come before the command (\fBipvsadm \-\-netns web \-Ln\fR). Entering a namespace needs the \fBCAP_SYS_ADMIN\fR capability; a missing namespace or missing privilege is reported and the command is not run (exit status 2). A path that is no namespace (a plain file, a directory, a FIFO, a socket) is refused at once in the same way, without waiting on it. Not allowed on a line of \fB\-R\fR."
         }
         Check => {
             r"A report for a node that runs, or is about to run, kube-proxy in its IPVS mode, each item marked \fBok\fR, \fBinfo\fR or \fBattention\fR. IPVS: its version, connection table size, and how many services and servers it holds; attention if it is unavailable (when \fBip_vs\fR is neither loaded nor built in the kernel is not even asked, as asking would load it). Modules, from \fI/proc/modules\fR and the running kernel's \fImodules.builtin\fR and \fImodules.dep\fR: \fBip_vs\fR, \fBip_vs_rr\fR, \fBip_vs_wrr\fR, \fBip_vs_sh\fR and \fBnf_conntrack\fR need attention unless loaded or built in; the other schedulers are listed for information as loaded, built in, installed or not installed. Sysctls: \fBnet.ipv4.vs.conntrack\fR, \fBnet.ipv4.vs.expire_nodest_conn\fR, \fBnet.ipv4.vs.expire_quiescent_template\fR and \fBnet.ipv4.ip_forward\fR need attention unless 1, as kube-proxy sets them; \fBnet.ipv4.vs.conn_reuse_mode\fR, and \fBarp_ignore\fR and \fBarp_announce\fR of \fBnet.ipv4.conf.all\fR (strict ARP when 1 and 2), are information. The \fBkube\-ipvs0\fR interface needs attention if it is not a dummy, or if it is missing while there are services. Each virtual address of a TCP, UDP or SCTP service is ok on \fBkube\-ipvs0\fR, information on another interface only (a NodePort on the node's own address), and needs attention on none. Services with no real server, and real servers at weight 0 (shown with their active and inactive connections), need attention. Interfaces are read over rtnetlink and sysctls under \fI/proc/sys\fR, so with \fB\-\-netns\fR all but the modules are the namespace's. It changes nothing and loads no module. The report is a plain ASCII table, one finding a line, then how many need attention; with \fB\-j\fR it is one JSON document whose \fBfindings\fR are the table's lines (its shape is in \fIdocs/check.schema.json\fR). The exit status is 0 when nothing needs attention, 1 when something does, 2 when the report could not be written."
@@ -612,7 +612,8 @@ not be read.
 2
 ipvsadm's own checks refused the command line (a bad value, options that
 do not go together, a missing option), or IPVS could not be reached at
-all.
+all; or (ours, whatever the command) standard output could not be
+written.
 .TP
 255
 The option reader refused the command line (an unknown option, a
@@ -620,7 +621,8 @@ missing value, no command), or the kernel refused the change.
 .PP
 With \fB\-R\fR, the lines run in turn and the status is that of the last
 one; a line refused by ipvsadm's own checks, or a listing that fails, ends
-the run at once with its status.
+the run at once with its status. A failed write of standard output does
+not end it (the changes are still made), but the status is then 2.
 Changes are sent to the kernel many at a time, never more than the
 socket can hold the kernel's refusals for, so each refused line is told
 in its turn with ipvsadm's message. Should the kernel's answer to a change
@@ -679,6 +681,20 @@ Options that ipvsadm 1.31 lacks (\fB\-j\fR, \fB\-\-netns\fR,
 \fBOPTIONS BEYOND IPVSADM 1.31\fR) are listed by \fB\-h\fR after its text,
 which is otherwise unchanged. ipvsadm 1.31 refuses them as unknown
 options, so no command line that it accepts reads differently.
+.IP \(bu 2
+When standard output cannot be written (a full disk, an I/O error), the
+first failure is reported once on standard error as
+\fBipvsadm: write error:\fR followed by the system's words (for example
+\fBNo space left on device\fR), nothing more is written there, and the
+exit status is 2 whatever the command's own status. This holds for every
+listing (\fB\-L\fR, \fB\-S\fR, \fB\-j\fR, \fB\-\-timeout\fR,
+\fB\-\-daemon\fR, \fB\-c\fR), \fB\-h\fR, \fB\-\-check\fR, the plan
+of \fB\-R \-\-reconcile\fR and \fBipvsadm\-save\fR(8) (which names itself
+in the message). ipvsadm 1.31 ignored the failure and exited 0 with a
+truncated file, so that \fBipvsadm \-S > rules\fR on a full disk left part
+of a table to be restored. A closed pipe is not such a failure: as with
+1.31, the process is killed by \fBSIGPIPE\fR (and if that signal is
+blocked, writing stops without a message and the status is unchanged).
 .SH FILES
 .TP
 .I /proc/net/ip_vs_conn
@@ -827,7 +843,10 @@ Any other word that starts with a dash prints a short note on standard
 error and exits with status 1.
 .SH EXIT STATUS
 That of \fBipvsadm \-S\fR (see \fBipvsadm\fR(8)), or 1 for an unknown
-option.
+option. When the rules cannot be written (a full disk, an I/O error), it
+says so on standard error (\fBipvsadm\-save: write error:\fR ...) and
+exits with status 2; the script of ipvsadm 1.31 exited 0 with a truncated
+file.
 .SH EXAMPLES
 .nf
 ipvsadm\-save \-n > /root/ipvs.rules

@@ -159,20 +159,24 @@ fn check_on_this_host_fits_schema() {
     assert_eq!(out.status.code(), Some(i32::from(attention)));
 }
 
-/// A report that cannot be written is exit status 2.
+/// A report that cannot be written is exit status 2, told as any failed
+/// write of standard output is.
 #[test]
 fn check_write_failure_exits_2() {
     let full = fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ipvsadm"))
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipvsadm"))
         .arg("--check")
         .stdout(full)
-        .stderr(std::process::Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ipvsadm: write error: No space left on device\n"
+    );
 }
 
 #[test]

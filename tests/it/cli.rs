@@ -1,6 +1,7 @@
 //! What needs no kernel: `-h` and `-v` (which, unlike the reference, work
 //! on a host without IPVS) byte for byte against the reference's captured
-//! text, and the reference's "Can't initialize ipvs" failure otherwise.
+//! text, and the reference's "Can't initialize ipvs" failure otherwise;
+//! a failed write of what they print (ours: told, exit 2).
 
 use assert_cmd::Command;
 
@@ -67,4 +68,28 @@ fn no_ipvs_fails_like_reference() {
         ),
         "{err}"
     );
+}
+
+/// Ours: standard output that cannot be written (here /dev/full) is told
+/// once on standard error and the status is 2; the reference ignores it
+/// and exits 0 (the kernel test `write_errors_are_told` shows both).
+#[test]
+fn a_failed_write_is_told_with_status_2() {
+    for arg in ["-h", "-v"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ipvsadm"))
+            .arg(arg)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "ipvsadm: write error: No space left on device\n",
+            "{arg}"
+        );
+    }
 }

@@ -4,7 +4,9 @@
 //! the reference's listings; a namespace entered with `--netns` must hold
 //! what the reference sees there through `ip netns exec`; a reconciled
 //! table must be the one the reference restores from the same input.
-//! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
+//! Also the deliberate difference on a failed write of standard output
+//! (told, exit 2, where the reference exits 0) and a closed pipe (SIGPIPE
+//! for both). Scripts in tests/kernel/ours/ print sections headed "=== NAME".
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -375,6 +377,44 @@ fn json_holds_everything_the_reference_lists() {
         assert_eq!(ep(&c["server"]), w[5]);
     }
     assert_eq!(s["json-rc"], s["ref-rc"]);
+    // Same boot: what a failed write of standard output becomes.
+    write_errors_are_told(&s);
+}
+
+/// Ours (a deliberate difference): standard output that cannot be written
+/// is told, exit 2, on every output path; the reference exits 0 with a
+/// truncated listing. A closed pipe kills both with SIGPIPE.
+fn write_errors_are_told(s: &BTreeMap<String, String>) {
+    let told = "rc=2 ipvsadm: write error: No space left on device";
+    let mut seen = 0;
+    for line in s["full"].lines() {
+        let (who, rest) = line.split_once(": ").unwrap();
+        if who.starts_with("ref ") {
+            assert_eq!(rest, "rc=0 ", "{line}");
+        } else if who.starts_with("ours ipvsadm-save") {
+            assert_eq!(rest, told.replace("ipvsadm:", "ipvsadm-save:"), "{line}");
+        } else {
+            assert_eq!(rest, told, "{line}");
+        }
+        seen += 1;
+    }
+    // 10 commands both tools know, 8 of ours alone.
+    assert_eq!(seen, 2 * 10 + 8, "{}", s["full"]);
+    // The plan could not be printed; the change was made all the same.
+    assert!(s["after-reconcile"].contains("TCP  10.9.9.9:80 rr\n"));
+    // A disk that fills up: both files are cut short at the same size;
+    // only ours says so.
+    assert_eq!(
+        s["small-disk"],
+        "ours rc=2 bytes=4096 ipvsadm: write error: No space left on device\n\
+         ref rc=0 bytes=4096 \n"
+    );
+    assert!(s["small-disk-whole"].trim().parse::<usize>().unwrap() > 4096);
+    assert_eq!(
+        s["closed-pipe"],
+        "ours -Ln: 141\nref -Ln: 141\nours -Sn: 141\nref -Sn: 141\n\
+         ours -Ln -j: 141\nours ipvsadm-save -n: 141\nref ipvsadm-save -n: 141\n"
+    );
 }
 
 #[test]
@@ -401,6 +441,15 @@ fn netns_runs_the_command_in_that_namespace() {
     assert_eq!(
         s["not-a-namespace"],
         "setting the network namespace \"/etc/passwd\" failed: Invalid argument\nrc=2\n"
+    );
+    // Nothing blocks on a FIFO (timeout 10 would end it with 124).
+    assert_eq!(
+        s["fifo"],
+        "setting the network namespace \"/tmp/fifo\" failed: Invalid argument\nrc=2\n"
+    );
+    assert_eq!(
+        s["directory"],
+        "setting the network namespace \"/tmp\" failed: Invalid argument\nrc=2\n"
     );
     assert_eq!(s["twice"], "multiple 'netns' options specified\nrc=2\n");
     assert!(
