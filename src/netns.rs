@@ -4,6 +4,7 @@
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
 
 /// Where iproute2 keeps named namespaces.
 pub const NETNS_RUN_DIR: &str = "/var/run/netns";
@@ -28,6 +29,8 @@ fn errno_text(e: &std::io::Error) -> String {
 /// wording, so that it reads as `ip -n` does).
 pub fn enter(spec: &str) -> Result<(), String> {
     let path = path_of(spec);
+    // The path's own bytes (see `cli::raw`).
+    let path = std::ffi::OsStr::from_bytes(&crate::cli::raw::to_bytes(&path)).to_owned();
     let file = File::open(&path).map_err(|e| {
         format!(
             "Cannot open network namespace \"{spec}\": {}",
