@@ -183,3 +183,38 @@ fn parse_3k_restore_lines_popt(b: divan::Bencher) {
     let text = restore_text();
     b.bench_local(|| parse_lines(&text, true));
 }
+
+/// Hostile `-R` inputs of 10 MB each: one word and then a valid line, NUL
+/// bytes, one line of two-byte words, and blank lines.
+fn hostile_input(kind: &str) -> Vec<u8> {
+    const SIZE: usize = 10 << 20;
+    let mut v = match kind {
+        "word" => vec![b'x'; SIZE],
+        "nul" => vec![0; SIZE],
+        "line" => b"x ".repeat(SIZE / 2),
+        "blank" => vec![b'\n'; SIZE],
+        _ => unreachable!(),
+    };
+    v.extend_from_slice(b"\n-A -t 10.96.0.1:80 -s rr\n");
+    v
+}
+
+/// A hostile input read and parsed as `-R` reads it: every line split by
+/// the reader and given to the full parser. Linear in the input's length.
+#[divan::bench(args = ["word", "nul", "line", "blank"], sample_count = 3, sample_size = 1)]
+fn read_10mb_hostile(b: divan::Bencher, kind: &str) {
+    let input = hostile_input(kind);
+    let names = Table::default();
+    b.bench_local(|| {
+        let mut stream = ConfigStream::new(divan::black_box(&input[..]));
+        let mut words = vec!["ipvsadm".to_string()];
+        let mut lines = 0;
+        while let Ok(Some(end)) = stream.next_line_into(&mut words, 1) {
+            if end > 1 {
+                let _ = parse_invocation(&words[..end], &names);
+            }
+            lines += 1;
+        }
+        lines
+    });
+}

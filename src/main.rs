@@ -1,7 +1,12 @@
 //! The `ipvsadm` binary: collect the arguments, run, exit with the status.
-//! It owns the process-wide things: SIGPIPE and the exit code.
+//! It owns the process-wide things: SIGPIPE, the exit code, and the edges
+//! where bytes become text and back (`cli::raw`): arguments that are not
+//! UTF-8 are carried byte for byte and written out as they came.
 
 use std::io;
+use std::os::unix::ffi::OsStrExt;
+
+use ipvsadm::cli::raw;
 
 fn main() {
     // ipvsadm dies of SIGPIPE when its reader goes away; so do we, rather
@@ -11,11 +16,11 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let argv: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
+        .map(|a| raw::to_text(a.as_bytes()).into_owned())
         .collect();
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut err = io::stderr();
+    let mut out = raw::Unescape(io::BufWriter::with_capacity(64 * 1024, stdout.lock()));
+    let mut err = raw::Unescape(io::stderr());
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let code = {

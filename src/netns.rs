@@ -6,6 +6,7 @@
 
 use std::fs::OpenOptions;
 use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 
 /// Where iproute2 keeps named namespaces.
@@ -31,6 +32,8 @@ fn errno_text(e: &std::io::Error) -> String {
 /// wording, so that it reads as `ip -n` does).
 pub fn enter(spec: &str) -> Result<(), String> {
     let path = path_of(spec);
+    // The path's own bytes (see `cli::raw`).
+    let path = std::ffi::OsStr::from_bytes(&crate::cli::raw::to_bytes(&path)).to_owned();
     // Opened as iproute2 opens it, except that a FIFO must not wait for a
     // writer (O_NONBLOCK; an open FIFO is then refused by setns, as any
     // file that is no namespace) and a terminal must not become ours.

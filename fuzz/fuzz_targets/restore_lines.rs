@@ -1,5 +1,10 @@
 //! Fuzzes `-R`'s input: ipvsadm's line splitter over arbitrary bytes, and
-//! each line it yields through the command-line parser. Nothing may panic.
+//! each line it yields through the command-line parser. Nothing may panic,
+//! and nothing may loop or go quadratic: run it with a low per-input time
+//! limit and long inputs, e.g.
+//! `cargo +nightly fuzz run -O restore_lines -- -timeout=2 -max_len=1000000`
+//! (a 1 MB input takes milliseconds; before the reader was made linear, a
+//! word of that size took seconds).
 #![no_main]
 
 use ipvsadm::cli::parse::parse;

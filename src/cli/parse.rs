@@ -63,12 +63,10 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, CliError> {
     Err(CliError::Fail(msg.into()))
 }
 
-/// `strncpy(dst, src, n - 1)` into a zeroed buffer: at most `n - 1` bytes.
+/// `strncpy(dst, src, n - 1)` into a zeroed buffer: at most `n - 1` bytes
+/// (bytes of the argument as given, see `raw`).
 fn truncated(s: &str, max: usize) -> String {
-    let b = s.as_bytes();
-    let b = &b[..b.len().min(max)];
-    // Stop at an embedded NUL as C would (cannot happen with argv).
-    String::from_utf8_lossy(b).into_owned()
+    super::raw::truncate(s, max).into_owned()
 }
 
 fn proto_name(p: u16) -> Option<&'static str> {

@@ -13,11 +13,25 @@
 //! the piece. (The buffer is a stale local variable; in the reference it
 //! holds the last separator read, a newline after a line that ended with a
 //! word, and no newline before the first line.)
+//!
+//! Whatever the input, the work is linear in its length and the memory
+//! held is one chunk of input (`CHUNK`) plus the words of one line (as
+//! ipvsadm holds them): a line is read a chunk at a time, a word at most
+//! `MAX_WORD` bytes at a time, and a run of NUL bytes is words of nothing,
+//! 4096 bytes each, as fscanf reads them. Words that are not UTF-8 are
+//! kept byte for byte (`raw`).
 
+use std::borrow::Cow;
 use std::io::BufRead;
+
+use super::raw;
 
 /// `MAX_LINE_LENGTH`: fscanf's field width for a word.
 const MAX_WORD: usize = 4096;
+
+/// The most input held at once: a line longer than this is read in
+/// pieces. More than `MAX_WORD`, so that a plain line is read whole.
+const CHUNK: usize = 64 * 1024;
 
 fn is_sep(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -26,9 +40,16 @@ fn is_sep(b: u8) -> bool {
 /// Reads lines of words the way ipvsadm does.
 pub struct ConfigStream<R> {
     input: R,
+    /// Input read and not yet consumed from `pos` on: up to and with a
+    /// newline, or `CHUNK` bytes of a longer line, or the input's end.
     pending: Vec<u8>,
     pos: usize,
+    /// Whether `pending` starts a line (the one before ended with a
+    /// newline, or it is the first).
+    line_start: bool,
     eof: bool,
+    /// The word being read (it may span two chunks).
+    word: Vec<u8>,
     /// The separator fscanf read last (ipvsadm's `tail`), 0 before any.
     last_sep: u8,
     /// Whether plain lines are read by `next_plain` (always, but in the
@@ -42,7 +63,9 @@ impl<R: BufRead> ConfigStream<R> {
             input,
             pending: Vec::new(),
             pos: 0,
+            line_start: true,
             eof: false,
+            word: Vec::new(),
             last_sep: 0,
             plain_lines: true,
         }
@@ -53,15 +76,63 @@ impl<R: BufRead> ConfigStream<R> {
             if self.eof {
                 return Ok(None);
             }
+            self.line_start = self.pending.last().is_none_or(|&b| b == b'\n');
             self.pending.clear();
             self.pos = 0;
-            let n = self.input.read_until(b'\n', &mut self.pending)?;
-            if n == 0 {
+            if self.refill()? == 0 {
                 self.eof = true;
                 return Ok(None);
             }
         }
         Ok(Some(self.pending[self.pos]))
+    }
+
+    /// `read_until(b'\n')` into the empty `pending`, stopping after
+    /// `CHUNK` bytes; returns how many were read.
+    fn refill(&mut self) -> std::io::Result<usize> {
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let room = CHUNK - self.pending.len();
+            let window = &buf[..buf.len().min(room)];
+            let (n, done) = match window.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (window.len(), window.len() == room),
+            };
+            self.pending.extend_from_slice(&window[..n]);
+            self.input.consume(n);
+            if done {
+                break;
+            }
+        }
+        Ok(self.pending.len())
+    }
+
+    /// The word from here on: the run of non-separators, at most
+    /// `MAX_WORD` bytes (fscanf's width: a longer run goes on as the next
+    /// word), into `self.word`.
+    fn read_word(&mut self) -> std::io::Result<()> {
+        self.word.clear();
+        while self.peek()?.is_some() {
+            let rest = &self.pending[self.pos..];
+            let window = &rest[..rest.len().min(MAX_WORD - self.word.len())];
+            let n = window
+                .iter()
+                .position(|&b| is_sep(b))
+                .unwrap_or(window.len());
+            self.word.extend_from_slice(&window[..n]);
+            self.pos += n;
+            if n < rest.len() || self.word.len() == MAX_WORD {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn bump(&mut self) {
@@ -111,31 +182,17 @@ impl<R: BufRead> ConfigStream<R> {
                     }
                 }
                 Some(_) => {
-                    // The word is the run of non-separators, at most
-                    // MAX_WORD bytes (fscanf's width: a longer run goes on
-                    // as the next word). A run never crosses `pending`'s
-                    // end, which is a newline or the end of the input.
-                    let rest = &self.pending[self.pos..];
-                    let run = rest
-                        .iter()
-                        .position(|&b| is_sep(b))
-                        .unwrap_or(rest.len())
-                        .min(MAX_WORD);
-                    let mut word = &rest[..run];
+                    self.read_word()?;
                     // The word is kept as a C string: a NUL ends it, both
                     // for the `ipvsadm` test and for the copy.
+                    let mut word = &self.word[..];
                     if let Some(nul) = word.iter().position(|&b| b == 0) {
                         word = &word[..nul];
                     }
                     if word != b"ipvsadm" {
-                        let w = match std::str::from_utf8(word) {
-                            Ok(w) => std::borrow::Cow::Borrowed(w),
-                            Err(_) => String::from_utf8_lossy(word),
-                        };
-                        put_word(words, end, &w);
+                        put_word(words, end, &raw::to_text(word));
                         end += 1;
                     }
-                    self.pos += run;
                     // The one separator fscanf reads after the word; with
                     // none (a long word goes on, or the input ends) the
                     // stale one decides.
@@ -160,13 +217,14 @@ impl<R: BufRead> ConfigStream<R> {
 
     /// The next line, when it is plain: its text without the newline, the
     /// line consumed; `None` leaves it to `next_line_into`. A line is plain
-    /// when it is valid UTF-8 without control characters, starts and ends
+    /// when it is valid UTF-8 that `raw` keeps as it is (nearly all)
+    /// without control characters, starts and ends
     /// with a word, is followed by a newline, and is shorter than a word
     /// may be (what `-S` writes). Its words are then its runs of
     /// non-spaces (`plain_words`), and the general reader would end having
     /// read the newline after its last word.
     pub fn next_plain(&mut self) -> std::io::Result<Option<&str>> {
-        if !self.plain_lines || self.peek()?.is_none() || self.pos != 0 {
+        if !self.plain_lines || self.peek()?.is_none() || self.pos != 0 || !self.line_start {
             return Ok(None);
         }
         let line = self.pending.as_slice();
@@ -179,7 +237,7 @@ impl<R: BufRead> ConfigStream<R> {
         if !plain {
             return Ok(None);
         }
-        let Ok(text) = std::str::from_utf8(&line[..line.len() - 1]) else {
+        let Cow::Borrowed(text) = raw::to_text(&line[..line.len() - 1]) else {
             return Ok(None);
         };
         self.pos = line.len();
@@ -268,12 +326,7 @@ mod tests {
     use super::*;
 
     fn lines(s: &str) -> Vec<Vec<String>> {
-        let mut c = ConfigStream::new(s.as_bytes());
-        let mut out = vec![];
-        while let Some(l) = c.next_line().unwrap() {
-            out.push(l);
-        }
-        out
+        lines_of(s.as_bytes())
     }
 
     #[test]
@@ -380,6 +433,136 @@ mod tests {
             plain > 500 && lines_read > 3 * plain,
             "{plain} plain of {lines_read}"
         );
+    }
+
+    /// ipvsadm's `config_stream_read` over a whole input, one byte at a
+    /// time as fscanf and fgetc read it: the lines' words, as bytes.
+    fn fscanf_model(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut lines = vec![];
+        let (mut i, mut tail) = (0, 0u8);
+        'call: loop {
+            let mut words = vec![];
+            loop {
+                let start = i;
+                while i < input.len() && i - start < MAX_WORD && !is_sep(input[i]) {
+                    i += 1;
+                }
+                if i == input.len() && i == start {
+                    // fscanf's EOF: the words read are kept, if any.
+                    if !words.is_empty() {
+                        lines.push(words);
+                    }
+                    return lines;
+                }
+                if i == start {
+                    // No word: fgetc over blanks.
+                    loop {
+                        match input.get(i) {
+                            None => return lines,
+                            Some(b'\n') => {
+                                i += 1;
+                                lines.push(words);
+                                continue 'call;
+                            }
+                            Some(b' ' | b'\t' | b'\r') => i += 1,
+                            Some(_) => break,
+                        }
+                    }
+                    continue;
+                }
+                let mut word = &input[start..i];
+                if let Some(nul) = word.iter().position(|&b| b == 0) {
+                    word = &word[..nul];
+                }
+                if word != b"ipvsadm" {
+                    words.push(word.to_vec());
+                }
+                if i < input.len() && is_sep(input[i]) {
+                    tail = input[i];
+                    i += 1;
+                }
+                if tail == b'\n' {
+                    lines.push(words);
+                    continue 'call;
+                }
+            }
+        }
+    }
+
+    /// Generated hostile inputs (NUL runs, words and lines around 4096
+    /// bytes and around a chunk, random bytes, bytes that are not UTF-8,
+    /// blank runs), read through buffers of odd sizes: the words are the
+    /// model's, byte for byte.
+    #[test]
+    fn hostile_input_reads_as_fscanf_reads_it() {
+        let mut r = crate::test_util::Rng(0x5851_f42d_4c95_7f2d);
+        const PIECES: &[&[u8]] = &[
+            b"-A",
+            b"-t",
+            b"10.96.0.1:80",
+            b"ipvsadm",
+            b"\0",
+            b"\xc3",
+            b"\xf4\x8f\xbf\xbf",
+            b" ",
+            b"\t",
+            b"\r",
+            b"\n",
+            b"\n",
+            b"x",
+        ];
+        for round in 0..400 {
+            let mut input = Vec::new();
+            for _ in 0..r.below(30) {
+                let n = match r.below(12) {
+                    0 => MAX_WORD - 2 + r.below(5),
+                    1 => CHUNK - 3 + r.below(7),
+                    2 => 2 * MAX_WORD + r.below(3),
+                    _ => 0,
+                };
+                if n > 0 {
+                    let b = r.pick(&[b'x', 0, b' ', b'\n', 0xff]);
+                    input.extend(std::iter::repeat_n(b, n));
+                } else if r.below(5) == 0 {
+                    input.push(r.next() as u8);
+                } else {
+                    input.extend_from_slice(r.pick(PIECES));
+                }
+            }
+            let cap = 1 + r.below(if round % 2 == 0 { 8 } else { 70_000 });
+            let mut c = ConfigStream::new(std::io::BufReader::with_capacity(cap, &input[..]));
+            let mut ours = vec![];
+            while let Some(l) = c.next_line().unwrap() {
+                let l: Vec<Vec<u8>> = l.iter().map(|w| raw::to_bytes(w).into_owned()).collect();
+                ours.push(l);
+            }
+            assert!(ours == fscanf_model(&input), "round {round}, buffer {cap}");
+        }
+    }
+
+    /// One big word, a NUL run and a long line cost one pass each: the
+    /// words are what fscanf makes of them.
+    #[test]
+    fn big_inputs_are_read_in_one_pass() {
+        let n = 3 << 20;
+        let mut word = vec![b'x'; n];
+        word.extend_from_slice(b"\n-C\n");
+        let l = lines_of(&word);
+        assert_eq!(l.len(), 1 + 1);
+        assert_eq!(l[0].len(), n.div_ceil(MAX_WORD));
+        let l = lines_of(&vec![0; n]);
+        assert_eq!(l, vec![vec![String::new(); n / MAX_WORD]]);
+        let l = lines_of(&b"ab ".repeat(n / 3));
+        assert_eq!(l, vec![vec!["ab".to_string(); n / 3]]);
+    }
+
+    fn lines_of(b: &[u8]) -> Vec<Vec<String>> {
+        let mut c = ConfigStream::new(b);
+        let mut out = vec![];
+        while let Some(l) = c.next_line().unwrap() {
+            out.push(l);
+        }
+        out
     }
 
     #[test]

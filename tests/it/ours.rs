@@ -6,7 +6,10 @@
 //! table must be the one the reference restores from the same input.
 //! Also the deliberate difference on a failed write of standard output
 //! (told, exit 2, where the reference exits 0) and a closed pipe (SIGPIPE
-//! for both). Scripts in tests/kernel/ours/ print sections headed "=== NAME".
+//! for both); hostile `-R` input and arguments that are not UTF-8, run by
+//! both tools, whose messages, exit statuses and tables must be the same;
+//! and `-R` when the kernel refuses many lines.
+//! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -38,6 +41,11 @@ fn sections_with(script: &str, extra: &[&str], examples: &[&str]) -> BTreeMap<St
         std::fs::copy(&built, work.tools().join(name))
             .unwrap_or_else(|e| panic!("example {name} not built ({e}): {}", built.display()));
     }
+    sections_in(&work, script, extra)
+}
+
+/// `sections`, with `work` shared (files put there first are the script's).
+fn sections_in(work: &Work, script: &str, extra: &[&str]) -> BTreeMap<String, String> {
     let path = repo().join("tests/kernel/ours").join(script);
     let tools = work.tools();
     let mut args = vec!["bash", path.to_str().unwrap(), tools.to_str().unwrap()];
@@ -612,4 +620,97 @@ fn restore_when_the_kernel_refuses_lines() {
         "{p:?}"
     );
     assert_eq!((num("bounded_refused"), num("bounded_unknown")), (2000, 0));
+}
+
+/// xorshift64, for inputs that are the same from run to run.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// Random bytes for `-R`: uniform (junk1); valid lines and then a line of
+/// random bytes (junk2); words that look like ipvsadm's, NUL bytes, bytes
+/// that are not UTF-8 and separators, mixed (junk3).
+fn junk_inputs(dir: &std::path::Path) {
+    let mut r = 0x2545_f491_4f6c_dd1d_u64;
+    let uniform: Vec<u8> = (0..1 << 20).map(|_| xorshift(&mut r) as u8).collect();
+    let mut lines = Vec::new();
+    for i in 0..100 {
+        lines.extend_from_slice(format!("-A -t 10.96.1.{i}:80 -s rr\n").as_bytes());
+    }
+    lines.extend((0..200).map(|_| xorshift(&mut r) as u8));
+    lines.push(b'\n');
+    let pieces: &[&[u8]] = &[
+        b"-A",
+        b"-a",
+        b"-t",
+        b"-r",
+        b"10.96.0.1:80",
+        b"-s",
+        b"rr",
+        b"\0",
+        b"\xc3",
+        b"\xff",
+        b"ipvsadm",
+        b"#",
+        b" ",
+        b" ",
+        b"\t",
+        b"\r",
+        b"\n",
+        b"\n",
+    ];
+    let mut mixed = Vec::new();
+    while mixed.len() < 1 << 16 {
+        let p = pieces[(xorshift(&mut r) % pieces.len() as u64) as usize];
+        mixed.extend_from_slice(p);
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, bytes) in [("junk1", uniform), ("junk2", lines), ("junk3", mixed)] {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+#[test]
+fn hostile_input_and_raw_bytes_as_the_reference() {
+    if !available("hostile_input_and_raw_bytes_as_the_reference") {
+        return;
+    }
+    let work = Work::new("ours-hostile-input");
+    let inputs = work.dir.join("inputs");
+    junk_inputs(&inputs);
+    let s = sections_in(&work, "hostile-input", &[inputs.to_str().unwrap()]);
+    let mut compared = 0;
+    for (name, ours) in &s {
+        let Some(case) = name.strip_suffix(" ours") else {
+            continue;
+        };
+        let reference = &s[&format!("{case} ref")];
+        assert!(
+            ours == reference,
+            "{case}:\n{}",
+            diff(case, reference.as_bytes(), ours.as_bytes())
+        );
+        // Every run ended by itself.
+        assert!(!ours.contains("rc=124 "), "{case}: timed out\n{ours}");
+        compared += 1;
+    }
+    assert_eq!(compared, 4 + 3 + 2 * 14, "{s:?}");
+    // The reference's answer to 8 MB of NUL bytes: its usage hint, 255.
+    assert!(s["nul ref"].starts_with("rc=255 "), "{}", s["nul ref"]);
+    // A million blank lines between two good lines: both applied.
+    assert!(s["blank ours"].contains("-a -t 10.96.0.1:80 -r 10.244.0.1:80 -m -w 1"));
+    // Ours only: validation and reconcile of the big inputs end, refusing
+    // line 1 with the reference's message and changing nothing.
+    for case in [
+        "nul validate",
+        "nul reconcile",
+        "word validate",
+        "word reconcile",
+    ] {
+        let v = &s[case];
+        assert!(v.starts_with("rc=1 "), "{case}: {v}");
+    }
 }
