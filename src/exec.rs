@@ -609,7 +609,7 @@ fn service_entry(
 fn read_conn_file(io: &mut Streams) -> Result<String, Flow> {
     let path = conn::CONN_PROC_FILE;
     match std::fs::read(path) {
-        Ok(t) => Ok(crate::cli::raw::to_text(&t).into_owned()),
+        Ok(t) => Ok(crate::raw::to_text(&t).into_owned()),
         Err(_) => {
             io.err(&format!("cannot open file {path}\n"));
             Err(Flow::Exit(1))

@@ -10,6 +10,7 @@ pub mod exec;
 pub mod format;
 pub mod ipvs;
 pub mod netns;
+pub mod raw;
 pub mod reconcile;
 pub mod resolve;
 pub mod streams;

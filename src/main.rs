@@ -1,12 +1,12 @@
 //! The `ipvsadm` binary: collect the arguments, run, exit with the status.
 //! It owns the process-wide things: SIGPIPE, the exit code, and the edges
-//! where bytes become text and back (`cli::raw`): arguments that are not
+//! where bytes become text and back (`raw`): arguments that are not
 //! UTF-8 are carried byte for byte and written out as they came.
 
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 
-use ipvsadm::cli::raw;
+use ipvsadm::raw;
 
 fn main() {
     // ipvsadm dies of SIGPIPE when its reader goes away; so do we, rather

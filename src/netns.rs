@@ -32,8 +32,8 @@ fn errno_text(e: &std::io::Error) -> String {
 /// wording, so that it reads as `ip -n` does).
 pub fn enter(spec: &str) -> Result<(), String> {
     let path = path_of(spec);
-    // The path's own bytes (see `cli::raw`).
-    let path = std::ffi::OsStr::from_bytes(&crate::cli::raw::to_bytes(&path)).to_owned();
+    // The path's own bytes (see `raw`).
+    let path = std::ffi::OsStr::from_bytes(&crate::raw::to_bytes(&path)).to_owned();
     // Opened as iproute2 opens it, except that a FIFO must not wait for a
     // writer (O_NONBLOCK; an open FIFO is then refused by setns, as any
     // file that is no namespace) and a terminal must not become ours.

@@ -53,7 +53,7 @@ extern "C" {
 
 impl Resolver for System {
     fn host_to_ipv4(&self, name: &str) -> Option<Ipv4Addr> {
-        let c = crate::cli::raw::cstring(name)?;
+        let c = crate::raw::cstring(name)?;
         // SAFETY: gethostbyname returns NULL or a pointer to static storage
         // that stays valid until the next resolver call; we copy out of it
         // before returning.
@@ -76,7 +76,7 @@ impl Resolver for System {
     }
 
     fn service_to_port(&self, name: &str, proto: &str) -> Option<u16> {
-        let n = crate::cli::raw::cstring(name)?;
+        let n = crate::raw::cstring(name)?;
         let p = CString::new(proto).ok()?;
         // SAFETY: as above, static storage copied out at once.
         unsafe {
@@ -106,7 +106,7 @@ impl Resolver for System {
             if h.is_null() || (*h).h_name.is_null() {
                 return None;
             }
-            Some(crate::cli::raw::to_text(CStr::from_ptr((*h).h_name).to_bytes()).into_owned())
+            Some(crate::raw::to_text(CStr::from_ptr((*h).h_name).to_bytes()).into_owned())
         }
     }
 
@@ -118,7 +118,7 @@ impl Resolver for System {
             if s.is_null() || (*s).s_name.is_null() {
                 return None;
             }
-            Some(crate::cli::raw::to_text(CStr::from_ptr((*s).s_name).to_bytes()).into_owned())
+            Some(crate::raw::to_text(CStr::from_ptr((*s).s_name).to_bytes()).into_owned())
         }
     }
 }
@@ -187,7 +187,7 @@ impl HostsFile {
             let Ok(addr) = std::str::from_utf8(addr) else {
                 continue;
             };
-            let name = crate::cli::raw::to_text(name);
+            let name = crate::raw::to_text(name);
             // As an IPv4 lookup reads the line: a dotted quad, or an IPv6
             // address that is IPv4-mapped or the loopback.
             let v6 = inet_pton6(addr);

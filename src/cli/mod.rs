@@ -9,7 +9,6 @@ pub mod matrix;
 pub mod parse;
 pub mod popt;
 pub mod quick;
-pub mod raw;
 pub mod stream;
 
 use std::net::IpAddr;

@@ -66,7 +66,7 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, CliError> {
 /// `strncpy(dst, src, n - 1)` into a zeroed buffer: at most `n - 1` bytes
 /// (bytes of the argument as given, see `raw`).
 fn truncated(s: &str, max: usize) -> String {
-    super::raw::truncate(s, max).into_owned()
+    crate::raw::truncate(s, max).into_owned()
 }
 
 fn proto_name(p: u16) -> Option<&'static str> {

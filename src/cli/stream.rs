@@ -24,7 +24,7 @@
 use std::borrow::Cow;
 use std::io::BufRead;
 
-use super::raw;
+use crate::raw;
 
 /// `MAX_LINE_LENGTH`: fscanf's field width for a word.
 const MAX_WORD: usize = 4096;

@@ -182,7 +182,7 @@ pub fn service(svc: &Service, dests: &[Dest]) -> Value {
         "address": address,
         "port": port,
         "fwmark": fwmark,
-        "scheduler": svc.config.scheduler.as_str(),
+        "scheduler": String::from_utf8_lossy(svc.config.scheduler.as_bytes()),
         "flags": service_flags(svc),
         "flags_value": svc.config.flags,
         "persistence": if persistent {
@@ -190,7 +190,7 @@ pub fn service(svc: &Service, dests: &[Dest]) -> Value {
         } else {
             Value::Null
         },
-        "pe": if svc.config.pe_name.is_empty() { Value::Null } else { json!(svc.config.pe_name.as_str()) },
+        "pe": if svc.config.pe_name.is_empty() { Value::Null } else { json!(String::from_utf8_lossy(svc.config.pe_name.as_bytes())) },
         "stats": counters(&svc.stats),
         "rates": rates(&svc.stats),
         "servers": dests.iter().map(dest).collect::<Vec<_>>(),

@@ -373,9 +373,9 @@ const SCHED_BITS: [u32; 3] = [svc_flags::SCHED1, svc_flags::SCHED2, svc_flags::S
 /// the service's scheduler; `None` where ipvsadm prints nothing (the third
 /// flag of sh and mh, which have two).
 pub(crate) fn sched_flags_set(svc: &Service) -> impl Iterator<Item = Option<&'static str>> {
-    let names: [Option<&'static str>; 3] = match svc.config.scheduler.as_str() {
-        "sh" => [Some("sh-fallback"), Some("sh-port"), None],
-        "mh" => [Some("mh-fallback"), Some("mh-port"), None],
+    let names: [Option<&'static str>; 3] = match svc.config.scheduler.as_bytes() {
+        b"sh" => [Some("sh-fallback"), Some("sh-port"), None],
+        b"mh" => [Some("mh-fallback"), Some("mh-port"), None],
         _ => [Some("flag-1"), Some("flag-2"), Some("flag-3")],
     };
     let flags = svc.config.flags;
@@ -519,7 +519,7 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
     let persistent = cfg.flags & svc_flags::PERSISTENT != 0;
     let v4 = is_v4(svc);
     if f.rule {
-        for part in ["-A ", &svc_name, " -s ", &cfg.scheduler] {
+        for part in ["-A ", &svc_name, " -s ", &cfg.scheduler.text()] {
             out.push_str(part);
         }
         if persistent {
@@ -557,7 +557,7 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
     } else {
         push_service_name(out, svc, f, names);
         out.push(' ');
-        out.push_str(&cfg.scheduler);
+        out.push_str(&cfg.scheduler.text());
         if cfg.flags & svc_flags::SCHED_ANY != 0 {
             let _ = write!(out, " ({})", sched_flags(svc));
         }

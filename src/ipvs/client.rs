@@ -1004,9 +1004,9 @@ impl Attrs {
     }
 
     /// A string as C sends it, with its NUL (the zero already there).
-    fn put_cstr(&mut self, kind: u16, s: &str) {
+    fn put_cstr(&mut self, kind: u16, s: &[u8]) {
         self.header(kind, 5 + s.len());
-        self.write(s.as_bytes());
+        self.write(s);
         self.len += 1;
         self.pad();
     }
@@ -1040,9 +1040,9 @@ impl Attrs {
             }
         }
         if let Some(cfg) = cfg {
-            self.put_cstr(IPVS_SVC_ATTR_SCHED_NAME, &cfg.scheduler);
+            self.put_cstr(IPVS_SVC_ATTR_SCHED_NAME, cfg.scheduler.as_bytes());
             if !cfg.pe_name.is_empty() {
-                self.put_cstr(IPVS_SVC_ATTR_PE_NAME, &cfg.pe_name);
+                self.put_cstr(IPVS_SVC_ATTR_PE_NAME, cfg.pe_name.as_bytes());
             }
             let mut flags = [0u8; 8];
             flags[..4].copy_from_slice(&cfg.flags.to_ne_bytes());

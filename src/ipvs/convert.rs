@@ -330,9 +330,7 @@ fn service_walk(value: &[u8]) -> Result<ServiceWalk<'_>, Error> {
 /// (`strncpy`): up to the first NUL, at most 16 bytes.
 fn short_name(v: &[u8]) -> Result<ShortName, Error> {
     let end = v.iter().position(|&c| c == 0).unwrap_or(v.len());
-    std::str::from_utf8(&v[..end])
-        .map(ShortName::truncated)
-        .map_err(|_| Error::Malformed("a name attribute that is not UTF-8".into()))
+    Ok(ShortName::from_bytes(&v[..end]))
 }
 
 /// Gathers a real server's attributes one at a time.
@@ -641,7 +639,8 @@ mod tests {
             short_name(b"a-very-long-scheduler\0").unwrap(),
             "a-very-long-sche"
         );
-        assert!(short_name(b"\xff\xfe\0").is_err());
+        // Bytes that are not UTF-8 are kept as they are.
+        assert_eq!(short_name(b"\xff\xfe\0").unwrap().as_bytes(), b"\xff\xfe");
     }
 
     #[test]

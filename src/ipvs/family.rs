@@ -7,9 +7,8 @@
 //! carry them, so that a decoded reply encodes back to the same bytes.
 
 use netlink_packet_core::{
-    emit_u16, emit_u32, emit_u64, parse_string, parse_u16, parse_u32, parse_u64, parse_u8,
-    DecodeError, DefaultNla, Emitable, Nla, NlaBuffer, NlasIterator, Parseable,
-    ParseableParametrized,
+    emit_u16, emit_u32, emit_u64, parse_u16, parse_u32, parse_u64, parse_u8, DecodeError,
+    DefaultNla, Emitable, Nla, NlaBuffer, NlasIterator, Parseable, ParseableParametrized,
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
@@ -169,9 +168,20 @@ where
 }
 
 /// A string attribute carries a trailing NUL.
+/// A name as C sends it, with its NUL: the bytes the text stands for
+/// (see `crate::raw`: a name given in bytes that are not UTF-8 goes to
+/// the kernel as those bytes).
 fn emit_cstr(buffer: &mut [u8], s: &str) {
-    buffer[..s.len()].copy_from_slice(s.as_bytes());
-    buffer[s.len()] = 0;
+    let b = crate::raw::to_bytes(s);
+    buffer[..b.len()].copy_from_slice(&b);
+    buffer[b.len()] = 0;
+}
+
+/// A name attribute's text: its bytes up to the first NUL, as text (see
+/// `crate::raw`).
+fn parse_name(v: &[u8]) -> String {
+    let end = v.iter().position(|&c| c == 0).unwrap_or(v.len());
+    crate::raw::to_text(&v[..end]).into_owned()
 }
 
 fn nested_len<A: Nla>(v: &[A]) -> usize {
@@ -263,7 +273,7 @@ impl Nla for SvcAttr {
             Af(_) | Protocol(_) | Port(_) => 2,
             Addr(_) => 16,
             Fwmark(_) | Timeout(_) | Netmask(_) => 4,
-            SchedName(s) | PeName(s) => s.len() + 1,
+            SchedName(s) | PeName(s) => crate::raw::byte_len(s) + 1,
             Flags { .. } => 8,
             Stats(v) | Stats64(v) => nested_len(v),
             Other(n) => n.value_len(),
@@ -338,7 +348,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for SvcAttr {
             IPVS_SVC_ATTR_ADDR => Addr(parse_addr(v, "service address")?),
             IPVS_SVC_ATTR_PORT => Port(u16::from_be_bytes(fixed(v, "service port")?)),
             IPVS_SVC_ATTR_FWMARK => Fwmark(parse_u32(v)?),
-            IPVS_SVC_ATTR_SCHED_NAME => SchedName(parse_string(v)?),
+            IPVS_SVC_ATTR_SCHED_NAME => SchedName(parse_name(v)),
             IPVS_SVC_ATTR_FLAGS => {
                 let b: [u8; 8] = fixed(v, "service flags")?;
                 Flags {
@@ -349,7 +359,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for SvcAttr {
             IPVS_SVC_ATTR_TIMEOUT => Timeout(parse_u32(v)?),
             IPVS_SVC_ATTR_NETMASK => Netmask(parse_u32(v)?),
             IPVS_SVC_ATTR_STATS => Stats(parse_nested(v)?),
-            IPVS_SVC_ATTR_PE_NAME => PeName(parse_string(v)?),
+            IPVS_SVC_ATTR_PE_NAME => PeName(parse_name(v)),
             IPVS_SVC_ATTR_STATS64 => Stats64(parse_nested(v)?),
             _ => Other(DefaultNla::parse(buf)?),
         })
@@ -473,7 +483,7 @@ impl Nla for DaemonAttr {
         use DaemonAttr::*;
         match self {
             State(_) | SyncId(_) | McastGroup(_) => 4,
-            McastIfn(s) => s.len() + 1,
+            McastIfn(s) => crate::raw::byte_len(s) + 1,
             SyncMaxlen(_) | McastPort(_) => 2,
             McastGroup6(_) => 16,
             McastTtl(_) => 1,
@@ -514,7 +524,7 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DaemonAttr {
         let v = buf.value();
         Ok(match kind_of(buf) {
             IPVS_DAEMON_ATTR_STATE => State(parse_u32(v)?),
-            IPVS_DAEMON_ATTR_MCAST_IFN => McastIfn(parse_string(v)?),
+            IPVS_DAEMON_ATTR_MCAST_IFN => McastIfn(parse_name(v)),
             IPVS_DAEMON_ATTR_SYNC_ID => SyncId(parse_u32(v)?),
             IPVS_DAEMON_ATTR_SYNC_MAXLEN => SyncMaxlen(parse_u16(v)?),
             IPVS_DAEMON_ATTR_MCAST_GROUP => McastGroup(fixed(v, "mcast group")?),

@@ -125,6 +125,8 @@ pub mod svc_flags {
 /// fields for them are 16 bytes (`IP_VS_SCHEDNAME_MAXLEN`,
 /// `IP_VS_PENAME_MAXLEN`), and a listing of tens of thousands of services
 /// then allocates nothing per name (it halves what a service weighs).
+/// It holds the name's bytes as the kernel has them, UTF-8 or not; as
+/// text it is what `crate::raw` makes of them.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ShortName {
     len: u8,
@@ -135,31 +137,34 @@ impl ShortName {
     /// The most bytes a name keeps.
     pub const MAX: usize = 16;
 
-    /// The name, cut to its first 16 bytes (back to a character boundary),
-    /// as libipvs copies a name into its 16-byte field with `strncpy`.
+    /// The first 16 bytes `s` stands for, as libipvs copies a name into
+    /// its 16-byte field with `strncpy`.
     pub fn truncated(s: &str) -> ShortName {
-        let mut end = s.len().min(Self::MAX);
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
+        Self::from_bytes(&crate::raw::to_bytes(s))
+    }
+
+    /// The first 16 of these bytes.
+    pub fn from_bytes(b: &[u8]) -> ShortName {
+        let end = b.len().min(Self::MAX);
         let mut bytes = [0; Self::MAX];
-        bytes[..end].copy_from_slice(&s.as_bytes()[..end]);
+        bytes[..end].copy_from_slice(&b[..end]);
         ShortName {
             len: end as u8,
             bytes,
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        // Only `truncated` fills the bytes, from a str, at a char boundary.
-        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
     }
-}
 
-impl std::ops::Deref for ShortName {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
+    /// The name as text (see `crate::raw`): borrowed for a UTF-8 name.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        crate::raw::to_text(self.as_bytes())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 
@@ -171,25 +176,25 @@ impl From<&str> for ShortName {
 
 impl std::fmt::Display for ShortName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
+        f.pad(&self.text())
     }
 }
 
 impl std::fmt::Debug for ShortName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        std::fmt::Debug::fmt(&self.text(), f)
     }
 }
 
 impl PartialEq<str> for ShortName {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.as_bytes() == &*crate::raw::to_bytes(other)
     }
 }
 
 impl PartialEq<&str> for ShortName {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self == **other
     }
 }
 
@@ -477,10 +482,16 @@ mod tests {
         assert!(ShortName::default().is_empty());
         let long = "abcdefghijklmnopqrstuvwxyz";
         assert_eq!(ShortName::truncated(long), "abcdefghijklmnop");
-        // Cut back to a character boundary: "é" is two bytes, at 15-16.
+        // Cut in bytes as strncpy cuts: "é" is two bytes, at 15-16, and
+        // its first stays (as text, the escape of a lone byte).
         let accented = "abcdefghijklmnoé";
         assert_eq!(accented.len(), 17);
-        assert_eq!(ShortName::truncated(accented), "abcdefghijklmno");
+        let cut = ShortName::truncated(accented);
+        assert_eq!(cut.as_bytes(), b"abcdefghijklmno\xc3");
+        assert_eq!(crate::raw::to_bytes(&cut.text()), cut.as_bytes());
+        // A name given in bytes that are not UTF-8 keeps them.
+        let raw = ShortName::truncated(&crate::raw::to_text(b"r\xffr"));
+        assert_eq!(raw.as_bytes(), b"r\xffr");
         // Padded like a &str by the formatting machinery.
         assert_eq!(format!("[{:<5}]", ShortName::from("rr")), "[rr   ]");
         assert_eq!(format!("{:?}", ShortName::from("sip")), "\"sip\"");

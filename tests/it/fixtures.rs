@@ -119,7 +119,7 @@ fn services() {
         mark: 7,
     });
     assert_eq!(
-        (fwm.config.netmask, fwm.config.pe_name.as_str()),
+        (fwm.config.netmask, &*fwm.config.pe_name.text()),
         (64, "sip")
     );
     let v6 = find(ServiceId::Addr {

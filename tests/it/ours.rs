@@ -697,7 +697,7 @@ fn hostile_input_and_raw_bytes_as_the_reference() {
         assert!(!ours.contains("rc=124 "), "{case}: timed out\n{ours}");
         compared += 1;
     }
-    assert_eq!(compared, 4 + 3 + 2 * 14, "{s:?}");
+    assert_eq!(compared, 4 + 3 + 2 * 19, "{s:?}");
     // The reference's answer to 8 MB of NUL bytes: its usage hint, 255.
     assert!(s["nul ref"].starts_with("rc=255 "), "{}", s["nul ref"]);
     // A million blank lines between two good lines: both applied.
