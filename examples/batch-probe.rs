@@ -10,6 +10,8 @@
 //! services that do not exist (each answered ESRCH) in one batch, over a
 //! socket with a small receive buffer and no batch limit, and prints
 //! `key=value` lines:
+//! - default_rcvbuf, default_limit: the receive buffer a client gets and
+//!   the batch limit that follows;
 //! - rcvbuf, limit: the receive buffer granted and the limit the client
 //!   would have used;
 //! - refused, unknown: requests answered ESRCH, and reported `Unknown`
@@ -30,6 +32,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: batch-probe COUNT")?
         .parse()?;
     let mut c = Client::connect()?;
+    println!("default_rcvbuf={}", c.receive_buffer());
+    println!("default_limit={}", c.batch_limit());
     c.set_receive_buffer(32 * 1024);
     let limit = c.batch_limit();
     println!("rcvbuf={}", c.receive_buffer());
