@@ -4,6 +4,7 @@
 //! (`exec`) and the output streams every command prints through
 //! (`streams`).
 
+pub mod change;
 pub mod check;
 pub mod cli;
 pub mod exec;

@@ -10,9 +10,10 @@ use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::net::IpAddr;
 
+use crate::change::change_of;
+use crate::cli::restore_line::parse_restore_line;
 use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, DestArg, Format, SvcArg};
-use crate::exec::{change_of, parse_restore_line};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, Names};
 use crate::ipvs::client::{Batch, Refusal, TableError};

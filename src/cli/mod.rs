@@ -9,6 +9,7 @@ pub mod matrix;
 pub mod parse;
 pub mod popt;
 pub mod quick;
+pub mod restore_line;
 pub mod stream;
 
 use std::net::IpAddr;
