@@ -7,6 +7,7 @@
 pub mod change;
 pub mod check;
 pub mod cli;
+pub mod cstd;
 pub mod exec;
 pub mod format;
 pub mod ipvs;

@@ -5,13 +5,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::addr::{
-    atoi, inet_pton4, inet_pton6, parse_netmask, parse_service, string_to_number, strtol10,
-};
+use super::addr::{parse_netmask, parse_service, string_to_number};
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{CliError, Command, DestArg, Format, Invocation, ListTarget, RestoreMode, SvcArg};
+use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::ipvs::model::{svc_flags, tun_flags};
 use crate::ipvs::{
     Daemon, DestConfig, Family, Forward, Protocol, ServiceConfig, ServiceId, Timeouts, TunnelType,

@@ -57,7 +57,7 @@ fn scan_hex_u16(s: &str) -> Option<u16> {
 
 /// sscanf's `%d`: an optionally signed decimal prefix.
 fn scan_int(s: &str) -> Option<i32> {
-    let (v, n, _) = crate::cli::addr::strtol10(s);
+    let (v, n, _) = crate::cstd::strtol10(s);
     (n > 0).then_some(v as i32)
 }
 
