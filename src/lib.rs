@@ -6,6 +6,7 @@
 
 pub mod change;
 pub mod check;
+pub mod check_report;
 pub mod cli;
 pub mod cstd;
 pub mod exec;

@@ -3,7 +3,7 @@
 //! `-c -j`.
 
 use super::Flow;
-use crate::cli::Format;
+use crate::format::Format;
 use crate::format::{conn, json, Names};
 use crate::resolve::Resolver;
 use crate::streams::Streams;

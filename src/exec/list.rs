@@ -4,8 +4,8 @@
 
 use super::kernel::Kernel;
 use super::Flow;
-use crate::cli::Format;
 use crate::format::errors::{ipvs_strerror, Op};
+use crate::format::Format;
 use crate::format::{self, json, sort, Names};
 use crate::ipvs::{Dest, Error, Service, ServiceId, Stats};
 use crate::resolve::Resolver;

@@ -15,9 +15,9 @@ use std::io::BufRead;
 
 use crate::change::change_of;
 use crate::cli::parse::parse_invocation;
-use crate::cli::{CliError, Command, Format, Invocation, ListTarget};
+use crate::cli::{usage, CliError, Command, Invocation, ListTarget};
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::{self, json, usage};
+use crate::format::{self, json, Format};
 use crate::ipvs::Error;
 use crate::resolve::{Resolver, System};
 use crate::streams::Streams;
@@ -248,5 +248,32 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
             ListTarget::Connections => list_conn(format, names, io),
         },
         _ => Flow::Result(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::*;
+    use crate::streams::tests::FailAfter;
+    use crate::streams::WRITE_ERROR_STATUS;
+
+    #[test]
+    fn a_run_cut_short_anywhere_is_told_once() {
+        // `-h` needs no kernel: its text cut after any number of bytes.
+        let argv: Vec<String> = ["ipvsadm", "-h"].map(String::from).into();
+        let whole = usage::usage("ipvsadm");
+        for room in (0..whole.len()).step_by(37) {
+            let (mut out, mut err) = (FailAfter::new(room, libc::ENOSPC), Vec::new());
+            let mut io = Streams::new(&mut out, &mut err);
+            let code = run(&argv, &mut io::empty(), &mut io);
+            assert_eq!(code, WRITE_ERROR_STATUS, "cut after {room}");
+            assert_eq!(out.written, whole.as_bytes()[..room], "cut after {room}");
+            assert_eq!(
+                String::from_utf8(err).unwrap(),
+                "ipvsadm: write error: No space left on device\n"
+            );
+        }
     }
 }

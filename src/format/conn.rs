@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::Format;
 use super::Names;
-use crate::cli::Format;
 use crate::ipvs::Protocol;
 
 pub const CONN_PROC_FILE: &str = "/proc/net/ip_vs_conn";

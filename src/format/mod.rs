@@ -8,20 +8,20 @@ pub mod check;
 pub mod conn;
 pub mod errors;
 pub mod json;
+mod options;
 pub mod sort;
-pub mod usage;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cli::Format;
 use crate::ipvs::model::svc_flags;
 use crate::ipvs::{
     Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
 };
 use crate::resolve::Resolver;
+pub use options::Format;
 
 /// glibc's `inet_ntop(AF_INET6, ...)`: longest run of two or more zero
 /// groups compressed (the first on a tie), and IPv4-compatible or
