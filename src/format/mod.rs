@@ -507,6 +507,8 @@ fn is_v4(svc: &Service) -> bool {
 
 /// `print_service_entry`: the service line and its real servers, which
 /// must already be in the order to print (sorted unless `--nosort`).
+/// It mirrors that C function one to one, branch for branch, hence its
+/// length.
 pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format, names: &Names) {
     // Only the save format repeats the service's name (on each real
     // server's line); the listings write it in place.
