@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use ipvsadm::cli::parse::parse_invocation;
 use ipvsadm::cli::quick::parse_common;
 use ipvsadm::cli::stream::ConfigStream;
-use ipvsadm::cli::Format;
+use ipvsadm::format::Format;
 use ipvsadm::format::{service_entry, sort, Names};
 use ipvsadm::ipvs::convert::{dest_from_bytes, service_from_bytes, top_level_attr};
 use ipvsadm::ipvs::family::{IPVS_CMD_ATTR_DEST, IPVS_CMD_ATTR_SERVICE};

@@ -1,11 +1,17 @@
-//! ipvsadm-rs: a drop-in rewrite of ipvsadm 1.31. The library holds the
-//! IPVS generic-netlink family and model (`ipvs`), the command line
-//! (`cli`), the pure formatters (`format`), the executor that joins them
-//! (`exec`) and the output streams every command prints through
-//! (`streams`).
+//! ipvsadm-rs: a drop-in rewrite of ipvsadm 1.31. The modules, which way
+//! their imports go and what each must never import are mapped in
+//! ARCHITECTURE.md (held by `tests/it/architecture.rs`): from the bottom,
+//! the C library's readers (`cstd`), the IPVS family and model (`ipvs`),
+//! name lookups (`resolve`), the pure formatters (`format`), the output
+//! streams (`streams`), the command line (`cli`), the change a command
+//! makes (`change`), the features (`check`, `reconcile`) and the executor
+//! that joins them (`exec`).
 
+pub mod change;
 pub mod check;
+pub mod check_report;
 pub mod cli;
+pub mod cstd;
 pub mod exec;
 pub mod format;
 pub mod ipvs;

@@ -10,11 +10,12 @@ use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::net::IpAddr;
 
+use crate::change::change_of;
+use crate::cli::restore_line::parse_restore_line;
 use crate::cli::stream::ConfigStream;
-use crate::cli::{CliError, Command, DestArg, Format, SvcArg};
-use crate::exec::{change_of, parse_restore_line};
+use crate::cli::{CliError, Command, DestArg, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::{self, Names};
+use crate::format::{self, Format, Names};
 use crate::ipvs::client::{Batch, Refusal, TableError};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cli::addr::{inet_pton4, inet_pton6, is_c_space};
+use crate::cstd::{inet_pton4, inet_pton6, is_c_space};
 
 /// The lookups ipvsadm makes.
 pub trait Resolver {

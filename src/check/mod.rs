@@ -7,9 +7,11 @@
 pub mod eval;
 pub mod facts;
 pub mod rtnl;
+#[cfg(test)]
+mod tests;
 
-use crate::cli::Format;
 use crate::format::check;
+use crate::format::Format;
 use crate::streams::{Streams, WRITE_ERROR_STATUS};
 
 /// Run the check; the exit status: 0 when nothing needs attention, 1

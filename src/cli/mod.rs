@@ -9,28 +9,17 @@ pub mod matrix;
 pub mod parse;
 pub mod popt;
 pub mod quick;
+pub mod restore_line;
 pub mod stream;
+pub mod usage;
 
 use std::net::IpAddr;
 
 use crate::ipvs::{Daemon, DestConfig, ServiceConfig, ServiceId, Timeouts};
 
-/// How a listing is printed (ipvsadm's `FMT_*` bits).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Format {
-    pub numeric: bool,
-    /// `-S`: print as rules.
-    pub rule: bool,
-    pub stats: bool,
-    pub rate: bool,
-    pub thresholds: bool,
-    pub persistent_conn: bool,
-    pub nosort: bool,
-    pub exact: bool,
-    pub tun_info: bool,
-    /// Ours (`-j`): one JSON document instead of ipvsadm's text.
-    pub json: bool,
-}
+/// The list options (`-n`, `-S`, `--stats`, ...) are the formatter's own
+/// type; the parser builds them, and `Command` carries them.
+pub use crate::format::Format;
 
 /// How `-R` treats its input (the modes besides ipvsadm's are ours).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

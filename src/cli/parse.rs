@@ -1,17 +1,19 @@
 //! ipvsadm's `parse_options` and the checks of `process_options`: options
 //! are acted on one by one, in order, so the first failure is the one
 //! ipvsadm would report; then the option matrix, the defaults and the
-//! cross-option rules; then a typed `Command`.
+//! cross-option rules; then a typed `Command`. `parse_command` reads the
+//! command (`Reading::command`), hands each later option to the handler
+//! of its group (service, real server, listing, daemon, ours), then
+//! checks (`Reading::check`) and builds (`Reading::build`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::addr::{
-    atoi, inet_pton4, inet_pton6, parse_netmask, parse_service, string_to_number, strtol10,
-};
+use super::addr::{parse_netmask, parse_service, string_to_number};
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{CliError, Command, DestArg, Format, Invocation, ListTarget, RestoreMode, SvcArg};
+use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::ipvs::model::{svc_flags, tun_flags};
 use crate::ipvs::{
     Daemon, DestConfig, Family, Forward, Protocol, ServiceConfig, ServiceId, Timeouts, TunnelType,
@@ -148,98 +150,38 @@ pub fn parse_invocation(argv: &[String], names: &dyn Resolver) -> Result<Invocat
     Ok(Invocation { command, netns })
 }
 
+/// What the options have set so far, as ipvsadm's `parse_options` keeps
+/// it in its locals: the option bits, the list format, the raw service,
+/// real server and daemon, and ours (`--netns`).
+struct Reading<'a> {
+    names: &'a dyn Resolver,
+    netns: &'a mut Option<String>,
+    options: u64,
+    format: Format,
+    svc: RawSvc,
+    dest: RawDest,
+    dest_af: u16,
+    daemon: Daemon,
+    sched_flags_arg: String,
+}
+
+/// What the first option gave: a command whose options follow, or a
+/// whole command line already (`-h`, `-v`).
+enum First {
+    Cmd(Cmd),
+    Done(Command),
+}
+
 fn parse_command(
     argv: &[String],
     names: &dyn Resolver,
     netns: &mut Option<String>,
 ) -> Result<Command, CliError> {
     let mut popt = Popt::new(argv);
-    let mut options: u64 = 0;
-    let mut format = Format::default();
-
-    let mut svc = RawSvc {
-        af: 0,
-        protocol: 0,
-        addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        port: 0,
-        fwmark: 0,
-        sched: String::new(),
-        flags: 0,
-        timeout: 0,
-        netmask: u32::MAX,
-        pe: String::new(),
-    };
-    let mut dest = RawDest {
-        addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        port: 0,
-        forward: Forward::Route,
-        weight: 1,
-        u_threshold: 0,
-        l_threshold: 0,
-        tun_type: 0,
-        tun_port: 0,
-        tun_flags: 0,
-    };
-    let mut dest_af: u16 = 0;
-    let mut daemon = Daemon::default();
-    let mut sched_flags_arg = String::new();
-
-    let set_option = |options: &mut u64, opt: Opt| -> Result<(), CliError> {
-        if *options & opt.bit() != 0 {
-            return fail(format!("multiple '{}' options specified", opt.name()));
-        }
-        *options |= opt.bit();
-        Ok(())
-    };
-
-    // The first option must be a command; ours: `--netns` may come
-    // before it, as `ip -n` does (ipvsadm knows no such option, so no
-    // command line it accepts reads differently).
-    let mut first = match popt.next_opt() {
-        Ok(Some(f)) => f,
-        _ => return Err(CliError::TryHelp),
-    };
-    if first.flag.tag == Tag::Netns {
-        set_option(&mut options, Opt::Netns)?;
-        *netns = first.value.as_deref().map(str::to_string);
-        first = match popt.next_opt() {
-            Ok(Some(f)) => f,
-            _ => return Err(CliError::TryHelp),
-        };
-    }
-    let cmd = match first.flag.tag {
-        Tag::AddService => Cmd::Add,
-        Tag::EditService => Cmd::Edit,
-        Tag::DeleteService => Cmd::Del,
-        Tag::AddServer => Cmd::AddDest,
-        Tag::EditServer => Cmd::EditDest,
-        Tag::DeleteServer => Cmd::DelDest,
-        Tag::Clear => Cmd::Flush,
-        Tag::List | Tag::ListLower => Cmd::List,
-        Tag::Zero => Cmd::Zero,
-        Tag::Set => Cmd::Timeout,
-        Tag::Restore => Cmd::Restore,
-        Tag::Save => Cmd::Save,
-        Tag::Check => Cmd::Check,
-        Tag::StartDaemon | Tag::StopDaemon => {
-            let v = first.value.as_deref().unwrap_or("");
-            daemon.state = match v {
-                "master" => 1,
-                "backup" => 2,
-                _ if first.flag.tag == Tag::StartDaemon => {
-                    return fail("illegal start-daemon parameter specified")
-                }
-                _ => return fail("illegal start_daemon specified"),
-            };
-            if first.flag.tag == Tag::StartDaemon {
-                Cmd::StartDaemon
-            } else {
-                Cmd::StopDaemon
-            }
-        }
-        Tag::Help => return Ok(Command::Help),
-        Tag::Version => return Ok(Command::Version),
-        _ => return Err(CliError::TryHelp),
+    let mut r = Reading::new(names, netns);
+    let cmd = match r.command(&mut popt)? {
+        First::Cmd(cmd) => cmd,
+        First::Done(command) => return Ok(command),
     };
 
     loop {
@@ -253,258 +195,17 @@ fn parse_command(
                 })
             }
         };
-        let value = found.value.as_deref();
-        let val = || value.unwrap_or("");
-        match found.flag.tag {
-            Tag::TcpService | Tag::UdpService | Tag::SctpService => {
-                set_option(&mut options, Opt::Service)?;
-                svc.protocol = match found.flag.tag {
-                    Tag::TcpService => IPPROTO_TCP,
-                    Tag::UdpService => IPPROTO_UDP,
-                    _ => IPPROTO_SCTP,
-                };
-                match parse_service(val(), proto_name(svc.protocol), names) {
-                    Some(p) => {
-                        svc.addr = p.addr;
-                        if p.addr.is_ipv6() {
-                            svc.af = Family::AF_INET6;
-                            svc.netmask = 128;
-                        } else {
-                            svc.af = Family::AF_INET;
-                        }
-                        if let Some(port) = p.port {
-                            svc.port = port;
-                        }
-                    }
-                    None => return fail("illegal virtual server address[:port] specified"),
-                }
-            }
-            Tag::FwmarkService => {
-                set_option(&mut options, Opt::Service)?;
-                svc.af = Family::AF_INET;
-                svc.protocol = IPPROTO_TCP;
-                svc.fwmark = parse_fwmark(val())?;
-            }
-            Tag::Scheduler => {
-                set_option(&mut options, Opt::Scheduler)?;
-                svc.sched = truncated(val(), IP_VS_SCHEDNAME_MAXLEN - 1);
-            }
-            Tag::Persistent => {
-                set_option(&mut options, Opt::Persistent)?;
-                svc.flags |= svc_flags::PERSISTENT;
-                svc.timeout = parse_timeout(value, 1, MAX_TIMEOUT)?;
-            }
-            Tag::Netmask => {
-                set_option(&mut options, Opt::Netmask)?;
-                if svc.af != Family::AF_INET6 {
-                    match parse_netmask(val(), names) {
-                        Some(m) => svc.netmask = ServiceConfig::raw_netmask_v4(m),
-                        None => return fail("illegal virtual server persistent mask specified"),
-                    }
-                } else {
-                    let n = atoi(val());
-                    if !(1..=128).contains(&n) {
-                        return fail("illegal ipv6 netmask specified");
-                    }
-                    svc.netmask = n as u32;
-                }
-            }
-            Tag::RealServer => {
-                set_option(&mut options, Opt::Server)?;
-                match parse_service(val(), proto_name(svc.protocol), names) {
-                    Some(p) => {
-                        dest.addr = p.addr;
-                        dest_af = if p.addr.is_ipv6() {
-                            Family::AF_INET6
-                        } else {
-                            Family::AF_INET
-                        };
-                        // Without a port of its own the server takes the
-                        // service's port as known at this point.
-                        dest.port = p.port.unwrap_or(svc.port);
-                    }
-                    None => return fail("illegal real server address[:port] specified"),
-                }
-            }
-            Tag::Ipip => {
-                set_option(&mut options, Opt::Forward)?;
-                dest.forward = Forward::Tunnel;
-            }
-            Tag::Gatewaying => {
-                set_option(&mut options, Opt::Forward)?;
-                dest.forward = Forward::Route;
-            }
-            Tag::Masquerading => {
-                set_option(&mut options, Opt::Forward)?;
-                dest.forward = Forward::Masq;
-            }
-            Tag::Weight => {
-                set_option(&mut options, Opt::Weight)?;
-                // Debian's 1.31 takes weights up to INT_MAX (its source
-                // tag says 65535; the packaged binary is the reference).
-                match string_to_number(val(), 0, i32::MAX as i64) {
-                    Some(n) => dest.weight = n as u32,
-                    None => return fail("illegal weight specified"),
-                }
-            }
-            Tag::UThreshold => {
-                set_option(&mut options, Opt::UThreshold)?;
-                match string_to_number(val(), 0, i32::MAX as i64) {
-                    Some(n) => dest.u_threshold = n as u32,
-                    None => return fail("illegal u_threshold specified"),
-                }
-            }
-            Tag::LThreshold => {
-                set_option(&mut options, Opt::LThreshold)?;
-                match string_to_number(val(), 0, i32::MAX as i64) {
-                    Some(n) => dest.l_threshold = n as u32,
-                    None => return fail("illegal l_threshold specified"),
-                }
-            }
-            Tag::Connection => set_option(&mut options, Opt::Connection)?,
-            Tag::Numeric => {
-                set_option(&mut options, Opt::Numeric)?;
-                format.numeric = true;
-            }
-            Tag::McastInterface => {
-                set_option(&mut options, Opt::Mcast)?;
-                daemon.mcast_ifn = truncated(val(), IP_VS_IFNAME_MAXLEN - 1);
-            }
-            Tag::SyncId => {
-                set_option(&mut options, Opt::SyncId)?;
-                match string_to_number(val(), 0, 255) {
-                    Some(n) => daemon.syncid = n as u32,
-                    None => return fail("illegal syncid specified"),
-                }
-            }
-            Tag::Timeout => set_option(&mut options, Opt::Timeout)?,
-            Tag::Daemon => set_option(&mut options, Opt::Daemon)?,
-            Tag::Stats => {
-                set_option(&mut options, Opt::Stats)?;
-                format.stats = true;
-            }
-            Tag::Rate => {
-                set_option(&mut options, Opt::Rate)?;
-                format.rate = true;
-            }
-            Tag::Thresholds => {
-                set_option(&mut options, Opt::Thresholds)?;
-                format.thresholds = true;
-            }
-            Tag::PersistentConn => {
-                set_option(&mut options, Opt::PersistentConn)?;
-                format.persistent_conn = true;
-            }
-            Tag::NoSort => {
-                set_option(&mut options, Opt::NoSort)?;
-                format.nosort = true;
-            }
-            Tag::Sort => {}
-            Tag::Json => {
-                set_option(&mut options, Opt::Json)?;
-                format.json = true;
-            }
-            Tag::Netns => {
-                set_option(&mut options, Opt::Netns)?;
-                *netns = Some(val().to_string());
-            }
-            Tag::Validate => set_option(&mut options, Opt::Validate)?,
-            Tag::Reconcile => set_option(&mut options, Opt::Reconcile)?,
-            Tag::Exact => {
-                set_option(&mut options, Opt::Exact)?;
-                format.exact = true;
-            }
-            Tag::Ipv6 => {
-                if svc.fwmark != 0 {
-                    svc.af = Family::AF_INET6;
-                    svc.netmask = 128;
-                } else {
-                    // ipvsadm's message carries its own newline.
-                    return fail("-6 used before -f\n");
-                }
-            }
-            Tag::Ops => {
-                set_option(&mut options, Opt::OnePacket)?;
-                svc.flags |= svc_flags::ONEPACKET;
-            }
-            Tag::Pe => {
-                set_option(&mut options, Opt::PersistenceEngine)?;
-                svc.pe = truncated(val(), IP_VS_PENAME_MAXLEN);
-            }
-            Tag::SchedFlags => {
-                set_option(&mut options, Opt::SchedFlags)?;
-                sched_flags_arg = truncated(val(), 127);
-            }
-            Tag::McastGroup => {
-                set_option(&mut options, Opt::McastGroup)?;
-                let v = val();
-                if v.contains(':') {
-                    match inet_pton6(v) {
-                        Some(a) if a.is_multicast() => daemon.mcast_group = Some(IpAddr::V6(a)),
-                        _ => return fail(format!("invalid IPv6 mcast-group `{v}'")),
-                    }
-                } else {
-                    match inet_pton4(v) {
-                        Some(a) if is_ipv4_multicast(a) => daemon.mcast_group = Some(IpAddr::V4(a)),
-                        _ => return fail(format!("invalid IPv4 mcast-group `{v}'")),
-                    }
-                }
-            }
-            Tag::McastPort => {
-                set_option(&mut options, Opt::McastPort)?;
-                match string_to_number(val(), 1, 65535) {
-                    Some(n) => daemon.mcast_port = n as u16,
-                    None => return fail("illegal mcast-port specified"),
-                }
-            }
-            Tag::McastTtl => {
-                set_option(&mut options, Opt::McastTtl)?;
-                match string_to_number(val(), 1, 255) {
-                    Some(n) => daemon.mcast_ttl = n as u8,
-                    None => return fail("illegal mcast-ttl specified"),
-                }
-            }
-            Tag::SyncMaxlen => {
-                set_option(&mut options, Opt::SyncMaxlen)?;
-                match string_to_number(val(), 1, 65535 - 20 - 8) {
-                    Some(n) => daemon.sync_maxlen = n as u16,
-                    None => return fail("illegal sync-maxlen specified"),
-                }
-            }
-            Tag::TunInfo => {
-                set_option(&mut options, Opt::TunInfo)?;
-                format.tun_info = true;
-            }
-            Tag::TunType => {
-                set_option(&mut options, Opt::TunType)?;
-                dest.tun_type = match val() {
-                    "ipip" => 0,
-                    "gue" => 1,
-                    "gre" => 2,
-                    _ => return fail("illegal tunnel type specified"),
-                };
-            }
-            Tag::TunPort => {
-                set_option(&mut options, Opt::TunPort)?;
-                match string_to_number(val(), 1, 65535) {
-                    Some(n) => dest.tun_port = n as u16,
-                    None => return fail("illegal tunnel port specified"),
-                }
-            }
-            Tag::TunNocsum => {
-                set_option(&mut options, Opt::TunNocsum)?;
-                dest.tun_flags |= tun_flags::NOCSUM;
-            }
-            Tag::TunCsum => {
-                set_option(&mut options, Opt::TunCsum)?;
-                dest.tun_flags |= tun_flags::CSUM;
-            }
-            Tag::TunRemcsum => {
-                set_option(&mut options, Opt::TunRemcsum)?;
-                dest.tun_flags |= tun_flags::REMCSUM;
-            }
+        let (tag, value) = (found.flag.tag, found.value.as_deref());
+        // Each option belongs to one group; the first failure is the
+        // option's own, as the options are read in order.
+        let known = r.service_option(tag, value)?
+            || r.server_option(tag, value)?
+            || r.list_option(tag)?
+            || r.daemon_option(tag, value)?
+            || r.our_option(tag, value)?;
+        if !known {
             // A command, -h or -v after the first option.
-            _ => return fail(format!("invalid option `{}'", popt.bad_option())),
+            return fail(format!("invalid option `{}'", popt.bad_option()));
         }
     }
 
@@ -523,118 +224,517 @@ fn parse_command(
     if let Some(extra) = popt.next_arg() {
         return fail(format!("unexpected argument {extra}"));
     }
-    if !sched_flags_arg.is_empty() {
-        svc.flags &= !svc_flags::SCHED_ANY;
-        svc.flags |= parse_sched_flags(&svc.sched, &sched_flags_arg)?;
+    if !r.sched_flags_arg.is_empty() {
+        r.svc.flags &= !svc_flags::SCHED_ANY;
+        r.svc.flags |= parse_sched_flags(&r.svc.sched, &r.sched_flags_arg)?;
     }
 
-    // process_options: the matrix, then the rules between options.
-    check_command(cmd, options).map_err(CliError::Fail)?;
+    r.check(cmd)?;
+    Ok(r.build(cmd, timeouts))
+}
 
-    if cmd == Cmd::Add || cmd == Cmd::Edit {
-        if svc.fwmark == 0 && svc.port == 0 && svc.flags & svc_flags::PERSISTENT == 0 {
-            return fail("Zero port specified for non-persistent service");
-        }
-        if svc.flags & svc_flags::ONEPACKET != 0 && svc.fwmark == 0 && svc.protocol != IPPROTO_UDP {
-            return fail("One-Packet Scheduling is only for UDP virtual services");
-        }
-        if svc.sched.is_empty() {
-            svc.sched = DEF_SCHED.to_string();
-        }
-    }
-    if cmd == Cmd::StartDaemon && daemon.mcast_ifn.is_empty() {
-        daemon.mcast_ifn = DEF_MCAST_IFN.to_string();
-    }
-    if cmd == Cmd::AddDest || cmd == Cmd::EditDest {
-        let fwd = dest.forward;
-        if svc.fwmark == 0 && (fwd == Forward::Tunnel || fwd == Forward::Route) {
-            dest.port = svc.port;
-        }
-        if dest_af != svc.af && fwd != Forward::Tunnel {
-            return fail("Different address family is allowed only for tunneling servers");
-        }
-        let tun_opts = Opt::TunType.bit()
-            | Opt::TunPort.bit()
-            | Opt::TunNocsum.bit()
-            | Opt::TunCsum.bit()
-            | Opt::TunRemcsum.bit();
-        if options & tun_opts != 0 && fwd != Forward::Tunnel {
-            return fail("Tunnel options conflict with forward method");
-        }
-        check_tunnel(dest.tun_type as usize, options).map_err(CliError::Fail)?;
-    }
-    if cmd == Cmd::List {
-        let conn_like = Opt::Connection.bit() | Opt::Timeout.bit() | Opt::Daemon.bit();
-        let detail = Opt::Stats.bit() | Opt::Rate.bit() | Opt::Thresholds.bit();
-        let td = Opt::Timeout.bit() | Opt::Daemon.bit();
-        if (options & conn_like != 0 && options & detail != 0)
-            || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
-        {
-            return fail("options conflicts in the list command");
+impl<'a> Reading<'a> {
+    /// ipvsadm's defaults before any option.
+    fn new(names: &'a dyn Resolver, netns: &'a mut Option<String>) -> Self {
+        Reading {
+            names,
+            netns,
+            options: 0,
+            format: Format::default(),
+            svc: RawSvc {
+                af: 0,
+                protocol: 0,
+                addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                port: 0,
+                fwmark: 0,
+                sched: String::new(),
+                flags: 0,
+                timeout: 0,
+                netmask: u32::MAX,
+                pe: String::new(),
+            },
+            dest: RawDest {
+                addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                port: 0,
+                forward: Forward::Route,
+                weight: 1,
+                u_threshold: 0,
+                l_threshold: 0,
+                tun_type: 0,
+                tun_port: 0,
+                tun_flags: 0,
+            },
+            dest_af: 0,
+            daemon: Daemon::default(),
+            sched_flags_arg: String::new(),
         }
     }
 
-    let has_service = options & Opt::Service.bit() != 0;
-    let svc_arg = || build_svc(&svc);
-    let dest_arg = || DestArg {
-        addr: dest.addr,
-        port: dest.port,
-        config: DestConfig {
-            forward: dest.forward,
-            weight: dest.weight,
-            u_threshold: dest.u_threshold,
-            l_threshold: dest.l_threshold,
-            tun_type: TunnelType::from_raw(dest.tun_type),
-            tun_port: dest.tun_port,
-            tun_flags: dest.tun_flags,
-        },
-    };
+    /// ipvsadm's `set_option`: each option at most once.
+    fn set_option(&mut self, opt: Opt) -> Result<(), CliError> {
+        set_bit(&mut self.options, opt)
+    }
 
-    Ok(match cmd {
-        Cmd::Add => Command::AddService(svc_arg()),
-        Cmd::Edit => Command::EditService(svc_arg()),
-        Cmd::Del => Command::DelService(svc_arg()),
-        Cmd::Flush => Command::Flush,
-        Cmd::List => {
-            let target = if options & Opt::Connection.bit() != 0 {
-                ListTarget::Connections
-            } else if has_service {
-                ListTarget::Service(svc_arg().id)
-            } else if options & Opt::Timeout.bit() != 0 {
-                ListTarget::Timeout
-            } else if options & Opt::Daemon.bit() != 0 {
-                ListTarget::Daemon
-            } else {
-                ListTarget::All
+    /// The first option, which must be a command (`set_command`).
+    fn command(&mut self, popt: &mut Popt) -> Result<First, CliError> {
+        // The first option must be a command; ours: `--netns` may come
+        // before it, as `ip -n` does (ipvsadm knows no such option, so no
+        // command line it accepts reads differently).
+        let mut first = match popt.next_opt() {
+            Ok(Some(f)) => f,
+            _ => return Err(CliError::TryHelp),
+        };
+        if first.flag.tag == Tag::Netns {
+            self.set_option(Opt::Netns)?;
+            *self.netns = first.value.as_deref().map(str::to_string);
+            first = match popt.next_opt() {
+                Ok(Some(f)) => f,
+                _ => return Err(CliError::TryHelp),
             };
-            Command::List { target, format }
         }
-        Cmd::Save => {
-            format.rule = true;
-            Command::Save { format }
+        Ok(First::Cmd(match first.flag.tag {
+            Tag::AddService => Cmd::Add,
+            Tag::EditService => Cmd::Edit,
+            Tag::DeleteService => Cmd::Del,
+            Tag::AddServer => Cmd::AddDest,
+            Tag::EditServer => Cmd::EditDest,
+            Tag::DeleteServer => Cmd::DelDest,
+            Tag::Clear => Cmd::Flush,
+            Tag::List | Tag::ListLower => Cmd::List,
+            Tag::Zero => Cmd::Zero,
+            Tag::Set => Cmd::Timeout,
+            Tag::Restore => Cmd::Restore,
+            Tag::Save => Cmd::Save,
+            Tag::Check => Cmd::Check,
+            Tag::StartDaemon | Tag::StopDaemon => {
+                let v = first.value.as_deref().unwrap_or("");
+                self.daemon.state = match v {
+                    "master" => 1,
+                    "backup" => 2,
+                    _ if first.flag.tag == Tag::StartDaemon => {
+                        return fail("illegal start-daemon parameter specified")
+                    }
+                    _ => return fail("illegal start_daemon specified"),
+                };
+                if first.flag.tag == Tag::StartDaemon {
+                    Cmd::StartDaemon
+                } else {
+                    Cmd::StopDaemon
+                }
+            }
+            Tag::Help => return Ok(First::Done(Command::Help)),
+            Tag::Version => return Ok(First::Done(Command::Version)),
+            _ => return Err(CliError::TryHelp),
+        }))
+    }
+
+    /// The options of a virtual service; false for any other option.
+    fn service_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        let val = || value.unwrap_or("");
+        let svc = &mut self.svc;
+        match tag {
+            Tag::TcpService | Tag::UdpService | Tag::SctpService => {
+                set_bit(&mut self.options, Opt::Service)?;
+                svc.protocol = match tag {
+                    Tag::TcpService => IPPROTO_TCP,
+                    Tag::UdpService => IPPROTO_UDP,
+                    _ => IPPROTO_SCTP,
+                };
+                match parse_service(val(), proto_name(svc.protocol), self.names) {
+                    Some(p) => {
+                        svc.addr = p.addr;
+                        if p.addr.is_ipv6() {
+                            svc.af = Family::AF_INET6;
+                            svc.netmask = 128;
+                        } else {
+                            svc.af = Family::AF_INET;
+                        }
+                        if let Some(port) = p.port {
+                            svc.port = port;
+                        }
+                    }
+                    None => return fail("illegal virtual server address[:port] specified"),
+                }
+            }
+            Tag::FwmarkService => {
+                set_bit(&mut self.options, Opt::Service)?;
+                svc.af = Family::AF_INET;
+                svc.protocol = IPPROTO_TCP;
+                svc.fwmark = parse_fwmark(val())?;
+            }
+            Tag::Scheduler => {
+                set_bit(&mut self.options, Opt::Scheduler)?;
+                svc.sched = truncated(val(), IP_VS_SCHEDNAME_MAXLEN - 1);
+            }
+            Tag::Persistent => {
+                set_bit(&mut self.options, Opt::Persistent)?;
+                svc.flags |= svc_flags::PERSISTENT;
+                svc.timeout = parse_timeout(value, 1, MAX_TIMEOUT)?;
+            }
+            Tag::Netmask => {
+                set_bit(&mut self.options, Opt::Netmask)?;
+                if svc.af != Family::AF_INET6 {
+                    match parse_netmask(val(), self.names) {
+                        Some(m) => svc.netmask = ServiceConfig::raw_netmask_v4(m),
+                        None => return fail("illegal virtual server persistent mask specified"),
+                    }
+                } else {
+                    let n = atoi(val());
+                    if !(1..=128).contains(&n) {
+                        return fail("illegal ipv6 netmask specified");
+                    }
+                    svc.netmask = n as u32;
+                }
+            }
+            Tag::Ipv6 => {
+                if svc.fwmark != 0 {
+                    svc.af = Family::AF_INET6;
+                    svc.netmask = 128;
+                } else {
+                    // ipvsadm's message carries its own newline.
+                    return fail("-6 used before -f\n");
+                }
+            }
+            Tag::Ops => {
+                set_bit(&mut self.options, Opt::OnePacket)?;
+                svc.flags |= svc_flags::ONEPACKET;
+            }
+            Tag::Pe => {
+                set_bit(&mut self.options, Opt::PersistenceEngine)?;
+                svc.pe = truncated(val(), IP_VS_PENAME_MAXLEN);
+            }
+            Tag::SchedFlags => {
+                set_bit(&mut self.options, Opt::SchedFlags)?;
+                self.sched_flags_arg = truncated(val(), 127);
+            }
+            _ => return Ok(false),
         }
-        Cmd::Restore => Command::Restore(RestoreMode {
-            validate: options & Opt::Validate.bit() != 0,
-            reconcile: options & Opt::Reconcile.bit() != 0,
-        }),
-        Cmd::Check => Command::Check { format },
-        Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
-        Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
-        Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
-        Cmd::Zero => {
-            // libipvs names a service only when one was given with a mark,
-            // an address or a port.
-            let named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
-            Command::Zero(if has_service && named {
-                Some(svc_arg())
-            } else {
-                None
-            })
+        Ok(true)
+    }
+
+    /// The options of a real server, its tunnel's included; false for
+    /// any other option.
+    fn server_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        let val = || value.unwrap_or("");
+        let dest = &mut self.dest;
+        match tag {
+            Tag::RealServer => {
+                set_bit(&mut self.options, Opt::Server)?;
+                match parse_service(val(), proto_name(self.svc.protocol), self.names) {
+                    Some(p) => {
+                        dest.addr = p.addr;
+                        self.dest_af = if p.addr.is_ipv6() {
+                            Family::AF_INET6
+                        } else {
+                            Family::AF_INET
+                        };
+                        // Without a port of its own the server takes the
+                        // service's port as known at this point.
+                        dest.port = p.port.unwrap_or(self.svc.port);
+                    }
+                    None => return fail("illegal real server address[:port] specified"),
+                }
+            }
+            Tag::Ipip => {
+                set_bit(&mut self.options, Opt::Forward)?;
+                dest.forward = Forward::Tunnel;
+            }
+            Tag::Gatewaying => {
+                set_bit(&mut self.options, Opt::Forward)?;
+                dest.forward = Forward::Route;
+            }
+            Tag::Masquerading => {
+                set_bit(&mut self.options, Opt::Forward)?;
+                dest.forward = Forward::Masq;
+            }
+            Tag::Weight => {
+                set_bit(&mut self.options, Opt::Weight)?;
+                // Debian's 1.31 takes weights up to INT_MAX (its source
+                // tag says 65535; the packaged binary is the reference).
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.weight = n as u32,
+                    None => return fail("illegal weight specified"),
+                }
+            }
+            Tag::UThreshold => {
+                set_bit(&mut self.options, Opt::UThreshold)?;
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.u_threshold = n as u32,
+                    None => return fail("illegal u_threshold specified"),
+                }
+            }
+            Tag::LThreshold => {
+                set_bit(&mut self.options, Opt::LThreshold)?;
+                match string_to_number(val(), 0, i32::MAX as i64) {
+                    Some(n) => dest.l_threshold = n as u32,
+                    None => return fail("illegal l_threshold specified"),
+                }
+            }
+            Tag::TunType => {
+                set_bit(&mut self.options, Opt::TunType)?;
+                dest.tun_type = match val() {
+                    "ipip" => 0,
+                    "gue" => 1,
+                    "gre" => 2,
+                    _ => return fail("illegal tunnel type specified"),
+                };
+            }
+            Tag::TunPort => {
+                set_bit(&mut self.options, Opt::TunPort)?;
+                match string_to_number(val(), 1, 65535) {
+                    Some(n) => dest.tun_port = n as u16,
+                    None => return fail("illegal tunnel port specified"),
+                }
+            }
+            Tag::TunNocsum => {
+                set_bit(&mut self.options, Opt::TunNocsum)?;
+                dest.tun_flags |= tun_flags::NOCSUM;
+            }
+            Tag::TunCsum => {
+                set_bit(&mut self.options, Opt::TunCsum)?;
+                dest.tun_flags |= tun_flags::CSUM;
+            }
+            Tag::TunRemcsum => {
+                set_bit(&mut self.options, Opt::TunRemcsum)?;
+                dest.tun_flags |= tun_flags::REMCSUM;
+            }
+            _ => return Ok(false),
         }
-        Cmd::Timeout => Command::SetTimeout(timeouts),
-        Cmd::StartDaemon => Command::StartDaemon(daemon),
-        Cmd::StopDaemon => Command::StopDaemon(daemon),
-    })
+        Ok(true)
+    }
+
+    /// The options of a listing (what `-L` shows, and how); false for
+    /// any other option.
+    fn list_option(&mut self, tag: Tag) -> Result<bool, CliError> {
+        let (opt, field) = match tag {
+            Tag::Connection => (Opt::Connection, None),
+            Tag::Timeout => (Opt::Timeout, None),
+            Tag::Daemon => (Opt::Daemon, None),
+            Tag::Numeric => (Opt::Numeric, Some(&mut self.format.numeric)),
+            Tag::Stats => (Opt::Stats, Some(&mut self.format.stats)),
+            Tag::Rate => (Opt::Rate, Some(&mut self.format.rate)),
+            Tag::Thresholds => (Opt::Thresholds, Some(&mut self.format.thresholds)),
+            Tag::PersistentConn => (Opt::PersistentConn, Some(&mut self.format.persistent_conn)),
+            Tag::NoSort => (Opt::NoSort, Some(&mut self.format.nosort)),
+            Tag::Exact => (Opt::Exact, Some(&mut self.format.exact)),
+            Tag::TunInfo => (Opt::TunInfo, Some(&mut self.format.tun_info)),
+            // `--sort` is ipvsadm's default, and no option bit.
+            Tag::Sort => return Ok(true),
+            _ => return Ok(false),
+        };
+        set_bit(&mut self.options, opt)?;
+        if let Some(field) = field {
+            *field = true;
+        }
+        Ok(true)
+    }
+
+    /// The options of the connection-sync daemon; false for any other
+    /// option.
+    fn daemon_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        let val = || value.unwrap_or("");
+        let daemon = &mut self.daemon;
+        match tag {
+            Tag::McastInterface => {
+                set_bit(&mut self.options, Opt::Mcast)?;
+                daemon.mcast_ifn = truncated(val(), IP_VS_IFNAME_MAXLEN - 1);
+            }
+            Tag::SyncId => {
+                set_bit(&mut self.options, Opt::SyncId)?;
+                match string_to_number(val(), 0, 255) {
+                    Some(n) => daemon.syncid = n as u32,
+                    None => return fail("illegal syncid specified"),
+                }
+            }
+            Tag::McastGroup => {
+                set_bit(&mut self.options, Opt::McastGroup)?;
+                let v = val();
+                if v.contains(':') {
+                    match inet_pton6(v) {
+                        Some(a) if a.is_multicast() => daemon.mcast_group = Some(IpAddr::V6(a)),
+                        _ => return fail(format!("invalid IPv6 mcast-group `{v}'")),
+                    }
+                } else {
+                    match inet_pton4(v) {
+                        Some(a) if is_ipv4_multicast(a) => daemon.mcast_group = Some(IpAddr::V4(a)),
+                        _ => return fail(format!("invalid IPv4 mcast-group `{v}'")),
+                    }
+                }
+            }
+            Tag::McastPort => {
+                set_bit(&mut self.options, Opt::McastPort)?;
+                match string_to_number(val(), 1, 65535) {
+                    Some(n) => daemon.mcast_port = n as u16,
+                    None => return fail("illegal mcast-port specified"),
+                }
+            }
+            Tag::McastTtl => {
+                set_bit(&mut self.options, Opt::McastTtl)?;
+                match string_to_number(val(), 1, 255) {
+                    Some(n) => daemon.mcast_ttl = n as u8,
+                    None => return fail("illegal mcast-ttl specified"),
+                }
+            }
+            Tag::SyncMaxlen => {
+                set_bit(&mut self.options, Opt::SyncMaxlen)?;
+                match string_to_number(val(), 1, 65535 - 20 - 8) {
+                    Some(n) => daemon.sync_maxlen = n as u16,
+                    None => return fail("illegal sync-maxlen specified"),
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Our options, which ipvsadm lacks; false for any other option.
+    fn our_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        match tag {
+            Tag::Json => {
+                self.set_option(Opt::Json)?;
+                self.format.json = true;
+            }
+            Tag::Netns => {
+                self.set_option(Opt::Netns)?;
+                *self.netns = Some(value.unwrap_or("").to_string());
+            }
+            Tag::Validate => self.set_option(Opt::Validate)?,
+            Tag::Reconcile => self.set_option(Opt::Reconcile)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `process_options`: the matrix, then the rules between options and
+    /// the defaults they leave.
+    fn check(&mut self, cmd: Cmd) -> Result<(), CliError> {
+        let (options, svc, dest) = (self.options, &mut self.svc, &mut self.dest);
+        check_command(cmd, options).map_err(CliError::Fail)?;
+
+        if cmd == Cmd::Add || cmd == Cmd::Edit {
+            if svc.fwmark == 0 && svc.port == 0 && svc.flags & svc_flags::PERSISTENT == 0 {
+                return fail("Zero port specified for non-persistent service");
+            }
+            if svc.flags & svc_flags::ONEPACKET != 0
+                && svc.fwmark == 0
+                && svc.protocol != IPPROTO_UDP
+            {
+                return fail("One-Packet Scheduling is only for UDP virtual services");
+            }
+            if svc.sched.is_empty() {
+                svc.sched = DEF_SCHED.to_string();
+            }
+        }
+        if cmd == Cmd::StartDaemon && self.daemon.mcast_ifn.is_empty() {
+            self.daemon.mcast_ifn = DEF_MCAST_IFN.to_string();
+        }
+        if cmd == Cmd::AddDest || cmd == Cmd::EditDest {
+            let fwd = dest.forward;
+            if svc.fwmark == 0 && (fwd == Forward::Tunnel || fwd == Forward::Route) {
+                dest.port = svc.port;
+            }
+            if self.dest_af != svc.af && fwd != Forward::Tunnel {
+                return fail("Different address family is allowed only for tunneling servers");
+            }
+            let tun_opts = Opt::TunType.bit()
+                | Opt::TunPort.bit()
+                | Opt::TunNocsum.bit()
+                | Opt::TunCsum.bit()
+                | Opt::TunRemcsum.bit();
+            if options & tun_opts != 0 && fwd != Forward::Tunnel {
+                return fail("Tunnel options conflict with forward method");
+            }
+            check_tunnel(dest.tun_type as usize, options).map_err(CliError::Fail)?;
+        }
+        if cmd == Cmd::List {
+            let conn_like = Opt::Connection.bit() | Opt::Timeout.bit() | Opt::Daemon.bit();
+            let detail = Opt::Stats.bit() | Opt::Rate.bit() | Opt::Thresholds.bit();
+            let td = Opt::Timeout.bit() | Opt::Daemon.bit();
+            if (options & conn_like != 0 && options & detail != 0)
+                || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
+            {
+                return fail("options conflicts in the list command");
+            }
+        }
+        Ok(())
+    }
+
+    /// The typed command, from what was read and checked.
+    fn build(self, cmd: Cmd, timeouts: Timeouts) -> Command {
+        let (options, svc, dest) = (self.options, &self.svc, &self.dest);
+        let mut format = self.format;
+        let has_service = options & Opt::Service.bit() != 0;
+        let svc_arg = || build_svc(svc);
+        let dest_arg = || DestArg {
+            addr: dest.addr,
+            port: dest.port,
+            config: DestConfig {
+                forward: dest.forward,
+                weight: dest.weight,
+                u_threshold: dest.u_threshold,
+                l_threshold: dest.l_threshold,
+                tun_type: TunnelType::from_raw(dest.tun_type),
+                tun_port: dest.tun_port,
+                tun_flags: dest.tun_flags,
+            },
+        };
+
+        match cmd {
+            Cmd::Add => Command::AddService(svc_arg()),
+            Cmd::Edit => Command::EditService(svc_arg()),
+            Cmd::Del => Command::DelService(svc_arg()),
+            Cmd::Flush => Command::Flush,
+            Cmd::List => {
+                let target = if options & Opt::Connection.bit() != 0 {
+                    ListTarget::Connections
+                } else if has_service {
+                    ListTarget::Service(svc_arg().id)
+                } else if options & Opt::Timeout.bit() != 0 {
+                    ListTarget::Timeout
+                } else if options & Opt::Daemon.bit() != 0 {
+                    ListTarget::Daemon
+                } else {
+                    ListTarget::All
+                };
+                Command::List { target, format }
+            }
+            Cmd::Save => {
+                format.rule = true;
+                Command::Save { format }
+            }
+            Cmd::Restore => Command::Restore(RestoreMode {
+                validate: options & Opt::Validate.bit() != 0,
+                reconcile: options & Opt::Reconcile.bit() != 0,
+            }),
+            Cmd::Check => Command::Check { format },
+            Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
+            Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
+            Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
+            Cmd::Zero => {
+                // libipvs names a service only when one was given with a
+                // mark, an address or a port.
+                let named = svc.fwmark != 0 || !svc.addr.is_unspecified() || svc.port != 0;
+                Command::Zero(if has_service && named {
+                    Some(svc_arg())
+                } else {
+                    None
+                })
+            }
+            Cmd::Timeout => Command::SetTimeout(timeouts),
+            Cmd::StartDaemon => Command::StartDaemon(self.daemon),
+            Cmd::StopDaemon => Command::StopDaemon(self.daemon),
+        }
+    }
+}
+
+/// `set_option` on the option bits alone, for a handler that holds a
+/// field of the reading at the same time.
+fn set_bit(options: &mut u64, opt: Opt) -> Result<(), CliError> {
+    if *options & opt.bit() != 0 {
+        return fail(format!("multiple '{}' options specified", opt.name()));
+    }
+    *options |= opt.bit();
+    Ok(())
 }
 
 fn build_svc(svc: &RawSvc) -> SvcArg {

@@ -17,9 +17,9 @@
 
 use std::net::IpAddr;
 
-use super::addr::plain_dotted_quad;
 use super::stream::words_of;
 use super::{Command, DestArg, SvcArg};
+use crate::cstd::plain_dotted_quad;
 use crate::ipvs::model::svc_flags;
 use crate::ipvs::{DestConfig, Forward, Protocol, ServiceConfig, ServiceId, ShortName};
 

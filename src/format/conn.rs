@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::Format;
 use super::Names;
-use crate::cli::Format;
 use crate::ipvs::Protocol;
 
 pub const CONN_PROC_FILE: &str = "/proc/net/ip_vs_conn";
@@ -57,7 +57,7 @@ fn scan_hex_u16(s: &str) -> Option<u16> {
 
 /// sscanf's `%d`: an optionally signed decimal prefix.
 fn scan_int(s: &str) -> Option<i32> {
-    let (v, n, _) = crate::cli::addr::strtol10(s);
+    let (v, n, _) = crate::cstd::strtol10(s);
     (n > 0).then_some(v as i32)
 }
 

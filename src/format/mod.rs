@@ -8,20 +8,20 @@ pub mod check;
 pub mod conn;
 pub mod errors;
 pub mod json;
+mod options;
 pub mod sort;
-pub mod usage;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cli::Format;
 use crate::ipvs::model::svc_flags;
 use crate::ipvs::{
     Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
 };
 use crate::resolve::Resolver;
+pub use options::Format;
 
 /// glibc's `inet_ntop(AF_INET6, ...)`: longest run of two or more zero
 /// groups compressed (the first on a tie), and IPv4-compatible or
@@ -507,6 +507,8 @@ fn is_v4(svc: &Service) -> bool {
 
 /// `print_service_entry`: the service line and its real servers, which
 /// must already be in the order to print (sorted unless `--nosort`).
+/// It mirrors that C function one to one, branch for branch, hence its
+/// length.
 pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format, names: &Names) {
     // Only the save format repeats the service's name (on each real
     // server's line); the listings write it in place.

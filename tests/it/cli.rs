@@ -40,7 +40,7 @@ fn help_matches_reference_without_kernel() {
     assert_eq!(out.status.code(), Some(0));
     // ipvsadm's text byte for byte, then the block of our own options.
     let mut want = golden("help", "002", "out");
-    want.extend_from_slice(ipvsadm::format::usage::ours().as_bytes());
+    want.extend_from_slice(ipvsadm::cli::usage::ours().as_bytes());
     assert_eq!(ours.as_bytes(), want);
     assert!(
         ours.contains("\n  --json         -j                   "),

@@ -117,7 +117,7 @@ fn same_but_our_usage(reference: &[u8], ours: &[u8]) -> bool {
         return true;
     }
     let usage_start = b"ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\nUsage:\n";
-    let extra = ipvsadm::format::usage::ours();
+    let extra = ipvsadm::cli::usage::ours();
     reference.starts_with(usage_start)
         && ours.len() == reference.len() + extra.len()
         && ours.starts_with(reference)

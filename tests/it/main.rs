@@ -3,6 +3,7 @@
 //! reference ipvsadm, and differential runs of both tools) in the test VM or,
 //! on a host with IPVS, in fresh network namespaces.
 
+mod architecture;
 mod bed;
 mod check;
 mod cli;

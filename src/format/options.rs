@@ -1,0 +1,20 @@
+//! The list options: how a listing is printed, ipvsadm's `FMT_*` bits
+//! and ours (`-j`). The formatter's own type, so that `format` needs
+//! nothing of the command line; `cli` builds it from the options.
+
+/// How a listing is printed (ipvsadm's `FMT_*` bits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Format {
+    pub numeric: bool,
+    /// `-S`: print as rules.
+    pub rule: bool,
+    pub stats: bool,
+    pub rate: bool,
+    pub thresholds: bool,
+    pub persistent_conn: bool,
+    pub nosort: bool,
+    pub exact: bool,
+    pub tun_info: bool,
+    /// Ours (`-j`): one JSON document instead of ipvsadm's text.
+    pub json: bool,
+}
