@@ -100,7 +100,8 @@ fn operands(tag: Tag) -> &'static [&'static str] {
 }
 
 /// What the manual says about an option after the table's one line, in
-/// roff. Empty when the line says it all.
+/// roff. Empty when the line says it all. Long, but data: one arm a
+/// option, nothing to follow from one arm to the next.
 fn prose(tag: Tag) -> &'static str {
     use Tag::*;
     match tag {
