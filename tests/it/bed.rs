@@ -86,7 +86,10 @@ impl Drop for Work {
 /// Run a command in a fresh test kernel with the repository and `work`
 /// shared at their own paths.
 pub fn run_in_kernel(work: &Path, args: &[&str]) -> Output {
+    // Room for the longest suite (tens of thousands of refused -R lines
+    // run by both tools) on a loaded 2-core host; a hang still ends.
     let out = Command::new(repo().join("tests/vm/run"))
+        .args(["--timeout", "1800"])
         .arg("--share")
         .arg(repo())
         .arg("--share")
