@@ -10,4 +10,5 @@ mod docs;
 mod fixtures;
 mod kernel;
 mod ours;
+mod package;
 mod schema;

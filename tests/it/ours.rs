@@ -8,7 +8,9 @@
 //! (told, exit 2, where the reference exits 0) and a closed pipe (SIGPIPE
 //! for both); hostile `-R` input and arguments that are not UTF-8, run by
 //! both tools, whose messages, exit statuses and tables must be the same;
-//! and `-R` when the kernel refuses many lines.
+//! `-R` when the kernel refuses many lines; and packaging/deb/ipvsadm-rules,
+//! the script of ipvsadm.service, whose start must give the table the
+//! reference restores from the same rules file.
 //! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
 
 use std::collections::BTreeMap;
@@ -717,4 +719,66 @@ fn hostile_input_and_raw_bytes_as_the_reference() {
         let v = &s[case];
         assert!(v.starts_with("rc=1 "), "{case}: {v}");
     }
+}
+
+#[test]
+fn service_script_start_reload_stop_save() {
+    if !available("service_script_start_reload_stop_save") {
+        return;
+    }
+    let s = sections("package-service", &[repo().to_str().unwrap()]);
+    // start: the reference's -R of the same file, comments removed; both
+    // sync daemons on IFACE with SYNCID. A second start changes nothing.
+    assert!(s["start"].ends_with("rc=0\n"), "{}", s["start"]);
+    assert!(s["start-table-ref"].lines().count() > 500);
+    assert_eq!(s["start-table-ours"], s["start-table-ref"]);
+    let daemons = &s["start-daemons"];
+    assert!(
+        daemons.starts_with("master sync daemon (mcast=lo, syncid=7,")
+            && daemons.contains("\nbackup sync daemon (mcast=lo, syncid=7,"),
+        "{daemons}"
+    );
+    assert_eq!(s["start-again"], "rc=0\n");
+    assert_eq!(s["reload-unchanged"], "rc=0\n");
+    // reload after an edit: only what changed, then nothing.
+    assert_eq!(
+        s["reload"],
+        "-A -t 10.96.200.1:80 -s wrr\n\
+         -a -t 10.96.200.1:80 -r 10.244.200.1:80 -m -w 3\n\
+         -e -t 10.96.0.21:1080 -r 10.244.0.5:8080 -m -w 7\n\
+         -D -t 10.96.0.23:3080\n\
+         rc=0\n"
+    );
+    assert_eq!(s["reload-again"], "rc=0\n");
+    assert_eq!(s["reload-table-ours"], s["reload-table-ref"]);
+    // stop: the daemons go, the table stays; stop and restart repeat safely.
+    assert_eq!(s["stop"], "rc=0\n");
+    assert_eq!(s["stop-daemons"], "");
+    assert_eq!(s["stop-again"], "rc=0\n");
+    assert_eq!(s["stop-table"], "same\n");
+    assert_eq!(s["restart"], "rc=0\n");
+    assert_eq!(s["restart-table"], "same\n");
+    assert_eq!(s["restart-daemons"], *daemons);
+    // save: Debian's header line, then what the reference's ipvsadm-save -n
+    // writes, with the live change; mode 644, no temporary file left.
+    assert_eq!(s["save"], "rc=0\n");
+    assert!(s["save-ref"].contains("-A -t 10.96.200.1:80 -s rr\n"));
+    assert_eq!(
+        s["save-file"],
+        format!("# ipvsadm.rules\n{}", s["save-ref"])
+    );
+    assert_eq!(s["save-mode"], "644\n");
+    assert_eq!(s["save-left"], "ipvsadm.rules\n");
+    assert!(
+        s["save-fails"].ends_with("rc=1\nunchanged\nipvsadm.rules\n"),
+        "{}",
+        s["save-fails"]
+    );
+    // No rules file: an error, never an emptied table.
+    assert!(
+        s["missing-rules"].ends_with("rc=1\nsame\n"),
+        "{}",
+        s["missing-rules"]
+    );
+    assert_eq!(s["auto-false"], "rc=0\n0\n");
 }
