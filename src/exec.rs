@@ -10,7 +10,7 @@ use crate::cli::quick;
 use crate::cli::stream::{self, ConfigStream};
 use crate::cli::{CliError, Command, DestArg, Format, Invocation, ListTarget, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::{self, conn, json, sort, usage, Names};
+use crate::format::{self, conn, json, metrics, sort, usage, Names};
 use crate::ipvs::client::{Batch, Refusal};
 use crate::ipvs::family::{IpvsCmd, IpvsMessage};
 use crate::ipvs::requests::{self, Change};
@@ -509,6 +509,8 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
         Command::List { target, format } => match target {
             ListTarget::All if format.json => list_json(k, None, format, io),
             ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),
+            ListTarget::All if format.metrics => list_metrics(k, None, format, io),
+            ListTarget::Service(id) if format.metrics => list_metrics(k, Some(id), format, io),
             ListTarget::All => list_all(k, format, names, io),
             ListTarget::Service(id) => list_service(k, id, format, names, io),
             ListTarget::Timeout => match k.client.timeouts() {
@@ -695,11 +697,7 @@ fn list_service(
 /// document (see `format::json`), streamed service by service, in the
 /// text listing's order.
 fn list_json(k: &mut Kernel, one: Option<&ServiceId>, format: &Format, io: &mut Streams) -> Flow {
-    let services = match one {
-        None => sorted_services(k, format, io),
-        Some(id) => named_service(k, id, io).map(|s| vec![s]),
-    };
-    let services = match services {
+    let services = match listed_services(k, one, format, io) {
         Ok(s) => s,
         Err(f) => return f,
     };
@@ -719,6 +717,42 @@ fn list_json(k: &mut Kernel, one: Option<&ServiceId>, format: &Format, io: &mut 
     }
     io.out(json::LIST_CLOSE);
     Flow::Result(0)
+}
+
+/// The services `-j` and `--metrics` list: the table's, or the one named.
+fn listed_services(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<Service>, Flow> {
+    match one {
+        None => sorted_services(k, format, io),
+        Some(id) => named_service(k, id, io).map(|s| vec![s]),
+    }
+}
+
+/// Ours: `-L --metrics` of the table or one service (see
+/// `format::metrics`): every service is fetched first, as the format
+/// groups the samples of a metric together.
+fn list_metrics(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Flow {
+    let services = match listed_services(k, one, format, io) {
+        Ok(s) => s,
+        Err(f) => return f,
+    };
+    let mut table = Vec::with_capacity(services.len());
+    for svc in services {
+        match sorted_dests(k, &svc, format, io) {
+            Ok(d) => table.push((svc, d)),
+            Err(f) => return f,
+        }
+    }
+    out(io, &metrics::render(&k.info, &table))
 }
 
 /// Ours: `-c -j`.

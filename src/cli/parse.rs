@@ -410,6 +410,10 @@ fn parse_command(
             }
             Tag::Validate => set_option(&mut options, Opt::Validate)?,
             Tag::Reconcile => set_option(&mut options, Opt::Reconcile)?,
+            Tag::Metrics => {
+                set_option(&mut options, Opt::Metrics)?;
+                format.metrics = true;
+            }
             Tag::Exact => {
                 set_option(&mut options, Opt::Exact)?;
                 format.exact = true;
@@ -567,8 +571,12 @@ fn parse_command(
         let conn_like = Opt::Connection.bit() | Opt::Timeout.bit() | Opt::Daemon.bit();
         let detail = Opt::Stats.bit() | Opt::Rate.bit() | Opt::Thresholds.bit();
         let td = Opt::Timeout.bit() | Opt::Daemon.bit();
+        // Ours: --metrics is the table (or one service) in full; it has no
+        // form for the other listings, nor for -j's.
+        let not_metrics = conn_like | Opt::Json.bit();
         if (options & conn_like != 0 && options & detail != 0)
             || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
+            || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)
         {
             return fail("options conflicts in the list command");
         }
