@@ -719,6 +719,38 @@ library once.
 .TP
 .I /etc/services
 Port names, per protocol.
+.PP
+The Debian package \fBipvsadm\-rs\fR, which takes the place of Debian's
+\fBipvsadm\fR, installs these besides the binary (\fI/sbin/ipvsadm\fR,
+with \fBipvsadm\-save\fR and \fBipvsadm\-restore\fR linked to it):
+.TP
+.I /etc/default/ipvsadm
+Settings of the service: \fBAUTO\fR (\fBtrue\fR: load
+\fI/etc/ipvsadm.rules\fR at start and reload), \fBDAEMON\fR (the sync
+daemons to run: \fBnone\fR, \fBmaster\fR, \fBbackup\fR or \fBboth\fR),
+\fBIFACE\fR (their interface) and \fBSYNCID\fR (their sync ID, 0 for
+any). A conffile: local changes are kept.
+.TP
+.I /etc/ipvsadm.rules
+The saved table, as \fB\-S \-n\fR writes it; lines starting with \fB#\fR
+are comments. A conffile.
+.TP
+.I /lib/systemd/system/ipvsadm.service
+A oneshot unit that stays active after starting. \fBsystemctl start
+ipvsadm\fR makes the table the one in the rules file with
+\fB\-R \-\-reconcile\fR when \fBAUTO\fR is true (services that stay are
+never emptied, so there is no moment without them) and starts the sync
+daemons \fBDAEMON\fR asks for; \fBstop\fR stops those daemons and leaves
+the table as it is; \fBreload\fR reconciles again, printing and making
+only the changes.
+.TP
+.I /usr/lib/ipvsadm/ipvsadm\-rules
+The script the unit and \fI/etc/init.d/ipvsadm\fR run, with the same
+commands on hosts without systemd: \fBstart\fR, \fBstop\fR,
+\fBrestart\fR, \fBreload\fR, \fBstatus\fR, and \fBsave\fR, which writes
+the live table into \fI/etc/ipvsadm.rules\fR (a \fB# ipvsadm.rules\fR line,
+then \fB\-S \-n\fR) through a temporary file renamed over the old one.
+A missing rules file is an error that leaves the table alone.
 .SH EXAMPLES
 These come up when looking into kube-proxy in IPVS mode. kube-proxy owns
 the table and puts it back as it wants it at each resync, so use it to
