@@ -84,3 +84,4 @@ complete -c ipvsadm -s j -l json -d 'Print a listing or the node check as one JS
 complete -c ipvsadm -l check -d 'Check this node for kube-proxy\'s IPVS mode.'
 complete -c ipvsadm -l validate -d 'With -R: check every line, change nothing.'
 complete -c ipvsadm -l reconcile -d 'With -R: make the table equal to the input, without a flush.'
+complete -c ipvsadm -l metrics -d 'With -L: print the table in Prometheus\'s text format.'

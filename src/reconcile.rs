@@ -202,6 +202,7 @@ const RULES: Format = Format {
     exact: false,
     tun_info: false,
     json: false,
+    metrics: false,
 };
 
 /// A service and its servers as `-Sn` writes them: the service's line,

@@ -81,7 +81,7 @@ fn group(tag: Tag) -> Group {
         Numeric | Connection | Timeout | Daemon | Stats | Rate | Thresholds | PersistentConn
         | NoSort | Sort | Exact | TunInfo => Group::Listing,
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
-        Json | Netns | Check | Validate | Reconcile => Group::Ours,
+        Json | Netns | Check | Validate | Reconcile | Metrics => Group::Ours,
     }
 }
 
@@ -259,6 +259,9 @@ fn prose(tag: Tag) -> &'static str {
         }
         Reconcile => {
             r"The input is a whole table as \fB\-S\fR writes it (only \fB\-A\fR and \fB\-a\fR lines; \fB#\fR lines are comments). It is checked first, all of it: if any line is bad, nothing is changed. Then the live table is compared with it and changed with the fewest operations: missing services (with their servers) are added first, then changed services and servers edited and missing servers added, then servers not in the input removed, and last the services not in the input, so that no kept service is ever left without servers and there is no flush. Each change is printed on standard output as the \fBipvsadm\fR command that makes it, and a failed one is reported with ipvsadm's message; the exit status is 1 if any failed. An unchanged table costs one listing plus reading the input, and prints nothing."
+        }
+        Metrics => {
+            r#"With \fB\-L\fR, of the whole table or of one service (\fB\-t\fR, \fB\-u\fR, \fB\-\-sctp\-service\fR, \fB\-f\fR), and with \fB\-\-netns\fR: the table in Prometheus's text exposition format, for node_exporter's textfile collector or any scraper of that format. Every metric is named \fBipvsadm_\fR...: \fBipvsadm_ipvs_info\fR (the version in its \fBversion\fR label), \fBipvsadm_connection_table_size\fR and \fBipvsadm_services\fR; per service \fBipvsadm_service_\fR and per real server \fBipvsadm_backend_\fR followed by \fBconnections_total\fR, \fBincoming_packets_total\fR, \fBoutgoing_packets_total\fR, \fBincoming_bytes_total\fR and \fBoutgoing_bytes_total\fR (counters, the kernel's exact 64-bit totals) and \fBconnections_per_second\fR, \fBincoming_packets_per_second\fR, \fBoutgoing_packets_per_second\fR, \fBincoming_bytes_per_second\fR and \fBoutgoing_bytes_per_second\fR (gauges, the kernel's rate estimates); and per real server the gauges \fBipvsadm_backend_connections_active\fR, \fBconnections_inactive\fR, \fBconnections_persistent\fR and \fBweight\fR. Labels are named and valued as node_exporter's ipvs collector does: \fBlocal_address\fR, \fBlocal_port\fR, \fBproto\fR (\fBTCP\fR, \fBUDP\fR, \fBSCTP\fR or \fBFWM\fR) and \fBlocal_mark\fR (a firewall-mark service has an empty address, port 0 and its mark here), and for a real server \fBremote_address\fR and \fBremote_port\fR; one more, \fBfamily\fR (\fBinet\fR or \fBinet6\fR), keeps an IPv4 and an IPv6 service on the same mark apart. Addresses are always numeric, with or without \fB\-n\fR. It cannot be combined with \fB\-j\fR, \fB\-c\fR, \fB\-\-timeout\fR or \fB\-\-daemon\fR ("options conflicts in the list command"); the other listing options change nothing. Every metric has its HELP and TYPE lines even when the table is empty. To feed the textfile collector, write to a temporary file and rename it, so that a scrape never reads half a file: \fBipvsadm \-L \-\-metrics > /var/lib/prometheus/node\-exporter/ipvsadm.prom.tmp && mv /var/lib/prometheus/node\-exporter/ipvsadm.prom.tmp /var/lib/prometheus/node\-exporter/ipvsadm.prom\fR (from cron or a systemd timer)."#
         }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."
@@ -717,6 +720,38 @@ library once.
 .TP
 .I /etc/services
 Port names, per protocol.
+.PP
+The Debian package \fBipvsadm\-rs\fR, which takes the place of Debian's
+\fBipvsadm\fR, installs these besides the binary (\fI/sbin/ipvsadm\fR,
+with \fBipvsadm\-save\fR and \fBipvsadm\-restore\fR linked to it):
+.TP
+.I /etc/default/ipvsadm
+Settings of the service: \fBAUTO\fR (\fBtrue\fR: load
+\fI/etc/ipvsadm.rules\fR at start and reload), \fBDAEMON\fR (the sync
+daemons to run: \fBnone\fR, \fBmaster\fR, \fBbackup\fR or \fBboth\fR),
+\fBIFACE\fR (their interface) and \fBSYNCID\fR (their sync ID, 0 for
+any). A conffile: local changes are kept.
+.TP
+.I /etc/ipvsadm.rules
+The saved table, as \fB\-S \-n\fR writes it; lines starting with \fB#\fR
+are comments. A conffile.
+.TP
+.I /lib/systemd/system/ipvsadm.service
+A oneshot unit that stays active after starting. \fBsystemctl start
+ipvsadm\fR makes the table the one in the rules file with
+\fB\-R \-\-reconcile\fR when \fBAUTO\fR is true (services that stay are
+never emptied, so there is no moment without them) and starts the sync
+daemons \fBDAEMON\fR asks for; \fBstop\fR stops those daemons and leaves
+the table as it is; \fBreload\fR reconciles again, printing and making
+only the changes.
+.TP
+.I /usr/lib/ipvsadm/ipvsadm\-rules
+The script the unit and \fI/etc/init.d/ipvsadm\fR run, with the same
+commands on hosts without systemd: \fBstart\fR, \fBstop\fR,
+\fBrestart\fR, \fBreload\fR, \fBstatus\fR, and \fBsave\fR, which writes
+the live table into \fI/etc/ipvsadm.rules\fR (a \fB# ipvsadm.rules\fR line,
+then \fB\-S \-n\fR) through a temporary file renamed over the old one.
+A missing rules file is an error that leaves the table alone.
 .SH EXAMPLES
 These come up when looking into kube-proxy in IPVS mode. kube-proxy owns
 the table and puts it back as it wants it at each resync, so use it to

@@ -82,6 +82,7 @@ pub enum Tag {
     Check,
     Validate,
     Reconcile,
+    Metrics,
 }
 
 /// One option of the table.
@@ -634,6 +635,14 @@ pub static FLAGS: &[Flag] = &[
         Tag::Reconcile,
         "",
         "With -R: make the table equal to the input, without a flush.",
+    ),
+    f(
+        "metrics",
+        None,
+        N,
+        Tag::Metrics,
+        "",
+        "With -L: print the table in Prometheus's text format.",
     ),
 ];
 

@@ -93,9 +93,10 @@ pub enum Opt {
     Netns,
     Validate,
     Reconcile,
+    Metrics,
 }
 
-pub const NUMBER_OF_OPT: usize = 38;
+pub const NUMBER_OF_OPT: usize = 39;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -136,6 +137,7 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "netns",
     "validate",
     "reconcile",
+    "metrics",
 ];
 
 impl Opt {
@@ -191,29 +193,30 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         Netns,
         Validate,
         Reconcile,
+        Metrics,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco
-/// (the last four are ours: `--netns` goes with every command).
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr
+/// (the last five are ours: `--netns` goes with every command).
 const MATRIX: [&[u8; NUMBER_OF_OPT]; 15] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   ", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xx", // check
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx ", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   x", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx", // check
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

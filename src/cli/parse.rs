@@ -600,6 +600,10 @@ impl<'a> Reading<'a> {
             }
             Tag::Validate => self.set_option(Opt::Validate)?,
             Tag::Reconcile => self.set_option(Opt::Reconcile)?,
+            Tag::Metrics => {
+                self.set_option(Opt::Metrics)?;
+                self.format.metrics = true;
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -650,8 +654,12 @@ impl<'a> Reading<'a> {
             let conn_like = Opt::Connection.bit() | Opt::Timeout.bit() | Opt::Daemon.bit();
             let detail = Opt::Stats.bit() | Opt::Rate.bit() | Opt::Thresholds.bit();
             let td = Opt::Timeout.bit() | Opt::Daemon.bit();
+            // Ours: --metrics is the table (or one service) in full; it has
+            // no form for the other listings, nor for -j's.
+            let not_metrics = conn_like | Opt::Json.bit();
             if (options & conn_like != 0 && options & detail != 0)
                 || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
+                || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)
             {
                 return fail("options conflicts in the list command");
             }

@@ -1,12 +1,13 @@
 //! The listings of services and real servers, in text (ipvsadm's
 //! `list_all`, `list_service` and `print_service_entry`, their fetching
-//! halves: the formatting is `format`'s) and in JSON (ours, `-j`).
+//! halves: the formatting is `format`'s), in JSON (ours, `-j`) and in
+//! Prometheus's text format (ours, `--metrics`).
 
 use super::kernel::Kernel;
 use super::Flow;
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::Format;
-use crate::format::{self, json, sort, Names};
+use crate::format::{self, json, metrics, sort, Names};
 use crate::ipvs::{Dest, Error, Service, ServiceId, Stats};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
@@ -153,11 +154,7 @@ pub(super) fn list_json(
     format: &Format,
     io: &mut Streams,
 ) -> Flow {
-    let services = match one {
-        None => sorted_services(k, format, io),
-        Some(id) => named_service(k, id, io).map(|s| vec![s]),
-    };
-    let services = match services {
+    let services = match listed_services(k, one, format, io) {
         Ok(s) => s,
         Err(f) => return f,
     };
@@ -177,4 +174,40 @@ pub(super) fn list_json(
     }
     io.out(json::LIST_CLOSE);
     Flow::Result(0)
+}
+
+/// The services `-j` and `--metrics` list: the table's, or the one named.
+fn listed_services(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<Service>, Flow> {
+    match one {
+        None => sorted_services(k, format, io),
+        Some(id) => named_service(k, id, io).map(|s| vec![s]),
+    }
+}
+
+/// Ours: `-L --metrics` of the table or one service (see
+/// `format::metrics`): every service is fetched first, as the format
+/// groups the samples of a metric together.
+pub(super) fn list_metrics(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Flow {
+    let services = match listed_services(k, one, format, io) {
+        Ok(s) => s,
+        Err(f) => return f,
+    };
+    let mut table = Vec::with_capacity(services.len());
+    for svc in services {
+        match sorted_dests(k, &svc, format, io) {
+            Ok(d) => table.push((svc, d)),
+            Err(f) => return f,
+        }
+    }
+    out(io, &metrics::render(&k.info, &table))
 }

@@ -23,7 +23,7 @@ use crate::resolve::{Resolver, System};
 use crate::streams::Streams;
 use conn::{list_conn, list_conn_json};
 use kernel::{check_version, Kernel};
-use list::{list_all, list_json, list_service, out};
+use list::{list_all, list_json, list_metrics, list_service, out};
 use restore::restore;
 
 /// Where a command leaves the run: go on with a result (ipvsadm's
@@ -232,6 +232,8 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
         Command::List { target, format } => match target {
             ListTarget::All if format.json => list_json(k, None, format, io),
             ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),
+            ListTarget::All if format.metrics => list_metrics(k, None, format, io),
+            ListTarget::Service(id) if format.metrics => list_metrics(k, Some(id), format, io),
             ListTarget::All => list_all(k, format, names, io),
             ListTarget::Service(id) => list_service(k, id, format, names, io),
             ListTarget::Timeout => match k.client.timeouts() {

@@ -8,6 +8,7 @@ pub mod check;
 pub mod conn;
 pub mod errors;
 pub mod json;
+pub mod metrics;
 mod options;
 pub mod sort;
 

@@ -17,4 +17,6 @@ pub struct Format {
     pub tun_info: bool,
     /// Ours (`-j`): one JSON document instead of ipvsadm's text.
     pub json: bool,
+    /// Ours (`--metrics`): Prometheus's text format instead of ipvsadm's.
+    pub metrics: bool,
 }

@@ -11,4 +11,5 @@ mod docs;
 mod fixtures;
 mod kernel;
 mod ours;
+mod package;
 mod schema;

@@ -8,7 +8,10 @@
 //! (told, exit 2, where the reference exits 0) and a closed pipe (SIGPIPE
 //! for both); hostile `-R` input and arguments that are not UTF-8, run by
 //! both tools, whose messages, exit statuses and tables must be the same;
-//! and `-R` when the kernel refuses many lines.
+//! `-R` when the kernel refuses many lines; and packaging/deb/ipvsadm-rules,
+//! the script of ipvsadm.service, whose start must give the table the
+//! reference restores from the same rules file; `-L --metrics`, read by
+//! promtool, whose counters must be the reference's `--stats --exact`.
 //! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
 
 use std::collections::BTreeMap;
@@ -717,4 +720,307 @@ fn hostile_input_and_raw_bytes_as_the_reference() {
         let v = &s[case];
         assert!(v.starts_with("rc=1 "), "{case}: {v}");
     }
+}
+
+#[test]
+fn service_script_start_reload_stop_save() {
+    if !available("service_script_start_reload_stop_save") {
+        return;
+    }
+    let s = sections("package-service", &[repo().to_str().unwrap()]);
+    // start: the reference's -R of the same file, comments removed; both
+    // sync daemons on IFACE with SYNCID. A second start changes nothing.
+    assert!(s["start"].ends_with("rc=0\n"), "{}", s["start"]);
+    assert!(s["start-table-ref"].lines().count() > 500);
+    assert_eq!(s["start-table-ours"], s["start-table-ref"]);
+    let daemons = &s["start-daemons"];
+    assert!(
+        daemons.starts_with("master sync daemon (mcast=lo, syncid=7,")
+            && daemons.contains("\nbackup sync daemon (mcast=lo, syncid=7,"),
+        "{daemons}"
+    );
+    assert_eq!(s["start-again"], "rc=0\n");
+    assert_eq!(s["reload-unchanged"], "rc=0\n");
+    // reload after an edit: only what changed, then nothing.
+    assert_eq!(
+        s["reload"],
+        "-A -t 10.96.200.1:80 -s wrr\n\
+         -a -t 10.96.200.1:80 -r 10.244.200.1:80 -m -w 3\n\
+         -e -t 10.96.0.21:1080 -r 10.244.0.5:8080 -m -w 7\n\
+         -D -t 10.96.0.23:3080\n\
+         rc=0\n"
+    );
+    assert_eq!(s["reload-again"], "rc=0\n");
+    assert_eq!(s["reload-table-ours"], s["reload-table-ref"]);
+    // stop: the daemons go, the table stays; stop and restart repeat safely.
+    assert_eq!(s["stop"], "rc=0\n");
+    assert_eq!(s["stop-daemons"], "");
+    assert_eq!(s["stop-again"], "rc=0\n");
+    assert_eq!(s["stop-table"], "same\n");
+    assert_eq!(s["restart"], "rc=0\n");
+    assert_eq!(s["restart-table"], "same\n");
+    assert_eq!(s["restart-daemons"], *daemons);
+    // save: Debian's header line, then what the reference's ipvsadm-save -n
+    // writes, with the live change; mode 644, no temporary file left.
+    assert_eq!(s["save"], "rc=0\n");
+    assert!(s["save-ref"].contains("-A -t 10.96.200.1:80 -s rr\n"));
+    assert_eq!(
+        s["save-file"],
+        format!("# ipvsadm.rules\n{}", s["save-ref"])
+    );
+    assert_eq!(s["save-mode"], "644\n");
+    assert_eq!(s["save-left"], "ipvsadm.rules\n");
+    assert!(
+        s["save-fails"].ends_with("rc=1\nunchanged\nipvsadm.rules\n"),
+        "{}",
+        s["save-fails"]
+    );
+    // No rules file: an error, never an emptied table.
+    assert!(
+        s["missing-rules"].ends_with("rc=1\nsame\n"),
+        "{}",
+        s["missing-rules"]
+    );
+    assert_eq!(s["auto-false"], "rc=0\n0\n");
+}
+
+/// The counters of a reference `-Ln --stats --exact` listing, by service
+/// (`TCP 10.96.7.7:80`, `FWM 5 IPv6`) and by server (`SERVICE -> ADDR`):
+/// conns, inpkts, outpkts, inbytes, outbytes.
+fn ref_counters(listing: &str) -> BTreeMap<String, Vec<u64>> {
+    let mut map = BTreeMap::new();
+    let mut service = String::new();
+    for line in listing.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.len() < 6 || words[0] == "Prot" || words[0] == "IP" {
+            continue;
+        }
+        let (key, nums) = words.split_at(words.len() - 5);
+        let nums: Vec<u64> = nums.iter().map(|n| n.parse().unwrap()).collect();
+        if key[0] == "->" {
+            map.insert(format!("{service} -> {}", key[1]), nums);
+        } else {
+            service = key.join(" ");
+            map.insert(service.clone(), nums);
+        }
+    }
+    map
+}
+
+/// Weight, active and inactive connections of each server of a reference
+/// `-Ln` listing, keyed as `ref_counters` keys them.
+fn ref_servers(listing: &str) -> BTreeMap<String, Vec<u64>> {
+    let mut map = BTreeMap::new();
+    let mut service = String::new();
+    for line in listing.lines().skip(3) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty() {
+            continue;
+        }
+        if words[0] == "->" {
+            let nums = words[3..6].iter().map(|n| n.parse().unwrap()).collect();
+            map.insert(format!("{service} -> {}", words[1]), nums);
+        } else {
+            // The scheduler and flags follow the service's name.
+            let n = if words[0] == "FWM" && words.get(2) == Some(&"IPv6") {
+                3
+            } else {
+                2
+            };
+            service = words[..n].join(" ");
+        }
+    }
+    map
+}
+
+/// The samples of a metrics text: (name, labels, value).
+fn samples(text: &str) -> Vec<(String, BTreeMap<String, String>, u64)> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("rc="))
+        .map(|l| {
+            let (series, value) = l.rsplit_once(' ').unwrap();
+            let (name, labels) = match series.split_once('{') {
+                Some((n, rest)) => (n, rest.strip_suffix('}').unwrap()),
+                None => (series, ""),
+            };
+            let labels = labels
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap();
+                    (k.to_string(), v.trim_matches('"').to_string())
+                })
+                .collect();
+            (name.to_string(), labels, value.parse().unwrap())
+        })
+        .collect()
+}
+
+/// The key `ref_counters` gives the service or server these labels name.
+fn key_of(l: &BTreeMap<String, String>) -> String {
+    let ep = |a: &str, p: &str| {
+        if a.contains(':') {
+            format!("[{a}]:{p}")
+        } else {
+            format!("{a}:{p}")
+        }
+    };
+    let mut key = if l["proto"] == "FWM" {
+        let v6 = if l["family"] == "inet6" { " IPv6" } else { "" };
+        format!("FWM {}{v6}", l["local_mark"])
+    } else {
+        format!(
+            "{} {}",
+            l["proto"],
+            ep(&l["local_address"], &l["local_port"])
+        )
+    };
+    if let Some(r) = l.get("remote_address") {
+        key = format!("{key} -> {}", ep(r, &l["remote_port"]));
+    }
+    key
+}
+
+/// A metrics text as `ref_counters` and `ref_servers` give the reference's.
+type ByKey = BTreeMap<String, Vec<u64>>;
+fn metric_maps(text: &str) -> (ByKey, ByKey) {
+    const COUNTERS: [&str; 5] = [
+        "connections_total",
+        "incoming_packets_total",
+        "outgoing_packets_total",
+        "incoming_bytes_total",
+        "outgoing_bytes_total",
+    ];
+    const SERVER: [&str; 3] = [
+        "backend_weight",
+        "backend_connections_active",
+        "backend_connections_inactive",
+    ];
+    let (mut counters, mut servers) = (ByKey::new(), ByKey::new());
+    for (name, labels, value) in samples(text) {
+        let name = name.strip_prefix("ipvsadm_").unwrap();
+        let short = name
+            .strip_prefix("service_")
+            .or_else(|| name.strip_prefix("backend_"));
+        if let Some(i) = short.and_then(|s| COUNTERS.iter().position(|c| *c == s)) {
+            counters.entry(key_of(&labels)).or_insert(vec![0; 5])[i] = value;
+        }
+        if let Some(i) = SERVER.iter().position(|c| *c == name) {
+            servers.entry(key_of(&labels)).or_insert(vec![0; 3])[i] = value;
+        }
+    }
+    (counters, servers)
+}
+
+/// `promtool check metrics` on `text`; false (said loudly) where promtool
+/// is missing outside CI.
+fn promtool_accepts(text: &str) -> bool {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+            assert!(
+                !ci,
+                "promtool must run in CI (apt-get install prometheus): {e}"
+            );
+            println!(
+                "\n==================== SKIP ====================\n\
+                 promtool is not installed (apt-get install prometheus):\n\
+                 the metrics were NOT checked by Prometheus's parser.\n\
+                 ==============================================\n"
+            );
+            return false;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+#[test]
+fn metrics_after_traffic_hold_the_reference_counters() {
+    if !available("metrics_after_traffic_hold_the_reference_counters") {
+        return;
+    }
+    let s = sections("metrics", &[]);
+    for name in ["metrics", "metrics-n", "metrics-one", "metrics-netns"] {
+        let text = s[name]
+            .strip_suffix("rc=0\n")
+            .unwrap_or_else(|| panic!("{name}: {}", s[name]));
+        promtool_accepts(text);
+    }
+    // Every counter the reference lists, for every service and server,
+    // exact; traffic went through (the counters are not zero).
+    let (counters, servers) = metric_maps(&s["metrics"]);
+    let want = ref_counters(&s["ref-stats"]);
+    assert!(
+        counters == want || counters == ref_counters(&s["ref-stats-after"]),
+        "{}",
+        diff(
+            "counters",
+            format!("{want:#?}").as_bytes(),
+            format!("{counters:#?}").as_bytes()
+        )
+    );
+    assert_eq!(want.len(), 6 + 5, "{want:?}");
+    assert!(want["TCP 10.96.7.7:80"][0] >= 7, "{want:?}");
+    assert!(
+        want["TCP [fd96::7]:80 -> [fd50::2]:8080"][4] > 0,
+        "{want:?}"
+    );
+    let want = ref_servers(&s["ref-list"]);
+    assert!(
+        servers == want || servers == ref_servers(&s["ref-list-after"]),
+        "{want:?}\n{servers:?}"
+    );
+    // -n and listing options change nothing but the rates, which move.
+    assert_eq!(metric_maps(&s["metrics-n"]).0, counters);
+    // One service: the reference's listing of it.
+    let (one, _) = metric_maps(&s["metrics-one"]);
+    assert_eq!(one, ref_counters(&s["ref-one"]));
+    assert!(s["metrics-one"].contains("ipvsadm_services 1\n"));
+    let fwmark = samples(&s["metrics-fwmark"]);
+    assert!(fwmark.iter().any(|(n, l, _)| n == "ipvsadm_backend_weight"
+        && l["local_mark"] == "5"
+        && l["family"] == "inet"
+        && l["local_address"].is_empty()));
+    assert!(fwmark
+        .iter()
+        .all(|(_, l, _)| l.get("family").is_none_or(|f| f == "inet")));
+    // The persistent service's template is counted.
+    assert!(s["metrics"].lines().any(|l| l
+        .starts_with("ipvsadm_backend_connections_persistent{local_address=\"10.96.7.8\"")
+        && !l.ends_with(" 0")));
+    assert_eq!(s["metrics-missing"], "No such service\nrc=1\n");
+    for name in ["metrics-json", "metrics-conn"] {
+        assert_eq!(s[name], "options conflicts in the list command\nrc=2\n");
+    }
+    // Another namespace: only its table.
+    let (netns, servers) = metric_maps(&s["metrics-netns"]);
+    assert_eq!(
+        netns.keys().collect::<Vec<_>>(),
+        ["TCP 10.1.2.3:443", "TCP 10.1.2.3:443 -> 10.1.2.4:8443"]
+    );
+    assert_eq!(servers["TCP 10.1.2.3:443 -> 10.1.2.4:8443"], [5, 0, 0]);
+    assert!(s["metrics"].contains("ipvsadm_ipvs_info{version=\"1.2.1\"} 1\n"));
+    assert!(s["metrics"].contains("ipvsadm_connection_table_size 4096\n"));
 }

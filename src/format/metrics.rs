@@ -1,0 +1,443 @@
+//! Ours: `-L --metrics`, the table in Prometheus's text exposition format
+//! (version 0.0.4), for node_exporter's textfile collector or any scraper
+//! of that format. A pure function from the model to text: no kernel, no
+//! command line.
+//!
+//! Every name starts with `ipvsadm_`. The kernel's running totals are
+//! counters (`_total`, exact 64-bit values); its rate estimates, the
+//! connection counts of a real server and its weight are gauges. Labels are
+//! named as node_exporter's ipvs collector names them (`local_address`,
+//! `local_port`, `remote_address`, `remote_port`, `proto`, `local_mark`)
+//! with the values it gives them (`proto` is `TCP`, `UDP`, `SCTP` or `FWM`;
+//! a firewall-mark service has an empty `local_address`, `local_port` 0
+//! and its mark in `local_mark`, which is empty otherwise), so queries and
+//! dashboards written for it carry over. One label is added, `family`
+//! (`inet` or `inet6`): an IPv4 and an IPv6 service on the same firewall
+//! mark are two services, and without it they would be one series.
+
+use std::fmt::Write;
+
+use crate::ipvs::{Dest, Info, Protocol, Service, ServiceId, Stats};
+
+/// The prefix of every metric name.
+pub const PREFIX: &str = "ipvsadm_";
+
+/// A metric of each service and each real server, from its `Stats`.
+struct StatMetric {
+    /// The name after `ipvsadm_service_` or `ipvsadm_backend_`.
+    name: &'static str,
+    kind: &'static str,
+    help: &'static str,
+    value: fn(&Stats) -> u64,
+}
+
+const STATS: [StatMetric; 10] = [
+    StatMetric {
+        name: "connections_total",
+        kind: "counter",
+        help: "Connections scheduled since the entry was made (or zeroed).",
+        value: |s| s.conns,
+    },
+    StatMetric {
+        name: "incoming_packets_total",
+        kind: "counter",
+        help: "Packets received from clients.",
+        value: |s| s.inpkts,
+    },
+    StatMetric {
+        name: "outgoing_packets_total",
+        kind: "counter",
+        help: "Packets sent to clients.",
+        value: |s| s.outpkts,
+    },
+    StatMetric {
+        name: "incoming_bytes_total",
+        kind: "counter",
+        help: "Bytes received from clients.",
+        value: |s| s.inbytes,
+    },
+    StatMetric {
+        name: "outgoing_bytes_total",
+        kind: "counter",
+        help: "Bytes sent to clients.",
+        value: |s| s.outbytes,
+    },
+    StatMetric {
+        name: "connections_per_second",
+        kind: "gauge",
+        help: "Connections a second, as the kernel estimates it.",
+        value: |s| s.cps,
+    },
+    StatMetric {
+        name: "incoming_packets_per_second",
+        kind: "gauge",
+        help: "Packets a second from clients, as the kernel estimates it.",
+        value: |s| s.inpps,
+    },
+    StatMetric {
+        name: "outgoing_packets_per_second",
+        kind: "gauge",
+        help: "Packets a second to clients, as the kernel estimates it.",
+        value: |s| s.outpps,
+    },
+    StatMetric {
+        name: "incoming_bytes_per_second",
+        kind: "gauge",
+        help: "Bytes a second from clients, as the kernel estimates it.",
+        value: |s| s.inbps,
+    },
+    StatMetric {
+        name: "outgoing_bytes_per_second",
+        kind: "gauge",
+        help: "Bytes a second to clients, as the kernel estimates it.",
+        value: |s| s.outbps,
+    },
+];
+
+/// A gauge of a real server beyond its `Stats`: name (after
+/// `ipvsadm_backend_`), help, value.
+type BackendGauge = (&'static str, &'static str, fn(&Dest) -> u64);
+
+const BACKEND: [BackendGauge; 4] = [
+    (
+        "connections_active",
+        "Active connections (established TCP) to the real server.",
+        |d| d.conns.active.into(),
+    ),
+    (
+        "connections_inactive",
+        "Inactive connections (other states) to the real server.",
+        |d| d.conns.inactive.into(),
+    ),
+    (
+        "connections_persistent",
+        "Persistence templates pointing at the real server.",
+        |d| d.conns.persistent.into(),
+    ),
+    ("weight", "Weight of the real server (0: quiesced).", |d| {
+        d.config.weight.into()
+    }),
+];
+
+/// The text of a label value: `\`, `"` and line feeds escaped.
+pub fn label_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text of a HELP line's docstring: `\` and line feeds escaped.
+fn help_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+/// The labels of a service, in node_exporter's names and values, without
+/// the braces: `local_address="10.0.0.1",local_port="80",...`.
+fn service_labels(id: &ServiceId) -> String {
+    let (address, port, proto, mark) = match id {
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => {
+            let proto = match protocol {
+                Protocol::Tcp => "TCP".to_string(),
+                Protocol::Udp => "UDP".to_string(),
+                Protocol::Sctp => "SCTP".to_string(),
+                Protocol::Other(n) => n.to_string(),
+            };
+            (addr.to_string(), *port, proto, String::new())
+        }
+        ServiceId::Fwmark { mark, .. } => (String::new(), 0, "FWM".to_string(), mark.to_string()),
+    };
+    let family = match id.family() {
+        crate::ipvs::Family::Inet => "inet",
+        crate::ipvs::Family::Inet6 => "inet6",
+    };
+    format!(
+        "local_address=\"{}\",local_port=\"{port}\",proto=\"{}\",local_mark=\"{}\",family=\"{family}\"",
+        label_value(&address),
+        label_value(&proto),
+        label_value(&mark)
+    )
+}
+
+/// The labels of a real server of the service whose labels are `svc`.
+fn backend_labels(svc: &str, d: &Dest) -> String {
+    format!(
+        "{svc},remote_address=\"{}\",remote_port=\"{}\"",
+        label_value(&d.addr.to_string()),
+        d.port
+    )
+}
+
+fn family_head(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {PREFIX}{name} {}", help_text(help));
+    let _ = writeln!(out, "# TYPE {PREFIX}{name} {kind}");
+}
+
+/// The table (each service with its real servers, in listing order) as a
+/// Prometheus text exposition: every metric's HELP and TYPE, then its
+/// samples. Metrics of services and real servers are written even when
+/// there are none, so a scraper always sees every name.
+pub fn render(info: &Info, table: &[(Service, Vec<Dest>)]) -> String {
+    let mut out = String::new();
+    let (a, b, c) = info.version_triple();
+    family_head(
+        &mut out,
+        "ipvs_info",
+        "gauge",
+        "IPVS in the kernel; its version in the label.",
+    );
+    let _ = writeln!(out, "{PREFIX}ipvs_info{{version=\"{a}.{b}.{c}\"}} 1");
+    family_head(
+        &mut out,
+        "connection_table_size",
+        "gauge",
+        "Size of the kernel's connection hash table.",
+    );
+    let _ = writeln!(out, "{PREFIX}connection_table_size {}", info.conn_tab_size);
+    family_head(&mut out, "services", "gauge", "Virtual services listed.");
+    let _ = writeln!(out, "{PREFIX}services {}", table.len());
+
+    let labels: Vec<String> = table.iter().map(|(s, _)| service_labels(&s.id)).collect();
+    for m in &STATS {
+        let name = format!("service_{}", m.name);
+        family_head(
+            &mut out,
+            &name,
+            m.kind,
+            &format!("Virtual service: {}", m.help),
+        );
+        for ((svc, _), l) in table.iter().zip(&labels) {
+            let _ = writeln!(out, "{PREFIX}{name}{{{l}}} {}", (m.value)(&svc.stats));
+        }
+    }
+    for m in &STATS {
+        let name = format!("backend_{}", m.name);
+        family_head(&mut out, &name, m.kind, &format!("Real server: {}", m.help));
+        backend_samples(&mut out, &name, table, &labels, |d| (m.value)(&d.stats));
+    }
+    for (short, help, value) in &BACKEND {
+        let name = format!("backend_{short}");
+        family_head(&mut out, &name, "gauge", help);
+        backend_samples(&mut out, &name, table, &labels, value);
+    }
+    out
+}
+
+/// One sample of metric `name` for every real server of the table; `labels`
+/// are the services' labels, in the table's order.
+fn backend_samples(
+    out: &mut String,
+    name: &str,
+    table: &[(Service, Vec<Dest>)],
+    labels: &[String],
+    value: impl Fn(&Dest) -> u64,
+) {
+    for ((_, dests), l) in table.iter().zip(labels) {
+        for d in dests {
+            let _ = writeln!(
+                out,
+                "{PREFIX}{name}{{{}}} {}",
+                backend_labels(l, d),
+                value(d)
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipvs::{ConnCounts, DestConfig, Family, Forward, ServiceConfig, TunnelType};
+    use std::net::IpAddr;
+
+    fn stats(base: u64) -> Stats {
+        Stats {
+            conns: base,
+            inpkts: base + 1,
+            outpkts: base + 2,
+            inbytes: base + 3,
+            outbytes: base + 4,
+            cps: 5,
+            inpps: 6,
+            outpps: 7,
+            inbps: 8,
+            outbps: 9,
+        }
+    }
+
+    fn service(id: ServiceId, base: u64) -> Service {
+        Service {
+            id,
+            config: ServiceConfig {
+                scheduler: "rr".into(),
+                flags: 0,
+                timeout: 0,
+                netmask: u32::MAX,
+                pe_name: "".into(),
+            },
+            stats: stats(base),
+        }
+    }
+
+    fn dest(addr: &str, port: u16, weight: u32, base: u64) -> Dest {
+        Dest {
+            addr: addr.parse().unwrap(),
+            port,
+            config: DestConfig {
+                forward: Forward::Masq,
+                weight,
+                u_threshold: 0,
+                l_threshold: 0,
+                tun_type: TunnelType::Ipip,
+                tun_port: 0,
+                tun_flags: 0,
+            },
+            conns: ConnCounts {
+                active: 3,
+                inactive: 4,
+                persistent: 1,
+            },
+            stats: stats(base),
+        }
+    }
+
+    fn info() -> Info {
+        Info {
+            version: 0x010201,
+            conn_tab_size: 4096,
+        }
+    }
+
+    /// The sample lines of one metric.
+    fn samples<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+        text.lines()
+            .filter(|l| {
+                l.strip_prefix(name)
+                    .is_some_and(|r| r.starts_with('{') || r.starts_with(' '))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(label_value(r#"a\b"c"#), r#"a\\b\"c"#);
+        assert_eq!(label_value("line\nnext"), "line\\nnext");
+        assert_eq!(label_value("plain 10.0.0.1"), "plain 10.0.0.1");
+        assert_eq!(help_text("x\\y\nz"), "x\\\\y\\nz");
+    }
+
+    #[test]
+    fn exact_counters_ipv6_and_fwmark() {
+        let big = u64::MAX - 10;
+        let v6: IpAddr = "fd96::7".parse().unwrap();
+        let table = vec![
+            (
+                service(
+                    ServiceId::Addr {
+                        protocol: Protocol::Tcp,
+                        addr: "10.96.0.1".parse().unwrap(),
+                        port: 443,
+                    },
+                    big,
+                ),
+                vec![dest("10.244.0.5", 6443, 2, 1 << 40)],
+            ),
+            (
+                service(
+                    ServiceId::Addr {
+                        protocol: Protocol::Udp,
+                        addr: v6,
+                        port: 53,
+                    },
+                    7,
+                ),
+                vec![dest("fd50::2", 53, 1, 0)],
+            ),
+            (
+                service(
+                    ServiceId::Fwmark {
+                        family: Family::Inet,
+                        mark: 4294967295,
+                    },
+                    0,
+                ),
+                vec![],
+            ),
+        ];
+        let text = render(&info(), &table);
+        assert_eq!(
+            samples(&text, "ipvsadm_service_connections_total"),
+            [
+                format!("ipvsadm_service_connections_total{{local_address=\"10.96.0.1\",local_port=\"443\",proto=\"TCP\",local_mark=\"\",family=\"inet\"}} {big}"),
+                "ipvsadm_service_connections_total{local_address=\"fd96::7\",local_port=\"53\",proto=\"UDP\",local_mark=\"\",family=\"inet6\"} 7".to_string(),
+                "ipvsadm_service_connections_total{local_address=\"\",local_port=\"0\",proto=\"FWM\",local_mark=\"4294967295\",family=\"inet\"} 0".to_string(),
+            ]
+        );
+        assert_eq!(
+            samples(&text, "ipvsadm_backend_incoming_bytes_total"),
+            [
+                format!("ipvsadm_backend_incoming_bytes_total{{local_address=\"10.96.0.1\",local_port=\"443\",proto=\"TCP\",local_mark=\"\",family=\"inet\",remote_address=\"10.244.0.5\",remote_port=\"6443\"}} {}", (1u64 << 40) + 3),
+                "ipvsadm_backend_incoming_bytes_total{local_address=\"fd96::7\",local_port=\"53\",proto=\"UDP\",local_mark=\"\",family=\"inet6\",remote_address=\"fd50::2\",remote_port=\"53\"} 3".to_string(),
+            ]
+        );
+        assert_eq!(samples(&text, "ipvsadm_backend_weight").len(), 2);
+        assert!(samples(&text, "ipvsadm_backend_weight")[0].ends_with("} 2"));
+        assert!(samples(&text, "ipvsadm_backend_connections_persistent")[0].ends_with("} 1"));
+        assert_eq!(
+            samples(&text, "ipvsadm_ipvs_info"),
+            ["ipvsadm_ipvs_info{version=\"1.2.1\"} 1"]
+        );
+        assert_eq!(
+            samples(&text, "ipvsadm_connection_table_size"),
+            ["ipvsadm_connection_table_size 4096"]
+        );
+    }
+
+    #[test]
+    fn every_family_has_help_and_type_once_before_its_samples() {
+        let table = vec![(
+            service(
+                ServiceId::Addr {
+                    protocol: Protocol::Sctp,
+                    addr: "10.0.0.1".parse().unwrap(),
+                    port: 80,
+                },
+                1,
+            ),
+            vec![dest("10.0.0.2", 80, 1, 1)],
+        )];
+        let text = render(&info(), &table);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut current = String::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# HELP ") {
+                let name = rest.split(' ').next().unwrap().to_string();
+                assert!(seen.insert(name.clone()), "{name} twice");
+                current = name;
+            } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+                let (name, kind) = rest.split_once(' ').unwrap();
+                assert_eq!(name, current);
+                assert_eq!(kind == "counter", name.ends_with("_total"), "{line}");
+            } else {
+                assert!(line.starts_with(&current), "{line} outside {current}");
+                assert!(line.starts_with(PREFIX));
+            }
+        }
+        assert_eq!(seen.len(), 3 + 10 + 10 + 4);
+        assert!(text.contains("proto=\"SCTP\""));
+        // An empty table still names every metric.
+        let empty = render(&info(), &[]);
+        assert_eq!(empty.matches("# TYPE ").count(), seen.len());
+        assert!(empty.contains("ipvsadm_services 0\n"));
+    }
+}
