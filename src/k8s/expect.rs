@@ -373,6 +373,9 @@ fn node_port(port: &ServicePort) -> Option<u16> {
 /// node's. A Local address uses the local ones, or the cluster's when
 /// there are none. Terminating endpoints not in use are drained (weight
 /// 0). Also tells whether a Local address found no local endpoint.
+/// Not modelled yet: topology hints (`trafficDistribution`, zone and node
+/// hints), with which kube-proxy narrows the cluster's endpoints to this
+/// zone or node when every ready endpoint carries a hint for it.
 fn servers(eps: &[Ep], policy: &Policy, local: bool) -> (Vec<ExpectedServer>, bool) {
     let ready = |e: &&Ep| e.endpoint.ready;
     let fallback = |e: &&Ep| e.endpoint.serving && e.endpoint.terminating;
