@@ -4,8 +4,8 @@
 //! the C library's readers (`cstd`), the IPVS family and model (`ipvs`),
 //! name lookups (`resolve`), the pure formatters (`format`), the output
 //! streams (`streams`), the command line (`cli`), the change a command
-//! makes (`change`), the features (`check`, `reconcile`) and the executor
-//! that joins them (`exec`).
+//! makes (`change`), the features (`check`, `reconcile`, `k8s`) and the
+//! executor that joins them (`exec`).
 
 pub mod change;
 pub mod check;
@@ -15,6 +15,7 @@ pub mod cstd;
 pub mod exec;
 pub mod format;
 pub mod ipvs;
+pub mod k8s;
 pub mod netns;
 pub mod raw;
 pub mod reconcile;

@@ -1,0 +1,311 @@
+//! The live table judged against the expected one: findings with stable
+//! codes, each naming the Service and the rule (`TCP 10.96.0.10:53`,
+//! `-> 10.244.1.5:53`). Pure: the live table, the kube-ipvs0 addresses
+//! and the host's addresses come in as data, so every finding is
+//! unit-tested without a kernel.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+
+use super::expect::{AddressKind, EndpointRef, ExpectedServer, ExpectedService, ServiceRef};
+use crate::ipvs::{svc_flags, Dest, Service, ServiceId};
+
+/// What a finding is. The codes are stable: scripts match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A Service port that should have a virtual service here has none.
+    MissingService,
+    /// A virtual service on a kube-ipvs0 address, or a node-port-shaped
+    /// one on a host address, that no Service explains.
+    OrphanService,
+    /// A kube-ipvs0 address that no virtual service uses.
+    OrphanAddress,
+    /// An endpoint in use that is absent from its virtual service.
+    MissingServer,
+    /// A real server at weight > 0 that is no endpoint in use.
+    StaleServer,
+    /// An endpoint in use at weight 0.
+    ZeroWeightReady,
+    /// Persistence and session affinity disagree, or the timeout differs.
+    AffinityMismatch,
+    /// Info: a weight-0 real server of a terminating or vanished endpoint.
+    Draining,
+    /// Info: no real server, and a Local traffic policy explains it.
+    ExpectedEmpty,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MissingService => "MISSING_SERVICE",
+            Code::OrphanService => "ORPHAN_SERVICE",
+            Code::OrphanAddress => "ORPHAN_ADDRESS",
+            Code::MissingServer => "MISSING_SERVER",
+            Code::StaleServer => "STALE_SERVER",
+            Code::ZeroWeightReady => "ZERO_WEIGHT_READY",
+            Code::AffinityMismatch => "AFFINITY_MISMATCH",
+            Code::Draining => "DRAINING",
+            Code::ExpectedEmpty => "EXPECTED_EMPTY",
+        }
+    }
+
+    /// Whether it makes `--check` exit 1; the others are information.
+    pub fn needs_attention(self) -> bool {
+        !matches!(self, Code::Draining | Code::ExpectedEmpty)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    /// The virtual service, as `TCP 10.96.0.10:53`.
+    pub rule: String,
+    /// The real server, as `-> 10.244.1.5:53`, when the finding is one.
+    pub server: Option<String>,
+    /// The Service port it belongs to, when one explains the rule.
+    pub service: Option<ServiceRef>,
+    pub detail: String,
+}
+
+/// The node as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Live<'a> {
+    pub services: &'a [(Service, Vec<Dest>)],
+    /// The addresses bound to kube-ipvs0.
+    pub kube_ipvs0: &'a [IpAddr],
+    /// Every address of the host (node ports may be on any of them).
+    pub host: &'a [IpAddr],
+}
+
+/// kube-proxy's node ports come from this range unless the API server
+/// is told otherwise (`--service-node-port-range`).
+const NODE_PORT_RANGE: std::ops::RangeInclusive<u16> = 30000..=32767;
+
+/// The rule's text: protocol, address and port as `-Ln` shows them.
+pub struct Rule<'a>(pub &'a ServiceId);
+
+impl fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            ServiceId::Addr {
+                protocol,
+                addr,
+                port,
+            } => {
+                let p = match protocol {
+                    crate::ipvs::Protocol::Tcp => "TCP".to_string(),
+                    crate::ipvs::Protocol::Udp => "UDP".to_string(),
+                    crate::ipvs::Protocol::Sctp => "SCTP".to_string(),
+                    crate::ipvs::Protocol::Other(n) => n.to_string(),
+                };
+                write!(f, "{p} {}", SocketAddr::new(*addr, *port))
+            }
+            ServiceId::Fwmark { mark, .. } => write!(f, "FWM {mark}"),
+        }
+    }
+}
+
+fn server_text(addr: IpAddr, port: u16) -> String {
+    format!("-> {}", SocketAddr::new(addr, port))
+}
+
+fn endpoint_text(e: &EndpointRef) -> String {
+    let state = if e.ready {
+        "ready"
+    } else if e.serving && e.terminating {
+        "serving, terminating"
+    } else if e.terminating {
+        "terminating"
+    } else {
+        "not ready"
+    };
+    match &e.pod {
+        Some((ns, name)) => format!("pod {ns}/{name} ({state})"),
+        None => format!("endpoint ({state})"),
+    }
+}
+
+/// Judge the live table against the expected one: the expected virtual
+/// services in their order, then what nothing explains.
+pub fn compare(expected: &[ExpectedService], live: &Live) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen: Vec<&ServiceId> = Vec::new();
+    for e in expected {
+        // Two Services claiming one address and port: the first is judged.
+        if seen.contains(&&e.id) {
+            continue;
+        }
+        seen.push(&e.id);
+        match live.services.iter().find(|(s, _)| s.id == e.id) {
+            None => out.push(finding(
+                Code::MissingService,
+                e,
+                None,
+                "no virtual service".into(),
+            )),
+            Some((s, dests)) => judge(e, s, dests, &mut out),
+        }
+    }
+    orphans(expected, live, &mut out);
+    out
+}
+
+fn finding(code: Code, e: &ExpectedService, server: Option<String>, detail: String) -> Finding {
+    Finding {
+        code,
+        rule: Rule(&e.id).to_string(),
+        server,
+        service: Some(e.service.clone()),
+        detail,
+    }
+}
+
+fn judge(e: &ExpectedService, s: &Service, dests: &[Dest], out: &mut Vec<Finding>) {
+    let persistent = s.config.flags & svc_flags::PERSISTENT != 0;
+    let live_persistence = persistent.then_some(s.config.timeout);
+    if live_persistence != e.persistence {
+        let say = |p: Option<u32>| p.map_or("none".to_string(), |t| format!("{t} s"));
+        out.push(finding(
+            Code::AffinityMismatch,
+            e,
+            None,
+            format!(
+                "persistence {}, session affinity wants {}",
+                say(live_persistence),
+                say(e.persistence)
+            ),
+        ));
+    }
+    // An empty virtual service a Local policy explains: expected empty, or
+    // the cluster's endpoints a newer proxier falls back on.
+    if dests.is_empty() && e.local && e.no_local_endpoint {
+        out.push(finding(
+            Code::ExpectedEmpty,
+            e,
+            None,
+            format!("no endpoint on this node ({} policy Local)", policy(e.kind)),
+        ));
+        return;
+    }
+    for x in &e.servers {
+        let live = dests.iter().find(|d| d.addr == x.addr && d.port == x.port);
+        let server = Some(server_text(x.addr, x.port));
+        let who = endpoint_text(&x.endpoint);
+        match (x.weight, live) {
+            (0, None) => {}
+            (0, Some(d)) if d.config.weight == 0 => {
+                out.push(finding(Code::Draining, e, server, drain(&who, d)));
+            }
+            (0, Some(d)) => out.push(finding(
+                Code::StaleServer,
+                e,
+                server,
+                format!("weight {}, {who} not in use", d.config.weight),
+            )),
+            (_, None) => out.push(finding(
+                Code::MissingServer,
+                e,
+                server,
+                format!("{who} missing"),
+            )),
+            (_, Some(d)) if d.config.weight == 0 => {
+                out.push(finding(
+                    Code::ZeroWeightReady,
+                    e,
+                    server,
+                    format!("weight 0, {who}"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for d in dests {
+        if is_expected(&e.servers, d) {
+            continue;
+        }
+        let server = Some(server_text(d.addr, d.port));
+        if d.config.weight == 0 {
+            out.push(finding(Code::Draining, e, server, drain("no endpoint", d)));
+        } else {
+            let detail = format!("weight {}, no endpoint", d.config.weight);
+            out.push(finding(Code::StaleServer, e, server, detail));
+        }
+    }
+}
+
+fn is_expected(servers: &[ExpectedServer], d: &Dest) -> bool {
+    servers.iter().any(|x| x.addr == d.addr && x.port == d.port)
+}
+
+fn drain(who: &str, d: &Dest) -> String {
+    format!(
+        "weight 0, {who}: {} active, {} inactive connections",
+        d.conns.active, d.conns.inactive
+    )
+}
+
+fn policy(kind: AddressKind) -> &'static str {
+    match kind {
+        AddressKind::ClusterIp => "internal traffic",
+        _ => "external traffic",
+    }
+}
+
+/// Live virtual services nothing explains, and kube-ipvs0 addresses no
+/// virtual service uses.
+fn orphans(expected: &[ExpectedService], live: &Live, out: &mut Vec<Finding>) {
+    for (s, _) in live.services {
+        let ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } = s.id
+        else {
+            continue;
+        };
+        if expected.iter().any(|e| e.id == s.id) {
+            continue;
+        }
+        // Newer proxiers put node ports on every local address, not only
+        // the Node's: a node port expected anywhere explains it.
+        let node_port_elsewhere = expected.iter().any(|e| {
+            e.kind == AddressKind::NodePort
+                && matches!(e.id, ServiceId::Addr { protocol: p, port: n, .. } if p == protocol && n == port)
+        });
+        let on_host = live.host.contains(&addr);
+        if on_host && node_port_elsewhere {
+            continue;
+        }
+        let detail = if live.kube_ipvs0.contains(&addr) {
+            "on a kube-ipvs0 address, no Service"
+        } else if on_host && NODE_PORT_RANGE.contains(&port) {
+            "a node port on a host address, no Service"
+        } else {
+            // Not kube-proxy's shape: someone else's rule.
+            continue;
+        };
+        out.push(Finding {
+            code: Code::OrphanService,
+            rule: Rule(&s.id).to_string(),
+            server: None,
+            service: None,
+            detail: detail.to_string(),
+        });
+    }
+    for a in live.kube_ipvs0 {
+        let used = live
+            .services
+            .iter()
+            .any(|(s, _)| matches!(s.id, ServiceId::Addr { addr, .. } if addr == *a));
+        if !used {
+            out.push(Finding {
+                code: Code::OrphanAddress,
+                rule: a.to_string(),
+                server: None,
+                service: None,
+                detail: "bound to kube-ipvs0, no virtual service".to_string(),
+            });
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Unit tests of the comparison: a node built exactly as the fixture
+//! cluster expects gives no finding; then drift is planted one kind at a
+//! time, and each is found with its code and nothing else.
+
+use std::net::IpAddr;
+
+use super::compare::{compare, Code, Live};
+use super::expect::{expected, AddressKind, ExpectedService};
+use super::tests::{node, read, LIST};
+use crate::ipvs::{svc_flags, Dest, DestConfig, Service, ServiceConfig, ServiceId, Stats};
+
+/// The node's table as kube-proxy builds it: every expected virtual
+/// service, its servers in use at weight 1 (the drained ones gone).
+fn built(table: &[ExpectedService]) -> Vec<(Service, Vec<Dest>)> {
+    table
+        .iter()
+        .map(|e| {
+            let config = ServiceConfig {
+                scheduler: e.scheduler.into(),
+                flags: if e.persistence.is_some() {
+                    svc_flags::PERSISTENT
+                } else {
+                    0
+                },
+                timeout: e.persistence.unwrap_or(0),
+                ..ServiceConfig::default()
+            };
+            let dests = e.servers.iter().filter(|x| x.weight > 0);
+            let dests = dests.map(|x| dest(x.addr, x.port, 1)).collect();
+            let stats = Stats::default();
+            (
+                Service {
+                    id: e.id,
+                    config,
+                    stats,
+                },
+                dests,
+            )
+        })
+        .collect()
+}
+
+/// A virtual service with the default configuration and no server.
+fn bare(id: ServiceId) -> (Service, Vec<Dest>) {
+    let config = ServiceConfig::default();
+    (
+        Service {
+            id,
+            config,
+            stats: Stats::default(),
+        },
+        vec![],
+    )
+}
+
+fn dest(addr: IpAddr, port: u16, weight: u32) -> Dest {
+    Dest {
+        addr,
+        port,
+        config: DestConfig {
+            weight,
+            ..DestConfig::default()
+        },
+        conns: Default::default(),
+        stats: Stats::default(),
+    }
+}
+
+/// The fixture cluster on node-a, and the node as kube-proxy left it:
+/// its table, the virtual addresses on kube-ipvs0, the host's addresses.
+struct Node {
+    expected: Vec<ExpectedService>,
+    table: Vec<(Service, Vec<Dest>)>,
+    kube_ipvs0: Vec<IpAddr>,
+    host: Vec<IpAddr>,
+}
+
+fn node_a() -> Node {
+    let c = read(&[LIST]);
+    let this = node(&c, "node-a");
+    let expected = expected(&c, &this);
+    let mut kube_ipvs0: Vec<IpAddr> = Vec::new();
+    for e in expected.iter().filter(|e| e.kind != AddressKind::NodePort) {
+        if let ServiceId::Addr { addr, .. } = e.id {
+            if !kube_ipvs0.contains(&addr) {
+                kube_ipvs0.push(addr);
+            }
+        }
+    }
+    let mut host = this.addresses.clone();
+    host.extend(&kube_ipvs0);
+    Node {
+        table: built(&expected),
+        expected,
+        kube_ipvs0,
+        host,
+    }
+}
+
+impl Node {
+    fn codes(&self) -> Vec<(Code, String, Option<String>)> {
+        let live = Live {
+            services: &self.table,
+            kube_ipvs0: &self.kube_ipvs0,
+            host: &self.host,
+        };
+        compare(&self.expected, &live)
+            .into_iter()
+            .map(|f| (f.code, f.rule, f.server))
+            .collect()
+    }
+
+    fn service(&mut self, rule: &str) -> &mut (Service, Vec<Dest>) {
+        let at = self
+            .table
+            .iter()
+            .position(|(s, _)| super::compare::Rule(&s.id).to_string() == rule);
+        &mut self.table[at.unwrap_or_else(|| panic!("no {rule}"))]
+    }
+}
+
+fn one(code: Code, rule: &str, server: Option<&str>) -> Vec<(Code, String, Option<String>)> {
+    vec![(code, rule.to_string(), server.map(String::from))]
+}
+
+const DNS: &str = "UDP 10.96.0.10:53";
+
+#[test]
+fn a_node_as_kube_proxy_builds_it_is_clean() {
+    assert_eq!(node_a().codes(), vec![]);
+}
+
+#[test]
+fn a_deleted_real_server_is_missing() {
+    let mut n = node_a();
+    n.service(DNS).1.remove(0);
+    assert_eq!(
+        n.codes(),
+        one(Code::MissingServer, DNS, Some("-> 10.244.1.5:53"))
+    );
+}
+
+#[test]
+fn an_extra_real_server_is_stale_and_at_weight_0_draining() {
+    let mut n = node_a();
+    let extra: IpAddr = "10.244.3.3".parse().unwrap();
+    n.service(DNS).1.push(dest(extra, 53, 1));
+    assert_eq!(
+        n.codes(),
+        one(Code::StaleServer, DNS, Some("-> 10.244.3.3:53"))
+    );
+    n.service(DNS).1.last_mut().unwrap().config.weight = 0;
+    assert_eq!(
+        n.codes(),
+        one(Code::Draining, DNS, Some("-> 10.244.3.3:53"))
+    );
+    assert!(!Code::Draining.needs_attention());
+}
+
+#[test]
+fn a_ready_endpoint_at_weight_0() {
+    let mut n = node_a();
+    n.service(DNS).1[1].config.weight = 0;
+    assert_eq!(
+        n.codes(),
+        one(Code::ZeroWeightReady, DNS, Some("-> 10.244.2.7:53"))
+    );
+}
+
+#[test]
+fn a_terminating_endpoint_drained_or_still_in_use() {
+    let web = "TCP 10.96.10.20:80";
+    let mut n = node_a();
+    let addr: IpAddr = "10.244.2.9".parse().unwrap();
+    n.service(web).1.push(dest(addr, 8080, 0));
+    assert_eq!(
+        n.codes(),
+        one(Code::Draining, web, Some("-> 10.244.2.9:8080"))
+    );
+    n.service(web).1.last_mut().unwrap().config.weight = 1;
+    assert_eq!(
+        n.codes(),
+        one(Code::StaleServer, web, Some("-> 10.244.2.9:8080"))
+    );
+}
+
+#[test]
+fn a_service_without_its_virtual_service() {
+    let mut n = node_a();
+    n.table
+        .retain(|(s, _)| super::compare::Rule(&s.id).to_string() != DNS);
+    assert_eq!(n.codes(), one(Code::MissingService, DNS, None));
+}
+
+#[test]
+fn a_virtual_service_and_its_address_left_behind() {
+    let mut n = node_a();
+    let gone: IpAddr = "10.96.99.9".parse().unwrap();
+    let id = ServiceId::Addr {
+        protocol: crate::ipvs::Protocol::Tcp,
+        addr: gone,
+        port: 80,
+    };
+    n.table.push(bare(id));
+    n.kube_ipvs0.push(gone);
+    assert_eq!(
+        n.codes(),
+        one(Code::OrphanService, "TCP 10.96.99.9:80", None)
+    );
+    // The virtual service deleted, the address left bound.
+    n.table.pop();
+    assert_eq!(n.codes(), one(Code::OrphanAddress, "10.96.99.9", None));
+}
+
+#[test]
+fn node_ports_on_other_host_addresses_are_explained_others_not() {
+    let mut n = node_a();
+    let other: IpAddr = "172.17.0.1".parse().unwrap();
+    n.host.push(other);
+    let np = |port| ServiceId::Addr {
+        protocol: crate::ipvs::Protocol::Tcp,
+        addr: other,
+        port,
+    };
+    n.table.push(bare(np(30080)));
+    assert_eq!(n.codes(), vec![]);
+    n.table.push(bare(np(31999)));
+    assert_eq!(
+        n.codes(),
+        one(Code::OrphanService, "TCP 172.17.0.1:31999", None)
+    );
+    // Someone else's rule on no kube-proxy address: not ours to judge.
+    n.table.pop();
+    n.table.push(bare(np(8080)));
+    assert_eq!(n.codes(), vec![]);
+}
+
+#[test]
+fn affinity_removed_or_its_timeout_changed() {
+    let web = "TCP 10.96.10.20:80";
+    let mut n = node_a();
+    n.service(web).0.config.flags = 0;
+    assert_eq!(n.codes(), one(Code::AffinityMismatch, web, None));
+    n.service(web).0.config.flags = svc_flags::PERSISTENT;
+    n.service(web).0.config.timeout = 10800;
+    assert_eq!(n.codes(), one(Code::AffinityMismatch, web, None));
+}
+
+#[test]
+fn a_local_policy_with_no_local_endpoint() {
+    // Older proxiers leave it empty; newer ones use the cluster's.
+    let lb = "TCP 203.0.113.50:443";
+    let mut n = node_a();
+    n.service(lb).1.clear();
+    assert_eq!(n.codes(), one(Code::ExpectedEmpty, lb, None));
+    assert!(!Code::ExpectedEmpty.needs_attention());
+}

@@ -1,0 +1,196 @@
+//! The reader of the cluster's objects: the JSON that `kubectl get
+//! services,endpointslices,nodes -A -o json` writes (a `v1` `List`), a
+//! typed list (`ServiceList`, ...) or one object, from files or `-`
+//! (standard input). Kinds the check has no use for are skipped, unknown
+//! fields ignored (the object types are `k8s-openapi`'s). A file that is
+//! not such JSON is an error naming the file, the line and the column.
+
+use std::fmt;
+use std::io::Read;
+
+use k8s_openapi::api::core::v1::{Node, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// What the files hold, in the order read.
+#[derive(Debug, Default, Clone)]
+pub struct Cluster {
+    pub services: Vec<Service>,
+    pub slices: Vec<EndpointSlice>,
+    pub nodes: Vec<Node>,
+    /// Items of other kinds (`kubectl get all` writes Pods, Deployments
+    /// and more), skipped.
+    pub skipped: usize,
+}
+
+/// A file that could not be read, or is not the JSON kubectl writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The file as named on the command line; standard input is
+    /// `standard input`.
+    pub file: String,
+    /// One-based, as serde_json counts them (the column in bytes);
+    /// 0 when the file could not be opened or read.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}: line {} column {}: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// The name `-` is given in errors.
+pub const STDIN_NAME: &str = "standard input";
+
+/// Read every file (`-` is standard input, read once whatever the number
+/// of times it is named: a second read would find it empty) into one
+/// cluster; the first failure wins.
+pub fn read_files(paths: &[String], stdin: &mut dyn Read) -> Result<Cluster, ReadError> {
+    let mut cluster = Cluster::default();
+    let mut stdin_read = false;
+    for path in paths {
+        let (name, bytes) = if path == "-" {
+            if stdin_read {
+                continue;
+            }
+            stdin_read = true;
+            let mut b = Vec::new();
+            stdin
+                .read_to_end(&mut b)
+                .map_err(|e| io_error(STDIN_NAME, &e))?;
+            (STDIN_NAME, b)
+        } else {
+            (
+                path.as_str(),
+                std::fs::read(path).map_err(|e| io_error(path, &e))?,
+            )
+        };
+        read_bytes(name, &bytes, &mut cluster)?;
+    }
+    Ok(cluster)
+}
+
+fn io_error(file: &str, e: &std::io::Error) -> ReadError {
+    ReadError {
+        file: file.to_string(),
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    }
+}
+
+/// Read one file's bytes into `into`.
+pub fn read_bytes(file: &str, bytes: &[u8], into: &mut Cluster) -> Result<(), ReadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_str(file, text, into),
+        Err(e) => {
+            let (line, column) = position(bytes, e.valid_up_to());
+            Err(ReadError {
+                file: file.to_string(),
+                line,
+                column,
+                message: "not UTF-8".to_string(),
+            })
+        }
+    }
+}
+
+/// The fields that say what a document is; the items stay text until
+/// their kind is known, so an error inside one still has its place in
+/// the file.
+#[derive(Deserialize)]
+struct Head<'a> {
+    kind: Option<String>,
+    #[serde(borrow)]
+    items: Option<Vec<&'a RawValue>>,
+}
+
+/// Read one document into `into`.
+pub fn read_str(file: &str, text: &str, into: &mut Cluster) -> Result<(), ReadError> {
+    let fail = |at: usize, e: serde_json::Error| {
+        let inner = offset_of(text.as_bytes(), at, e.line(), e.column());
+        let (line, column) = position(text.as_bytes(), inner);
+        ReadError {
+            file: file.to_string(),
+            line,
+            column,
+            message: message(&e),
+        }
+    };
+    let head: Head = serde_json::from_str(text).map_err(|e| fail(0, e))?;
+    match (head.kind.as_deref(), head.items) {
+        (Some(kind), Some(items)) if kind == "List" || kind.ends_with("List") => {
+            for item in items {
+                let raw = item.get();
+                // Where the item starts in `text`: `raw` borrows from it.
+                let at = raw.as_ptr() as usize - text.as_ptr() as usize;
+                let kind = serde_json::from_str::<Head>(raw)
+                    .map_err(|e| fail(at, e))?
+                    .kind;
+                add(kind.as_deref(), raw, into).map_err(|e| fail(at, e))?;
+            }
+            Ok(())
+        }
+        (kind, _) => add(kind, text, into).map_err(|e| fail(0, e)),
+    }
+}
+
+/// Parse one object of the kind named and keep it.
+fn add(kind: Option<&str>, text: &str, into: &mut Cluster) -> Result<(), serde_json::Error> {
+    match kind {
+        Some("Service") => into.services.push(serde_json::from_str(text)?),
+        Some("EndpointSlice") => into.slices.push(serde_json::from_str(text)?),
+        Some("Node") => into.nodes.push(serde_json::from_str(text)?),
+        _ => into.skipped += 1,
+    }
+    Ok(())
+}
+
+/// serde_json's message without the " at line L column C" it appends:
+/// the place is told once, in the file's own numbers.
+fn message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// The byte offset in `text` of serde_json's (line, column), counted
+/// from `start`; its column is the count of bytes read on that line, so
+/// column 0 is just before the line's first byte.
+fn offset_of(text: &[u8], start: usize, line: usize, column: usize) -> usize {
+    let mut at = start;
+    let mut line_now = 1;
+    while line_now < line && at < text.len() {
+        if text[at] == b'\n' {
+            line_now += 1;
+        }
+        at += 1;
+    }
+    (at + column.saturating_sub(1)).min(text.len())
+}
+
+/// The one-based (line, column) of a byte offset, as serde_json counts
+/// (a column is a byte; the end of input is one past the last byte).
+fn position(text: &[u8], offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line, offset - line_start + 1)
+}

@@ -1,0 +1,15 @@
+//! `--k8s` (ours, issue 15): the node's IPVS table against the cluster's
+//! objects. `input` reads what kubectl writes; `expect` is the table
+//! kube-proxy's IPVS proxier would build on this node, a pure function of
+//! those objects and the node; `compare` judges the live table against it
+//! into findings with stable codes, pure too. No API server is asked: a
+//! person runs kubectl where they can and brings the file to the node.
+
+pub mod compare;
+pub mod expect;
+pub mod input;
+
+#[cfg(test)]
+mod compare_tests;
+#[cfg(test)]
+mod tests;
