@@ -772,6 +772,17 @@ fn listing_paths_print_the_references_bytes() {
         assert_eq!(&s[&format!("big/{opts}/netlink")], want, "big {opts}");
         assert_eq!(&s[&format!("big/{opts}/hybrid")], want, "big {opts}");
     }
+    for opts in ["-Ln", "-Sn"] {
+        let want = &s[&format!("netns/{opts}/ref")];
+        assert!(
+            want.contains("10.99.0.1:80") && want.ends_with("rc=0\n"),
+            "{want}"
+        );
+        assert_eq!(&s[&format!("netns/{opts}/netlink")], want, "netns {opts}");
+        assert_eq!(&s[&format!("netns/{opts}/hybrid")], want, "netns {opts}");
+    }
+    assert_eq!(s["netns/-Ln/count"], "list path: getsockopt 2 netlink 0\n");
+    assert_eq!(s["netns/-Sn/count"], "list path: getsockopt 1 netlink 1\n");
     assert_eq!(s["big/count"], "list path: getsockopt 2821 netlink 191\n");
     let churn = &s["churn"];
     assert!(churn.starts_with("runs=200 bad=0 fail=0 fast="), "{churn}");
