@@ -8,6 +8,12 @@
 //!                                        acknowledgement on each send's last)
 //!        bench-floor list               (dump services, then the real
 //!                                        servers of each; discard)
+//!        bench-floor list-hybrid        (dump services, GET_SERVICES, then
+//!                                        each IPv4 service's real servers
+//!                                        by IP_VS_SO_GET_DESTS, the others
+//!                                        by netlink: what `-Ln` does now)
+//!        bench-floor list-sockopt       (getsockopt alone, IPv4 alone: the
+//!                                        kernel's physical floor)
 
 use std::io::Write;
 
@@ -15,7 +21,8 @@ use ipvsadm::cli::parse::parse;
 use ipvsadm::cli::Command;
 use ipvsadm::ipvs::client::Batch;
 use ipvsadm::ipvs::family::{CmdAttr, IpvsCmd, IpvsMessage, SvcAttr};
-use ipvsadm::ipvs::{requests, Client};
+use ipvsadm::ipvs::sockopt::{self, Sockopt};
+use ipvsadm::ipvs::{requests, Client, Dest, Family};
 use ipvsadm::resolve::System;
 use netlink_packet_core::{NetlinkMessage, NlasIterator, Parseable};
 use netlink_packet_generic::GenlMessage;
@@ -26,7 +33,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("encode") => encode(&args[2], &args[3]),
         Some("restore") => restore(&args[2]),
         Some("list") => list(),
-        _ => Err("usage: bench-floor encode TABLE OUT | restore OUT | list".into()),
+        Some("list-hybrid") => list_hybrid(),
+        Some("list-sockopt") => list_sockopt(),
+        _ => Err(
+            "usage: bench-floor encode TABLE OUT | restore OUT | list | list-hybrid | list-sockopt"
+                .into(),
+        ),
     }
 }
 
@@ -114,6 +126,53 @@ fn list() -> Result<(), Box<dyn std::error::Error>> {
             },
             &mut || {},
         )?;
+    }
+    std::hint::black_box(n);
+    Ok(())
+}
+
+/// The netlink service dump, then each IPv4 service's real servers over
+/// getsockopt when the counts match, netlink for the rest (the path of
+/// `exec::list`, without sorting or text).
+fn list_hybrid() -> Result<(), Box<dyn std::error::Error>> {
+    let mut c = Client::connect()?;
+    let defs = c.service_defs()?;
+    let mut so = Sockopt::open()?;
+    let v4 = defs
+        .iter()
+        .filter(|d| d.id.family() == Family::Inet)
+        .count();
+    let cap = so.num_services()?.max(v4) + 1;
+    let written = so.services(cap)?;
+    let counts = sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
+        .ok_or("GET_SERVICES does not match the dump")?;
+    let mut dests: Vec<Dest> = Vec::new();
+    let mut n = 0usize;
+    for d in &defs {
+        let fast = match counts.get(&d.id) {
+            Some(&k) => so.dests_into(&d.id, k, &mut dests)?,
+            None => false,
+        };
+        if !fast {
+            c.dests_into(&d.id, &mut dests)?;
+        }
+        n += dests.len();
+    }
+    std::hint::black_box(n);
+    Ok(())
+}
+
+/// GET_INFO, GET_SERVICES, then GET_DESTS of each IPv4 service: all the
+/// getsockopt interface can list, IPv6 left out.
+fn list_sockopt() -> Result<(), Box<dyn std::error::Error>> {
+    let mut so = Sockopt::open()?;
+    let cap = so.num_services()? + 1;
+    let written = so.services(cap)?;
+    let mut dests: Vec<Dest> = Vec::new();
+    let mut n = 0usize;
+    for c in &written {
+        so.dests_into(&c.id, c.num_dests, &mut dests)?;
+        n += dests.len();
     }
     std::hint::black_box(n);
     Ok(())

@@ -4,6 +4,7 @@
 //! `check_ipvs_version`'s warning.
 
 use crate::format::errors::{ipvs_strerror, Op};
+use crate::ipvs::sockopt::Sockopt;
 use crate::ipvs::{Client, Dest, Error, Info};
 use crate::streams::Streams;
 
@@ -14,6 +15,9 @@ pub(super) struct Kernel {
     pub(super) info: Info,
     pub(super) dests: Vec<Dest>,
     pub(super) text: String,
+    /// The getsockopt short cut of a listing (`exec::list`), opened when a
+    /// listing first wants it.
+    pub(super) sockopt: Option<Sockopt>,
 }
 
 /// `modprobe_ipvs`.
@@ -33,6 +37,7 @@ fn try_init() -> Result<Kernel, Error> {
         info,
         dests: Vec::new(),
         text: String::new(),
+        sockopt: None,
     })
 }
 

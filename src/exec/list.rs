@@ -2,13 +2,21 @@
 //! `list_all`, `list_service` and `print_service_entry`, their fetching
 //! halves: the formatting is `format`'s), in JSON (ours, `-j`) and in
 //! Prometheus's text format (ours, `--metrics`).
+//!
+//! A text listing of the whole table takes its services from the one
+//! netlink dump and, where the format allows, each IPv4 service's real
+//! servers from the older getsockopt interface (`ipvs::sockopt`): one
+//! system call instead of a dump per service, the same bytes printed.
 
 use super::kernel::Kernel;
 use super::Flow;
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::Format;
 use crate::format::{self, json, metrics, sort, Names};
-use crate::ipvs::{Dest, Error, Service, ServiceId, Stats};
+use std::collections::HashMap;
+
+use crate::ipvs::sockopt::{self, Sockopt};
+use crate::ipvs::{Dest, Error, Family, Forward, Service, ServiceDef, ServiceId, Stats};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 
@@ -55,13 +63,34 @@ fn named_service(k: &mut Kernel, id: &ServiceId, io: &mut Streams) -> Result<Ser
 
 /// The real servers of one service, sorted unless `--nosort`, in the
 /// listing's reused vector; give it back with `k.dests = ...` when done.
+/// `counted` is the service's real-server count from GET_SERVICES when
+/// the listing may take them over getsockopt; `tally` counts which way
+/// each service went.
 fn sorted_dests(
     k: &mut Kernel,
     svc: &Service,
     format: &Format,
     io: &mut Streams,
+    counted: Option<u32>,
+    tally: &mut Tally,
 ) -> Result<Vec<Dest>, Flow> {
     let mut dests = std::mem::take(&mut k.dests);
+    if let (Some(n), Some(so)) = (counted, k.sockopt.as_mut()) {
+        // Any getsockopt failure (the service gone meanwhile: ESRCH) goes
+        // to netlink without a word: its answer, or its error text, is the
+        // one ipvsadm would have given.
+        let served = matches!(so.dests_into(&svc.id, n, &mut dests), Ok(true))
+            // `-S` writes a tunnel's type, port and flags: not in getsockopt.
+            && !(format.rule && dests.iter().any(|d| d.config.forward == Forward::Tunnel));
+        if served {
+            tally.sockopt += 1;
+            if !format.nosort {
+                sort::sort_dests(&mut dests);
+            }
+            return Ok(dests);
+        }
+    }
+    tally.netlink += 1;
     if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
         io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
         return Err(Flow::Exit(1));
@@ -80,8 +109,10 @@ fn service_entry(
     format: &Format,
     names: &Names,
     io: &mut Streams,
+    counted: Option<u32>,
+    tally: &mut Tally,
 ) -> Result<(), Flow> {
-    let dests = sorted_dests(k, svc, format, io)?;
+    let dests = sorted_dests(k, svc, format, io, counted, tally)?;
     k.text.clear();
     format::service_entry(&mut k.text, svc, &dests, format, names);
     io.out(&k.text);
@@ -102,27 +133,102 @@ pub(super) fn list_all(
         io.out(&format::header(&k.info));
     }
     let names = Names::new(resolver);
+    let path = ListPath::from_env();
+    let mut tally = Tally::default();
     let printed = if format.stats || format.rate {
         sorted_services(k, format, io).and_then(|services| {
             io.out(&format::title(format));
             services
                 .iter()
-                .try_for_each(|svc| service_entry(k, svc, format, &names, io))
+                .try_for_each(|svc| service_entry(k, svc, format, &names, io, None, &mut tally))
         })
     } else {
         let dump = k.client.service_defs();
+        // Counted before the sort: GET_SERVICES must match the dump's order.
+        let counts = match &dump {
+            Ok(defs) if path != ListPath::Netlink && sockopt_may_serve(format) => {
+                sockopt_counts(k, defs)
+            }
+            _ => None,
+        };
         sorted(dump, sort::sort_service_defs, format, io).and_then(|defs| {
             io.out(&format::title(format));
             defs.iter().try_for_each(|d| {
+                let counted = counts.as_ref().and_then(|c| c.get(&d.id).copied());
                 let svc = d.with_stats(Stats::default());
-                service_entry(k, &svc, format, &names, io)
+                service_entry(k, &svc, format, &names, io, counted, &mut tally)
             })
         })
     };
+    if path == ListPath::Counted {
+        io.err(&format!(
+            "list path: getsockopt {} netlink {}\n",
+            tally.sockopt, tally.netlink
+        ));
+    }
     match printed {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }
+}
+
+/// How many services' real servers came over each interface.
+#[derive(Default)]
+struct Tally {
+    sockopt: usize,
+    netlink: usize,
+}
+
+/// A test-only knob, `IPVSADM_LIST_PATH`: `netlink` lists every real
+/// server over netlink (the path before the short cut); `hybrid` (or
+/// unset, or anything else) takes the short cut where it may; `counted`
+/// is `hybrid` that then tells on standard error how many services went
+/// each way, so that a test can see the short cut was taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListPath {
+    Netlink,
+    Hybrid,
+    Counted,
+}
+
+impl ListPath {
+    fn from_env() -> ListPath {
+        match std::env::var_os("IPVSADM_LIST_PATH") {
+            Some(v) if v == "netlink" => ListPath::Netlink,
+            Some(v) if v == "counted" => ListPath::Counted,
+            _ => ListPath::Hybrid,
+        }
+    }
+}
+
+/// Whether a listing in this format may print real servers read over
+/// getsockopt: not when it prints counters (32-bit there, in full over
+/// netlink: `--stats`, `--rate`, `--exact`) or tunnel details
+/// (`--tun-info`); `-S` is judged per service (`sorted_dests`).
+fn sockopt_may_serve(f: &Format) -> bool {
+    !(f.stats || f.rate || f.exact || f.tun_info || f.json)
+}
+
+/// Each IPv4 service's real-server count from GET_SERVICES, when its
+/// answer matches the dump (`sockopt::match_dump`); `None`, and netlink
+/// for every service, on any failure or change meanwhile.
+fn sockopt_counts(k: &mut Kernel, defs: &[ServiceDef]) -> Option<HashMap<ServiceId, u32>> {
+    let v4 = defs
+        .iter()
+        .filter(|d| d.id.family() == Family::Inet)
+        .count();
+    if v4 == 0 {
+        return None;
+    }
+    if k.sockopt.is_none() {
+        k.sockopt = Sockopt::open().ok();
+    }
+    let so = k.sockopt.as_mut()?;
+    // One more entry than either count: a table that grew meanwhile then
+    // fills the buffer, which `match_dump` refuses.
+    let cap = so.num_services().ok()?.max(v4) + 1;
+    let written = so.services(cap).ok()?;
+    sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
 }
 
 /// `list_service`.
@@ -139,7 +245,8 @@ pub(super) fn list_service(
     };
     io.out(&format::title(format));
     let names = Names::new(resolver);
-    match service_entry(k, &svc, format, &names, io) {
+    let mut tally = Tally::default();
+    match service_entry(k, &svc, format, &names, io, None, &mut tally) {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }
@@ -160,7 +267,7 @@ pub(super) fn list_json(
     };
     io.out(&json::list_open(&k.info));
     for (i, svc) in services.iter().enumerate() {
-        let dests = match sorted_dests(k, svc, format, io) {
+        let dests = match sorted_dests(k, svc, format, io, None, &mut Tally::default()) {
             Ok(d) => d,
             Err(f) => return f,
         };
@@ -204,7 +311,7 @@ pub(super) fn list_metrics(
     };
     let mut table = Vec::with_capacity(services.len());
     for svc in services {
-        match sorted_dests(k, &svc, format, io) {
+        match sorted_dests(k, &svc, format, io, None, &mut Tally::default()) {
             Ok(d) => table.push((svc, d)),
             Err(f) => return f,
         }

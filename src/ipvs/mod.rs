@@ -1,5 +1,6 @@
 //! Talking to the kernel's IP Virtual Server: the model, the "IPVS"
-//! generic-netlink family, and a client holding one socket. This module
+//! generic-netlink family, and a client holding one socket; the older
+//! getsockopt interface as a listing's short cut (`sockopt`). This module
 //! knows nothing of the command line or of text output.
 
 pub mod client;
@@ -7,6 +8,7 @@ pub mod convert;
 pub mod family;
 pub mod model;
 pub mod requests;
+pub mod sockopt;
 
 pub use client::Client;
 pub use model::*;

@@ -8,10 +8,13 @@
 //! (told, exit 2, where the reference exits 0) and a closed pipe (SIGPIPE
 //! for both); hostile `-R` input and arguments that are not UTF-8, run by
 //! both tools, whose messages, exit statuses and tables must be the same;
-//! `-R` when the kernel refuses many lines; and packaging/deb/ipvsadm-rules,
+//! `-R` when the kernel refuses many lines; packaging/deb/ipvsadm-rules,
 //! the script of ipvsadm.service, whose start must give the table the
 //! reference restores from the same rules file; `-L --metrics`, read by
-//! promtool, whose counters must be the reference's `--stats --exact`.
+//! promtool, whose counters must be the reference's `--stats --exact`;
+//! and the text listings' two paths to the real servers (netlink, the
+//! getsockopt short cut) against each other and the reference, still and
+//! under churn.
 //! Scripts in tests/kernel/ours/ print sections headed "=== NAME".
 
 use std::collections::BTreeMap;
@@ -1023,4 +1026,82 @@ fn metrics_after_traffic_hold_the_reference_counters() {
     assert_eq!(servers["TCP 10.1.2.3:443 -> 10.1.2.4:8443"], [5, 0, 0]);
     assert!(s["metrics"].contains("ipvsadm_ipvs_info{version=\"1.2.1\"} 1\n"));
     assert!(s["metrics"].contains("ipvsadm_connection_table_size 4096\n"));
+}
+
+/// The getsockopt short cut of the text listings (issue 17): on the same
+/// kernel state, the netlink path, the short cut and the reference print
+/// the same bytes for every listing, and the short cut is taken where it
+/// may be and only there. Then a churn: no torn line, no failure.
+#[test]
+fn listing_paths_print_the_references_bytes() {
+    if !available("listing_paths_print_the_references_bytes") {
+        return;
+    }
+    let s = sections("list-paths", &[]);
+    let mut compared = 0;
+    for (name, want) in &s {
+        let Some((state, opts)) = name.split_once("/ref ") else {
+            continue;
+        };
+        assert!(want.ends_with("rc=0\n"), "{name}: {want}");
+        for path in ["netlink", "hybrid"] {
+            let got = &s[&format!("{state}/{path} {opts}")];
+            let what = format!("{path} {opts} in {state}");
+            assert!(
+                got == want,
+                "{}",
+                diff(&what, want.as_bytes(), got.as_bytes())
+            );
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 24);
+    // Every IPv4 service over getsockopt; -S sends those with tunnels to
+    // netlink; counters and tunnel details always go over netlink; IPv6
+    // services, and an IPv4 one with an IPv6 real server, by netlink.
+    for (section, sockopt, netlink) in [
+        ("v4/1/count -Ln", 8, 0),
+        ("v4/3/count -Sn", 6, 2),
+        ("v4/4/count -Ln --thresholds", 8, 0),
+        ("v4/5/count -Ln --persistent-conn", 8, 0),
+        ("v4/8/count -Ln --tun-info", 0, 8),
+        ("v4/9/count -Ln --stats", 0, 8),
+        ("v4/10/count -Ln --exact", 0, 8),
+        ("mixed/1/count -Ln", 8, 4),
+        ("mixed/3/count -Sn", 6, 6),
+    ] {
+        let want = format!("list path: getsockopt {sockopt} netlink {netlink}\n");
+        assert_eq!(s[section], want, "{section}");
+    }
+    for opts in ["-Ln", "-Sn", "-Ln --nosort"] {
+        let want = &s[&format!("big/{opts}/ref")];
+        assert!(want.ends_with("rc=0\n"), "{opts}: {want}");
+        assert_eq!(&s[&format!("big/{opts}/netlink")], want, "big {opts}");
+        assert_eq!(&s[&format!("big/{opts}/hybrid")], want, "big {opts}");
+    }
+    for opts in ["-Ln", "-Sn"] {
+        let want = &s[&format!("netns/{opts}/ref")];
+        assert!(
+            want.contains("10.99.0.1:80") && want.ends_with("rc=0\n"),
+            "{want}"
+        );
+        assert_eq!(&s[&format!("netns/{opts}/netlink")], want, "netns {opts}");
+        assert_eq!(&s[&format!("netns/{opts}/hybrid")], want, "netns {opts}");
+    }
+    assert_eq!(s["netns/-Ln/count"], "list path: getsockopt 2 netlink 0\n");
+    assert_eq!(s["netns/-Sn/count"], "list path: getsockopt 1 netlink 1\n");
+    assert_eq!(s["big/count"], "list path: getsockopt 2821 netlink 191\n");
+    let churn = &s["churn"];
+    assert!(churn.starts_with("runs=200 bad=0 fail=0 fast="), "{churn}");
+    let fast: usize = churn
+        .trim_end()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        fast > 0,
+        "the short cut was never taken under churn: {churn}"
+    );
 }

@@ -1,0 +1,395 @@
+//! The older getsockopt interface of IPVS (`IP_VS_SO_GET_INFO`,
+//! `IP_VS_SO_GET_SERVICES`, `IP_VS_SO_GET_DESTS`; `include/uapi/linux/ip_vs.h`,
+//! answered by `do_ip_vs_get_ctl` in `net/netfilter/ipvs/ip_vs_ctl.c`) as a
+//! faster way to the same real servers a netlink GET_DEST dump gives: one
+//! system call per service instead of a dump. It is only ever a short cut:
+//! it knows IPv4 alone, no tunnel type, port or flags and 32-bit counters,
+//! so the caller decides per service whether its answer may stand, and any
+//! error here means "ask netlink" (see `exec::list`).
+//!
+//! The buffer accounting lives in pure functions over byte slices so that
+//! short writes, shrinking and growing tables and zeroed tails are tested
+//! without a kernel.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+use super::model::*;
+
+/// `IP_VS_BASE_CTL`: 64 + 1024 + 64.
+const BASE_CTL: libc::c_int = 64 + 1024 + 64;
+const SO_GET_INFO: libc::c_int = BASE_CTL + 1;
+const SO_GET_SERVICES: libc::c_int = BASE_CTL + 2;
+const SO_GET_DESTS: libc::c_int = BASE_CTL + 4;
+
+/// `sizeof(struct ip_vs_getinfo)`.
+const INFO_LEN: usize = 12;
+/// `offsetof(struct ip_vs_get_services, entrytable)`.
+const SERVICES_HEAD: usize = 8;
+/// `sizeof(struct ip_vs_service_entry)`.
+const SERVICE_ENTRY: usize = 104;
+/// `offsetof(struct ip_vs_get_dests, entrytable)`.
+const DESTS_HEAD: usize = 24;
+/// `sizeof(struct ip_vs_dest_entry)`.
+const DEST_ENTRY: usize = 96;
+/// `IP_VS_CONN_F_INACTIVE`: `__ip_vs_update_dest` sets it in every real
+/// server's `conn_flags`, so a written entry always carries it and a
+/// zeroed one never does.
+const CONN_F_INACTIVE: u32 = 0x0100;
+
+fn u16_ne(b: &[u8], at: usize) -> u16 {
+    u16::from_ne_bytes([b[at], b[at + 1]])
+}
+
+fn u32_ne(b: &[u8], at: usize) -> u32 {
+    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn ipv4_at(b: &[u8], at: usize) -> Ipv4Addr {
+    Ipv4Addr::new(b[at], b[at + 1], b[at + 2], b[at + 3])
+}
+
+/// `struct_size(get, entrytable, n)` for GET_SERVICES: the one length
+/// `do_ip_vs_get_ctl` accepts (any other logs "IPVS: length: ... != ...").
+pub fn services_len(n: usize) -> usize {
+    SERVICES_HEAD + n * SERVICE_ENTRY
+}
+
+/// As `services_len`, for GET_DESTS.
+pub fn dests_len(n: usize) -> usize {
+    DESTS_HEAD + n * DEST_ENTRY
+}
+
+/// An IPv4 service as GET_SERVICES writes it: who it is and how many real
+/// servers it counts (of every family, though GET_DESTS writes only those
+/// of the service's own family).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub id: ServiceId,
+    pub num_dests: u32,
+}
+
+/// The service entries a GET_SERVICES answer holds, in the kernel's
+/// order. The kernel writes no count back (`__ip_vs_get_service_entries`
+/// stops at the number asked for, or at the table's end and leaves the
+/// rest), so the buffer must be zero-filled before the call: an entry is
+/// written when its scheduler name is not empty (`ip_vs_copy_service`
+/// always writes one, "none" at the least).
+pub fn written_services(buf: &[u8]) -> Vec<Counted> {
+    let mut out = Vec::new();
+    let mut at = SERVICES_HEAD;
+    while at + SERVICE_ENTRY <= buf.len() && buf[at + 16] != 0 {
+        let e = &buf[at..at + SERVICE_ENTRY];
+        let fwmark = u32_ne(e, 12);
+        let id = if fwmark != 0 {
+            ServiceId::Fwmark {
+                family: Family::Inet,
+                mark: fwmark,
+            }
+        } else {
+            ServiceId::Addr {
+                protocol: Protocol::from_raw(u16_ne(e, 0)),
+                addr: IpAddr::V4(ipv4_at(e, 4)),
+                // __be16: the bytes in network order.
+                port: u16::from_be_bytes([e[8], e[9]]),
+            }
+        };
+        out.push(Counted {
+            id,
+            num_dests: u32_ne(e, 44),
+        });
+        at += SERVICE_ENTRY;
+    }
+    out
+}
+
+/// How many real-server entries a GET_DESTS answer holds in a buffer
+/// zero-filled before the call (`__ip_vs_get_dest_entries` writes them
+/// from the first on and writes no count back).
+pub fn written_dests(buf: &[u8]) -> usize {
+    let mut n = 0;
+    let mut at = DESTS_HEAD;
+    while at + DEST_ENTRY <= buf.len() && u32_ne(buf, at + 8) & CONN_F_INACTIVE != 0 {
+        n += 1;
+        at += DEST_ENTRY;
+    }
+    n
+}
+
+/// The `i`th real-server entry of a GET_DESTS answer. The tunnel's type,
+/// port and flags are not in this interface (they read as ipip, 0, 0) and
+/// only the counters' low 32 bits are: a caller printing either must not
+/// use this.
+pub fn dest_at(buf: &[u8], i: usize) -> Dest {
+    let e = &buf[DESTS_HEAD + i * DEST_ENTRY..DESTS_HEAD + (i + 1) * DEST_ENTRY];
+    Dest {
+        addr: IpAddr::V4(ipv4_at(e, 0)),
+        port: u16::from_be_bytes([e[4], e[5]]),
+        config: DestConfig {
+            forward: Forward::from_flags(u32_ne(e, 8)),
+            weight: u32_ne(e, 12),
+            u_threshold: u32_ne(e, 16),
+            l_threshold: u32_ne(e, 20),
+            ..DestConfig::default()
+        },
+        conns: ConnCounts {
+            active: u32_ne(e, 24),
+            inactive: u32_ne(e, 28),
+            persistent: u32_ne(e, 32),
+        },
+        stats: Stats::default(),
+    }
+}
+
+/// Each IPv4 service's real-server count, when GET_SERVICES wrote exactly
+/// the IPv4 services of the netlink dump, in the dump's order (both walk
+/// the same hash tables, `ip_vs_svc_table` then `ip_vs_svc_fwm_table`);
+/// `None` when the table changed between the two (then every service goes
+/// over netlink). `cap` is how many entries the buffer had room for: a
+/// full buffer may have been cut short.
+pub fn match_dump<'a>(
+    dump: impl Iterator<Item = &'a ServiceId>,
+    written: &[Counted],
+    cap: usize,
+) -> Option<HashMap<ServiceId, u32>> {
+    if written.len() >= cap {
+        return None;
+    }
+    let mut counts = HashMap::with_capacity(written.len());
+    let mut it = written.iter();
+    for id in dump.filter(|id| id.family() == Family::Inet) {
+        let c = it.next()?;
+        if c.id != *id {
+            return None;
+        }
+        counts.insert(c.id, c.num_dests);
+    }
+    match it.next() {
+        None => Some(counts),
+        Some(_) => None,
+    }
+}
+
+/// A plain `AF_INET` datagram socket for the IPVS socket options (the
+/// kernel asks for CAP_NET_ADMIN, not CAP_NET_RAW), with the buffer its
+/// answers are read into.
+pub struct Sockopt {
+    fd: OwnedFd,
+    buf: Vec<u8>,
+}
+
+impl Sockopt {
+    pub fn open() -> std::io::Result<Sockopt> {
+        // SAFETY: socket() takes plain integers and returns a new fd or -1.
+        let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        Ok(Sockopt {
+            fd,
+            buf: Vec::new(),
+        })
+    }
+
+    /// getsockopt(IPPROTO_IP, cmd) on the first `len` bytes of the buffer,
+    /// which hold the request's header on the way in.
+    fn get(&mut self, cmd: libc::c_int, len: usize) -> std::io::Result<()> {
+        let mut optlen = len as libc::socklen_t;
+        // SAFETY: the buffer is live and at least `len` bytes long, and
+        // the kernel writes at most `optlen` bytes into it.
+        let r = unsafe {
+            libc::getsockopt(
+                self.fd.as_raw_fd(),
+                libc::IPPROTO_IP,
+                cmd,
+                self.buf.as_mut_ptr().cast(),
+                &mut optlen,
+            )
+        };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// A zero-filled buffer of `len` bytes.
+    fn zeroed(&mut self, len: usize) {
+        self.buf.clear();
+        self.buf.resize(len, 0);
+    }
+
+    /// IP_VS_SO_GET_INFO's `num_services`: the IPv4 services only (the
+    /// kernel counts no other family for this interface).
+    pub fn num_services(&mut self) -> std::io::Result<usize> {
+        self.zeroed(INFO_LEN);
+        self.get(SO_GET_INFO, INFO_LEN)?;
+        Ok(u32_ne(&self.buf, 8) as usize)
+    }
+
+    /// IP_VS_SO_GET_SERVICES with room for `cap` entries: those written.
+    pub fn services(&mut self, cap: usize) -> std::io::Result<Vec<Counted>> {
+        let len = services_len(cap);
+        self.zeroed(len);
+        self.buf[..4].copy_from_slice(&(cap as u32).to_ne_bytes());
+        self.get(SO_GET_SERVICES, len)?;
+        Ok(written_services(&self.buf))
+    }
+
+    /// The real servers of one IPv4 service into `out` (cleared first),
+    /// with room for one more than the `num_dests` GET_SERVICES counted.
+    /// True when exactly `num_dests` entries came back: fewer means real
+    /// servers of the other family (skipped by `__ip_vs_get_dest_entries`)
+    /// or a change meanwhile, more a change meanwhile; either way the
+    /// caller asks netlink.
+    pub fn dests_into(
+        &mut self,
+        id: &ServiceId,
+        num_dests: u32,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
+        out.clear();
+        let cap = num_dests as usize + 1;
+        let len = dests_len(cap);
+        self.zeroed(len);
+        let (protocol, addr, port) = match id {
+            ServiceId::Addr {
+                protocol,
+                addr: IpAddr::V4(a),
+                port,
+            } => (protocol.raw(), a.octets(), *port),
+            ServiceId::Fwmark { .. } => (0, [0; 4], 0),
+            ServiceId::Addr { .. } => return Ok(false),
+        };
+        let h = &mut self.buf;
+        h[0..2].copy_from_slice(&protocol.to_ne_bytes());
+        h[4..8].copy_from_slice(&addr);
+        h[8..10].copy_from_slice(&port.to_be_bytes());
+        h[12..16].copy_from_slice(&id.fwmark().to_ne_bytes());
+        h[16..20].copy_from_slice(&(cap as u32).to_ne_bytes());
+        self.get(SO_GET_DESTS, len)?;
+        let n = written_dests(&self.buf);
+        if n != num_dests as usize {
+            return Ok(false);
+        }
+        out.extend((0..n).map(|i| dest_at(&self.buf, i)));
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc_entry(buf: &mut [u8], i: usize, addr: [u8; 4], port: u16, fwmark: u32, n: u32) {
+        let e = &mut buf[SERVICES_HEAD + i * SERVICE_ENTRY..][..SERVICE_ENTRY];
+        e[0..2].copy_from_slice(&6u16.to_ne_bytes());
+        e[4..8].copy_from_slice(&addr);
+        e[8..10].copy_from_slice(&port.to_be_bytes());
+        e[12..16].copy_from_slice(&fwmark.to_ne_bytes());
+        e[16..18].copy_from_slice(b"rr");
+        e[44..48].copy_from_slice(&n.to_ne_bytes());
+    }
+
+    fn dest_entry(buf: &mut [u8], i: usize, last: u8, flags: u32) {
+        let e = &mut buf[DESTS_HEAD + i * DEST_ENTRY..][..DEST_ENTRY];
+        e[0..4].copy_from_slice(&[10, 0, 0, last]);
+        e[4..6].copy_from_slice(&80u16.to_be_bytes());
+        e[8..12].copy_from_slice(&flags.to_ne_bytes());
+        e[12..16].copy_from_slice(&7u32.to_ne_bytes());
+        e[24..28].copy_from_slice(&3u32.to_ne_bytes());
+    }
+
+    fn tcp(addr: [u8; 4], port: u16) -> ServiceId {
+        ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: IpAddr::V4(addr.into()),
+            port,
+        }
+    }
+
+    #[test]
+    fn sizes_are_the_kernels() {
+        // struct_size() of the two flexible arrays on x86-64.
+        assert_eq!(services_len(0), 8);
+        assert_eq!(services_len(2), 8 + 2 * 104);
+        assert_eq!(dests_len(3), 24 + 3 * 96);
+    }
+
+    #[test]
+    fn services_stop_at_the_zeroed_tail() {
+        let mut buf = vec![0; services_len(4)];
+        svc_entry(&mut buf, 0, [10, 96, 0, 1], 443, 0, 2);
+        svc_entry(&mut buf, 1, [0; 4], 0, 5, 0);
+        let w = written_services(&buf);
+        assert_eq!(
+            w,
+            [
+                Counted {
+                    id: tcp([10, 96, 0, 1], 443),
+                    num_dests: 2
+                },
+                Counted {
+                    id: ServiceId::Fwmark {
+                        family: Family::Inet,
+                        mark: 5
+                    },
+                    num_dests: 0
+                },
+            ]
+        );
+        // A short buffer (not a whole entry at the end) is no entry.
+        assert_eq!(written_services(&buf[..services_len(1) + 50]).len(), 1);
+        assert!(written_services(&buf[..4]).is_empty());
+    }
+
+    #[test]
+    fn dests_count_only_written_entries() {
+        let mut buf = vec![0; dests_len(3)];
+        assert_eq!(written_dests(&buf), 0);
+        dest_entry(&mut buf, 0, 1, CONN_F_INACTIVE | 3);
+        dest_entry(&mut buf, 1, 2, CONN_F_INACTIVE);
+        assert_eq!(written_dests(&buf), 2);
+        let d = dest_at(&buf, 0);
+        assert_eq!(d.addr, IpAddr::V4([10, 0, 0, 1].into()));
+        assert_eq!(d.port, 80);
+        assert_eq!(d.config.forward, Forward::Route);
+        assert_eq!(d.config.weight, 7);
+        assert_eq!(d.conns.active, 3);
+        assert_eq!(dest_at(&buf, 1).config.forward, Forward::Masq);
+        // A full buffer counts every entry; a cut one only whole entries.
+        dest_entry(&mut buf, 2, 3, CONN_F_INACTIVE);
+        assert_eq!(written_dests(&buf), 3);
+        assert_eq!(written_dests(&buf[..dests_len(2) + 95]), 2);
+    }
+
+    #[test]
+    fn the_dump_must_match_in_order() {
+        let a = tcp([10, 0, 0, 1], 80);
+        let b = tcp([10, 0, 0, 2], 80);
+        let v6 = ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: "fd00::1".parse().unwrap(),
+            port: 80,
+        };
+        let fw6 = ServiceId::Fwmark {
+            family: Family::Inet6,
+            mark: 1,
+        };
+        let c = |id, n| Counted { id, num_dests: n };
+        let written = [c(a, 2), c(b, 0)];
+        // IPv6 services of the dump are not in the getsockopt answer.
+        let m = match_dump([v6, a, fw6, b].iter(), &written, 3).unwrap();
+        assert_eq!(m[&a], 2);
+        assert_eq!(m[&b], 0);
+        assert!(!m.contains_key(&v6));
+        // Another order, a service gone or one more, or a full buffer.
+        assert!(match_dump([b, a].iter(), &written, 3).is_none());
+        assert!(match_dump([a].iter(), &written, 3).is_none());
+        assert!(match_dump([a, b, tcp([10, 0, 0, 3], 1)].iter(), &written, 3).is_none());
+        assert!(match_dump([a, b].iter(), &written, 2).is_none());
+        assert!(match_dump([v6].iter(), &[], 1).unwrap().is_empty());
+    }
+}
