@@ -23,7 +23,7 @@
 //! - bounded_refused, bounded_unknown: the same COUNT deletions again,
 //!   batched as the client batches by itself (limit restored).
 
-use ipvsadm::ipvs::client::{Batch, Refusal};
+use ipvsadm::ipvs::batch::{Batch, Refusal};
 use ipvsadm::ipvs::{requests, Client, Family, ServiceConfig, ServiceId};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

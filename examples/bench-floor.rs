@@ -19,7 +19,7 @@ use std::io::Write;
 
 use ipvsadm::cli::parse::parse;
 use ipvsadm::cli::Command;
-use ipvsadm::ipvs::client::Batch;
+use ipvsadm::ipvs::batch::Batch;
 use ipvsadm::ipvs::family::{CmdAttr, IpvsCmd, IpvsMessage, SvcAttr};
 use ipvsadm::ipvs::sockopt::{self, Sockopt};
 use ipvsadm::ipvs::{requests, Client, Dest, Family};

@@ -12,7 +12,7 @@ use crate::cli::restore_line::parse_restore_line;
 use crate::cli::stream::{self, ConfigStream};
 use crate::cli::Command;
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::ipvs::client::{Batch, Refusal};
+use crate::ipvs::batch::{Batch, Refusal};
 use crate::ipvs::family::IpvsMessage;
 use crate::ipvs::requests::Change;
 use crate::resolve::Resolver;

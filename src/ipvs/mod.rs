@@ -3,6 +3,7 @@
 //! getsockopt interface as a listing's short cut (`sockopt`). This module
 //! knows nothing of the command line or of text output.
 
+pub mod batch;
 pub mod client;
 pub mod convert;
 pub mod family;

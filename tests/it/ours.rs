@@ -625,10 +625,7 @@ fn restore_when_the_kernel_refuses_lines() {
     assert_eq!(num("refused") + num("unknown"), 2000, "{p:?}");
     assert_eq!((p["order"], p["after"]), ("ok", "ok"), "{p:?}");
     assert_eq!(num("limit_after_loss"), 1, "{p:?}");
-    assert!(
-        num("cost") * 2 <= ipvsadm::ipvs::client::REPLY_COST,
-        "{p:?}"
-    );
+    assert!(num("cost") * 2 <= ipvsadm::ipvs::batch::REPLY_COST, "{p:?}");
     assert_eq!((num("bounded_refused"), num("bounded_unknown")), (2000, 0));
 }
 
