@@ -402,9 +402,9 @@ pub fn reconcile(
             for (tag, refusal) in client.batch_flush(&mut batch) {
                 let (op, ci) = queued[tag];
                 let why = match refusal {
-                    Refusal::Errno(errno) => ipvs_strerror(op, errno).to_string(),
+                    Refusal::Errno(errno) => ipvs_strerror(op, errno),
                     Refusal::Unknown => {
-                        "the kernel's answer was lost (receive buffer overrun): it may or may not have been applied".to_string()
+                        "the kernel's answer was lost (receive buffer overrun): it may or may not have been applied".into()
                     }
                 };
                 io.err(&format!("{}: {why}\n", command_line(&changes[ci])));

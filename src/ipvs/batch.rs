@@ -13,7 +13,7 @@ use super::requests::Change;
 use super::Error;
 
 /// What the kernel may charge the receive buffer for one error answer to
-/// a batched request, in bytes. A 6.1 kernel charges 768 (a 36-byte
+/// a batched request, in bytes. A 6.1 kernel charges about 770 (a 36-byte
 /// message in a 512-byte slab object, plus its sk_buff); the margin
 /// covers other slab sizes and debugging kernels. A kernel test reads
 /// the real figure (`examples/batch-probe`) and holds it to half this.

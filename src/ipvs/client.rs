@@ -143,12 +143,15 @@ impl Channel {
     /// One datagram into `rbuf` with these recv flags; its length, or
     /// the socket's own error (ENOBUFS after an overrun, EAGAIN when a
     /// non-blocking read finds nothing). A datagram longer than the
-    /// buffer is EMSGSIZE.
+    /// buffer is an InvalidData error that says so.
     pub(super) fn recv_flags(&mut self, flags: libc::c_int) -> std::io::Result<usize> {
         self.rbuf.clear();
         let n = self.sock.recv(&mut self.rbuf, flags | libc::MSG_TRUNC)?;
         if n > self.rbuf.len() {
-            return Err(std::io::Error::from_raw_os_error(libc::EMSGSIZE));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("netlink message of {n} bytes exceeds the receive buffer"),
+            ));
         }
         Ok(n)
     }
@@ -178,15 +181,12 @@ impl Channel {
     /// One datagram into `rbuf`; its length.
     pub(crate) fn recv(&mut self) -> Result<usize, Error> {
         loop {
-            self.rbuf.clear();
-            match self.sock.recv(&mut self.rbuf, libc::MSG_TRUNC) {
-                Ok(n) if n > self.rbuf.len() => {
-                    return Err(Error::Malformed(format!(
-                        "netlink message of {n} bytes exceeds the receive buffer"
-                    )))
-                }
+            match self.recv_flags(0) {
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(Error::Malformed(e.to_string()))
+                }
                 Err(e) => return Err(Error::Io(e)),
             }
         }
