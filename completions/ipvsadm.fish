@@ -46,6 +46,8 @@ gue\t''
 gre\t''"
 complete -c ipvsadm -l tun-port -d 'Destination port of a gue tunnel.' -r -f
 complete -c ipvsadm -l netns -d 'Run the command in this network namespace.' -r -f
+complete -c ipvsadm -l k8s -d 'With -L or --check: the cluster\'s objects as kubectl writes them (- for standard input; repeatable).' -r -F
+complete -c ipvsadm -l node -d 'With --k8s: the Node this host is, instead of finding it by its addresses.' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'

@@ -120,6 +120,23 @@ pub struct Report {
     pub vips: Vec<VipItem>,
     pub without_servers: Vec<Service>,
     pub weight_zero: Vec<WeightZero>,
+    /// Findings of the checks that judge the node against something
+    /// brought in (`kubernetes`, from `--k8s`), after the node's own.
+    pub coded: Vec<Coded>,
+}
+
+/// A finding with a stable code, which scripts match on
+/// (`findings[].code` in the JSON document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coded {
+    pub status: Status,
+    /// The check it belongs to: `kubernetes`.
+    pub check: &'static str,
+    /// `None` for a line that only says what was looked at.
+    pub code: Option<&'static str>,
+    /// The rule: `TCP 10.96.0.10:53`, `TCP 10.96.0.10:53 -> 10.244.1.5:53`.
+    pub subject: String,
+    pub detail: String,
 }
 
 impl Report {
@@ -131,6 +148,7 @@ impl Report {
         v.extend(self.vips.iter().map(|s| s.status));
         v.extend(self.without_servers.iter().map(|_| Status::Attention));
         v.extend(self.weight_zero.iter().map(|_| Status::Attention));
+        v.extend(self.coded.iter().map(|c| c.status));
         v
     }
 

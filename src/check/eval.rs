@@ -71,6 +71,7 @@ pub fn evaluate(f: &Facts) -> Report {
                     })
             })
             .collect(),
+        coded: Vec::new(),
     }
 }
 

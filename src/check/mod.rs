@@ -10,6 +10,7 @@ pub mod rtnl;
 #[cfg(test)]
 mod tests;
 
+use crate::check_report::Report;
 use crate::format::check;
 use crate::format::Format;
 use crate::streams::{Streams, WRITE_ERROR_STATUS};
@@ -18,11 +19,16 @@ use crate::streams::{Streams, WRITE_ERROR_STATUS};
 /// when something does, 2 when the report could not be written (told
 /// as any failed write is, by `Streams::finish`).
 pub fn run(format: &Format, io: &mut Streams) -> i32 {
-    let report = eval::evaluate(&facts::gather());
+    print(&eval::evaluate(&facts::gather()), format, io)
+}
+
+/// Print a report (one gathered here, or one a caller added findings
+/// to); the exit status as `run`'s.
+pub fn print(report: &Report, format: &Format, io: &mut Streams) -> i32 {
     let text = if format.json {
-        check::document(&report)
+        check::document(report)
     } else {
-        check::human(&report)
+        check::human(report)
     };
     io.out(&text);
     io.flush();

@@ -81,7 +81,7 @@ fn group(tag: Tag) -> Group {
         Numeric | Connection | Timeout | Daemon | Stats | Rate | Thresholds | PersistentConn
         | NoSort | Sort | Exact | TunInfo => Group::Listing,
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
-        Json | Netns | Check | Validate | Reconcile | Metrics => Group::Ours,
+        Json | Netns | Check | Validate | Reconcile | Metrics | K8s | Node => Group::Ours,
     }
 }
 
@@ -263,6 +263,12 @@ fn prose(tag: Tag) -> &'static str {
         Metrics => {
             r#"With \fB\-L\fR, of the whole table or of one service (\fB\-t\fR, \fB\-u\fR, \fB\-\-sctp\-service\fR, \fB\-f\fR), and with \fB\-\-netns\fR: the table in Prometheus's text exposition format, for node_exporter's textfile collector or any scraper of that format. Every metric is named \fBipvsadm_\fR...: \fBipvsadm_ipvs_info\fR (the version in its \fBversion\fR label), \fBipvsadm_connection_table_size\fR and \fBipvsadm_services\fR; per service \fBipvsadm_service_\fR and per real server \fBipvsadm_backend_\fR followed by \fBconnections_total\fR, \fBincoming_packets_total\fR, \fBoutgoing_packets_total\fR, \fBincoming_bytes_total\fR and \fBoutgoing_bytes_total\fR (counters, the kernel's exact 64-bit totals) and \fBconnections_per_second\fR, \fBincoming_packets_per_second\fR, \fBoutgoing_packets_per_second\fR, \fBincoming_bytes_per_second\fR and \fBoutgoing_bytes_per_second\fR (gauges, the kernel's rate estimates); and per real server the gauges \fBipvsadm_backend_connections_active\fR, \fBconnections_inactive\fR, \fBconnections_persistent\fR and \fBweight\fR. Labels are named and valued as node_exporter's ipvs collector does: \fBlocal_address\fR, \fBlocal_port\fR, \fBproto\fR (\fBTCP\fR, \fBUDP\fR, \fBSCTP\fR or \fBFWM\fR) and \fBlocal_mark\fR (a firewall-mark service has an empty address, port 0 and its mark here), and for a real server \fBremote_address\fR and \fBremote_port\fR; one more, \fBfamily\fR (\fBinet\fR or \fBinet6\fR), keeps an IPv4 and an IPv6 service on the same mark apart. Addresses are always numeric, with or without \fB\-n\fR. It cannot be combined with \fB\-j\fR, \fB\-c\fR, \fB\-\-timeout\fR or \fB\-\-daemon\fR ("options conflicts in the list command"); the other listing options change nothing. Every metric has its HELP and TYPE lines even when the table is empty. To feed the textfile collector, write to a temporary file and rename it, so that a scrape never reads half a file: \fBipvsadm \-L \-\-metrics > /var/lib/prometheus/node\-exporter/ipvsadm.prom.tmp && mv /var/lib/prometheus/node\-exporter/ipvsadm.prom.tmp /var/lib/prometheus/node\-exporter/ipvsadm.prom\fR (from cron or a systemd timer)."#
         }
+        K8s => {
+            r"The file is what \fBkubectl get services,endpointslices,nodes \-A \-o json\fR writes (a \fBv1\fR \fBList\fR; lists of only some of these kinds, single objects and several files are read too, \fB\-\fR is standard input). No API server is asked: run kubectl where you can and bring the file to the node. This node is the Node with an InternalIP or ExternalIP address of this host (or the one \fB\-\-node\fR names), and the table expected is the one kube-proxy's IPVS proxier builds there: per Service port a virtual service on each ClusterIP, external IP and load-balancer ingress IP, and on the Node's addresses for a node port; real servers are the endpoints' addresses and target ports, ready ones at weight 1, terminating ones at weight 0; \fBsessionAffinity: ClientIP\fR is persistence with its timeout; a \fBLocal\fR traffic policy keeps this node's endpoints only. With \fB\-L\fR (and \fB\-n\fR, \fB\-t\fR, \fB\-u\fR, \fB\-f\fR, \fB\-\-stats\fR and the other columns) each line of the listing is followed by what it is: the Service port a virtual service serves (namespace/name:port, type, and which of its addresses), the Pod a real server is (namespace/name, node, ready, serving or terminating), or \fBno Service\fR and \fBno endpoint\fR for what nothing explains; with \fB\-j\fR the same is a \fBkubernetes\fR object on each service and server (null when nothing explains it). With \fB\-\-check\fR the report gains findings of check \fBkubernetes\fR, each with a stable code: \fBMISSING_SERVICE\fR (a Service port with no virtual service here), \fBORPHAN_SERVICE\fR (a virtual service on a kube\-ipvs0 address, or a node-port-shaped one on a host address, that no Service explains), \fBORPHAN_ADDRESS\fR (a kube\-ipvs0 address no virtual service uses), \fBMISSING_SERVER\fR (a ready endpoint absent), \fBSTALE_SERVER\fR (a real server at weight above 0 that is no ready endpoint), \fBZERO_WEIGHT_READY\fR (a ready endpoint at weight 0), \fBAFFINITY_MISMATCH\fR (persistence and session affinity disagree), and for information \fBDRAINING\fR (a weight 0 server of a terminating or vanished endpoint, with its connections) and \fBEXPECTED_EMPTY\fR (no real server, which a Local policy explains). Services it judges are not judged again by the plain check's real-server rules. A file that is not such JSON is an error naming the file, line and column (exit status 2), as is a host that no Node of the file has."
+        }
+        Node => {
+            r"The name of this host's Node object, for a node whose addresses are not its Node's (behind NAT, say). A name the files do not hold is an error."
+        }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."
         }
@@ -332,6 +338,7 @@ fn value_hint(tag: Tag) -> ValueHint {
         Tag::TcpService | Tag::UdpService | Tag::SctpService | Tag::RealServer => {
             ValueHint::Hostname
         }
+        Tag::K8s => ValueHint::FilePath,
         _ => ValueHint::Other,
     }
 }

@@ -83,6 +83,8 @@ pub enum Tag {
     Validate,
     Reconcile,
     Metrics,
+    K8s,
+    Node,
 }
 
 /// One option of the table.
@@ -643,6 +645,22 @@ pub static FLAGS: &[Flag] = &[
         Tag::Metrics,
         "",
         "With -L: print the table in Prometheus's text format.",
+    ),
+    f(
+        "k8s",
+        None,
+        R,
+        Tag::K8s,
+        "file",
+        "With -L or --check: the cluster's objects as kubectl writes them (- for standard input; repeatable).",
+    ),
+    f(
+        "node",
+        None,
+        R,
+        Tag::Node,
+        "name",
+        "With --k8s: the Node this host is, instead of finding it by its addresses.",
     ),
 ];
 

@@ -95,6 +95,17 @@ pub struct Invocation {
     pub command: Command,
     /// `--netns`: a namespace name (under /run/netns) or a path.
     pub netns: Option<String>,
+    /// `--k8s` and `--node`: the cluster to hold the table against.
+    pub kube: Option<KubeArgs>,
+}
+
+/// Ours (`--k8s FILE`, repeatable, and `--node NAME`): where the
+/// cluster's objects are read from, and which Node this host is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KubeArgs {
+    /// The files in the order given; `-` is standard input.
+    pub files: Vec<String>,
+    pub node: Option<String>,
 }
 
 /// Why a command line was refused, and how ipvsadm reports it.

@@ -12,7 +12,9 @@ use super::addr::{parse_netmask, parse_service, string_to_number};
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
-use super::{CliError, Command, DestArg, Format, Invocation, ListTarget, RestoreMode, SvcArg};
+use super::{
+    CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget, RestoreMode, SvcArg,
+};
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::ipvs::model::{svc_flags, tun_flags};
 use crate::ipvs::{
@@ -146,16 +148,22 @@ pub fn parse(argv: &[String], names: &dyn Resolver) -> Result<Command, CliError>
 /// `parse`, with the namespace the command runs in (`--netns`, ours).
 pub fn parse_invocation(argv: &[String], names: &dyn Resolver) -> Result<Invocation, CliError> {
     let mut netns: Option<String> = None;
-    let command = parse_command(argv, names, &mut netns)?;
-    Ok(Invocation { command, netns })
+    let mut kube: Option<KubeArgs> = None;
+    let command = parse_command(argv, names, &mut netns, &mut kube)?;
+    Ok(Invocation {
+        command,
+        netns,
+        kube,
+    })
 }
 
 /// What the options have set so far, as ipvsadm's `parse_options` keeps
 /// it in its locals: the option bits, the list format, the raw service,
-/// real server and daemon, and ours (`--netns`).
+/// real server and daemon, and ours (`--netns`, `--k8s`, `--node`).
 struct Reading<'a> {
     names: &'a dyn Resolver,
     netns: &'a mut Option<String>,
+    kube: &'a mut Option<KubeArgs>,
     options: u64,
     format: Format,
     svc: RawSvc,
@@ -176,9 +184,10 @@ fn parse_command(
     argv: &[String],
     names: &dyn Resolver,
     netns: &mut Option<String>,
+    kube: &mut Option<KubeArgs>,
 ) -> Result<Command, CliError> {
     let mut popt = Popt::new(argv);
-    let mut r = Reading::new(names, netns);
+    let mut r = Reading::new(names, netns, kube);
     let cmd = match r.command(&mut popt)? {
         First::Cmd(cmd) => cmd,
         First::Done(command) => return Ok(command),
@@ -235,10 +244,15 @@ fn parse_command(
 
 impl<'a> Reading<'a> {
     /// ipvsadm's defaults before any option.
-    fn new(names: &'a dyn Resolver, netns: &'a mut Option<String>) -> Self {
+    fn new(
+        names: &'a dyn Resolver,
+        netns: &'a mut Option<String>,
+        kube: &'a mut Option<KubeArgs>,
+    ) -> Self {
         Reading {
             names,
             netns,
+            kube,
             options: 0,
             format: Format::default(),
             svc: RawSvc {
@@ -604,6 +618,17 @@ impl<'a> Reading<'a> {
                 self.set_option(Opt::Metrics)?;
                 self.format.metrics = true;
             }
+            // Repeatable: each names one more file of the cluster.
+            Tag::K8s => {
+                self.options |= Opt::K8s.bit();
+                let kube = self.kube.get_or_insert_with(KubeArgs::default);
+                kube.files.push(value.unwrap_or("").to_string());
+            }
+            Tag::Node => {
+                self.set_option(Opt::Node)?;
+                let kube = self.kube.get_or_insert_with(KubeArgs::default);
+                kube.node = Some(value.unwrap_or("").to_string());
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -614,6 +639,9 @@ impl<'a> Reading<'a> {
     fn check(&mut self, cmd: Cmd) -> Result<(), CliError> {
         let (options, svc, dest) = (self.options, &mut self.svc, &mut self.dest);
         check_command(cmd, options).map_err(CliError::Fail)?;
+        if options & Opt::Node.bit() != 0 && options & Opt::K8s.bit() == 0 {
+            return fail("--node needs --k8s");
+        }
 
         if cmd == Cmd::Add || cmd == Cmd::Edit {
             if svc.fwmark == 0 && svc.port == 0 && svc.flags & svc_flags::PERSISTENT == 0 {
@@ -656,10 +684,11 @@ impl<'a> Reading<'a> {
             let td = Opt::Timeout.bit() | Opt::Daemon.bit();
             // Ours: --metrics is the table (or one service) in full; it has
             // no form for the other listings, nor for -j's.
-            let not_metrics = conn_like | Opt::Json.bit();
+            let not_metrics = conn_like | Opt::Json.bit() | Opt::K8s.bit();
             if (options & conn_like != 0 && options & detail != 0)
                 || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
                 || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)
+                || (options & Opt::K8s.bit() != 0 && options & conn_like != 0)
             {
                 return fail("options conflicts in the list command");
             }

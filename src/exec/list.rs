@@ -305,16 +305,25 @@ pub(super) fn list_metrics(
     format: &Format,
     io: &mut Streams,
 ) -> Flow {
-    let services = match listed_services(k, one, format, io) {
-        Ok(s) => s,
-        Err(f) => return f,
-    };
+    match table(k, one, format, io) {
+        Ok(table) => out(io, &metrics::render(&k.info, &table)),
+        Err(f) => f,
+    }
+}
+
+/// The table, or the one service named, each service with its real
+/// servers, in the text listing's order (`--metrics`, `--k8s`).
+pub(super) fn table(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Result<Vec<(Service, Vec<Dest>)>, Flow> {
+    let services = listed_services(k, one, format, io)?;
     let mut table = Vec::with_capacity(services.len());
     for svc in services {
-        match sorted_dests(k, &svc, format, io, None, &mut Tally::default()) {
-            Ok(d) => table.push((svc, d)),
-            Err(f) => return f,
-        }
+        let d = sorted_dests(k, &svc, format, io, None, &mut Tally::default())?;
+        table.push((svc, d));
     }
-    out(io, &metrics::render(&k.info, &table))
+    Ok(table)
 }

@@ -4,10 +4,12 @@
 //! to a change, a listing or a feature; `-h` and `-v` need no kernel. Each
 //! other file owns one thing: `kernel` the one IPVS connection and
 //! ipvsadm's init errors, `list` the listings in text and JSON, `restore`
-//! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`).
+//! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`),
+//! `kube` the wiring of `--k8s`.
 
 mod conn;
 mod kernel;
+mod kube;
 mod list;
 mod restore;
 
@@ -125,6 +127,18 @@ fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i3
         if let Err(m) = crate::netns::enter(ns) {
             io.err(&format!("{m}\n"));
             return 2;
+        }
+    }
+    // Ours: --k8s, with -L or --check.
+    if let Some(Ok(Invocation {
+        command,
+        kube: Some(kube),
+        ..
+    })) = &parsed
+    {
+        if let Some(code) = kube::run(command, kube, &program, stdin, &names, io) {
+            io.flush();
+            return code & 0xff;
         }
     }
     // Ours: what must work without IPVS and must not load its module.

@@ -18,6 +18,8 @@ use crate::ipvs::{Family, Service, ServiceId};
 pub struct Row {
     pub status: Status,
     pub check: &'static str,
+    /// The stable code of a coded finding (`MISSING_SERVICE`).
+    pub code: Option<&'static str>,
     pub subject: String,
     pub detail: String,
 }
@@ -31,6 +33,7 @@ fn row(
     Row {
         status,
         check,
+        code: None,
         subject: subject.into(),
         detail: detail.into(),
     }
@@ -224,13 +227,26 @@ pub fn rows(r: &Report) -> Vec<Row> {
         ));
     }
     if r.ipvs.services > 0 && r.without_servers.is_empty() && r.weight_zero.is_empty() {
+        // With --k8s, the services it judges are left to it.
+        let which = if r.coded.is_empty() {
+            "every"
+        } else {
+            "every other"
+        };
         v.push(row(
             Status::Ok,
             "service",
             "real servers",
-            "every service has servers, none at weight 0",
+            format!("{which} service has servers, none at weight 0"),
         ));
     }
+    v.extend(r.coded.iter().map(|c| Row {
+        status: c.status,
+        check: c.check,
+        code: c.code,
+        subject: c.subject.clone(),
+        detail: c.detail.clone(),
+    }));
     v
 }
 
@@ -251,11 +267,17 @@ pub fn human(r: &Report) -> String {
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(["status", "check", "subject", "detail"]);
     for x in rows(r) {
+        // A coded finding's code leads its detail, where a person's eye
+        // and grep both find it.
+        let detail = match x.code {
+            Some(c) => format!("{c}: {}", x.detail),
+            None => x.detail,
+        };
         t.add_row([
             x.status.name().to_string(),
             x.check.to_string(),
             x.subject,
-            x.detail,
+            detail,
         ]);
     }
     format!("{t}\n{}", summary(r))
@@ -315,7 +337,7 @@ pub fn document(r: &Report) -> String {
         .into_iter()
         .map(|x| {
             json!({
-                "status": x.status.name(), "check": x.check,
+                "status": x.status.name(), "check": x.check, "code": x.code,
                 "subject": x.subject, "detail": x.detail,
             })
         })

@@ -111,15 +111,7 @@ fn server_text(addr: IpAddr, port: u16) -> String {
 }
 
 fn endpoint_text(e: &EndpointRef) -> String {
-    let state = if e.ready {
-        "ready"
-    } else if e.serving && e.terminating {
-        "serving, terminating"
-    } else if e.terminating {
-        "terminating"
-    } else {
-        "not ready"
-    };
+    let state = super::view::state_text(e);
     match &e.pod {
         Some((ns, name)) => format!("pod {ns}/{name} ({state})"),
         None => format!("endpoint ({state})"),

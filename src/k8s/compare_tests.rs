@@ -255,3 +255,60 @@ fn a_local_policy_with_no_local_endpoint() {
     assert_eq!(n.codes(), one(Code::ExpectedEmpty, lb, None));
     assert!(!Code::ExpectedEmpty.needs_attention());
 }
+
+/// `-L --k8s`'s labels and JSON over the same built table: every line of
+/// a clean node named, a stranger marked, lines padded to one column.
+#[test]
+fn the_view_names_every_line_and_marks_strangers() {
+    use super::view::{add_json, annotate, labels, NO_ENDPOINT, NO_SERVICE};
+    let c = read(&[LIST]);
+    let table = expected(&c, &node(&c, "node-a"));
+    let mut live = built(&table);
+    for (s, d) in &live {
+        let l = labels(s, d, &table);
+        assert_eq!(l.len(), d.len() + 1);
+        assert!(
+            l.iter().all(|x| x != NO_SERVICE && x != NO_ENDPOINT),
+            "{l:?}"
+        );
+    }
+    let first = &table[0];
+    let want = format!("{}/{}", first.service.namespace, first.service.name);
+    assert!(labels(&live[0].0, &[], &table)[0].starts_with(&want));
+    // A stranger: a service nothing explains, and a server no endpoint is.
+    let stranger = bare(ServiceId::Addr {
+        protocol: crate::ipvs::Protocol::Tcp,
+        addr: "10.99.0.1".parse().unwrap(),
+        port: 80,
+    });
+    assert_eq!(labels(&stranger.0, &[], &table), [NO_SERVICE]);
+    live[0].1.push(dest("10.9.9.9".parse().unwrap(), 1, 1));
+    let l = labels(&live[0].0, &live[0].1, &table);
+    assert_eq!(l.last().map(String::as_str), Some(NO_ENDPOINT));
+    // Padding: every label starts in one column, two spaces at least.
+    let entries = vec![
+        (
+            "TCP  a rr\n  -> b\n".to_string(),
+            vec!["S".to_string(), "E".to_string()],
+        ),
+        ("UDP  longer line\n".to_string(), vec!["T".to_string()]),
+    ];
+    assert_eq!(
+        annotate("head\n", &entries),
+        "head\nTCP  a rr         S\n  -> b            E\nUDP  longer line  T\n"
+    );
+    // JSON: an object where explained, null where not.
+    let (s, d) = &live[0];
+    let mut v = crate::format::json::service(s, d);
+    add_json(&mut v, s, d, &table);
+    assert_eq!(
+        v["kubernetes"]["namespace"],
+        first.service.namespace.as_str()
+    );
+    let servers = v["servers"].as_array().unwrap();
+    assert!(servers[0]["kubernetes"].is_object());
+    assert!(servers.last().unwrap()["kubernetes"].is_null());
+    let mut v = crate::format::json::service(&stranger.0, &[]);
+    add_json(&mut v, &stranger.0, &[], &table);
+    assert!(v["kubernetes"].is_null());
+}

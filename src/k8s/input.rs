@@ -87,7 +87,11 @@ fn io_error(file: &str, e: &std::io::Error) -> ReadError {
         file: file.to_string(),
         line: 0,
         column: 0,
-        message: e.to_string(),
+        // As strerror says it, without Rust's " (os error N)".
+        message: match e.raw_os_error() {
+            Some(n) => crate::format::errors::strerror(n),
+            None => e.to_string(),
+        },
     }
 }
 

@@ -2,12 +2,15 @@
 //! objects. `input` reads what kubectl writes; `expect` is the table
 //! kube-proxy's IPVS proxier would build on this node, a pure function of
 //! those objects and the node; `compare` judges the live table against it
-//! into findings with stable codes, pure too. No API server is asked: a
+//! into findings with stable codes, pure too; `report` makes them lines of
+//! the node check's report, `view` the `-L --k8s` listing. No API server is asked: a
 //! person runs kubectl where they can and brings the file to the node.
 
 pub mod compare;
 pub mod expect;
 pub mod input;
+pub mod report;
+pub mod view;
 
 #[cfg(test)]
 mod compare_tests;

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod docs;
 mod fixtures;
+mod k8s;
 mod kernel;
 mod ours;
 mod package;

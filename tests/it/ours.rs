@@ -51,7 +51,7 @@ fn sections_with(script: &str, extra: &[&str], examples: &[&str]) -> BTreeMap<St
 }
 
 /// `sections`, with `work` shared (files put there first are the script's).
-fn sections_in(work: &Work, script: &str, extra: &[&str]) -> BTreeMap<String, String> {
+pub(crate) fn sections_in(work: &Work, script: &str, extra: &[&str]) -> BTreeMap<String, String> {
     let path = repo().join("tests/kernel/ours").join(script);
     let tools = work.tools();
     let mut args = vec!["bash", path.to_str().unwrap(), tools.to_str().unwrap()];
