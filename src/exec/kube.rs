@@ -118,7 +118,8 @@ fn run_check(
     };
     let findings = compare(&expected, &live);
     // What the cluster explains is judged by its rules, not twice.
-    let judged = |id: &ServiceId| view::explain(&expected, id).is_some();
+    let explained = view::Explained::new(&expected);
+    let judged = |id: &ServiceId| explained.get(id).is_some();
     report.without_servers.retain(|s| !judged(&s.id));
     report.weight_zero.retain(|w| !judged(&w.service.id));
     report.coded = report::coded(&node, &expected, &findings);
@@ -156,6 +157,7 @@ fn run_list(
         Ok(e) => e,
         Err(code) => return code,
     };
+    let expected = view::Explained::new(&expected);
     let mut k = match kernel::open(io) {
         Ok(k) => k,
         Err(code) => return code,

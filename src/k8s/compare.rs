@@ -4,6 +4,7 @@
 //! and the host's addresses come in as data, so every finding is
 //! unit-tested without a kernel.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
@@ -122,14 +123,16 @@ fn endpoint_text(e: &EndpointRef) -> String {
 /// services in their order, then what nothing explains.
 pub fn compare(expected: &[ExpectedService], live: &Live) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut seen: Vec<&ServiceId> = Vec::new();
+    // Maps, so that tens of thousands of services cost a lookup each.
+    let by_id: HashMap<&ServiceId, &(Service, Vec<Dest>)> =
+        live.services.iter().map(|x| (&x.0.id, x)).collect();
+    let mut seen: HashSet<&ServiceId> = HashSet::with_capacity(expected.len());
     for e in expected {
         // Two Services claiming one address and port: the first is judged.
-        if seen.contains(&&e.id) {
+        if !seen.insert(&e.id) {
             continue;
         }
-        seen.push(&e.id);
-        match live.services.iter().find(|(s, _)| s.id == e.id) {
+        match by_id.get(&e.id).map(|x| (&x.0, &x.1)) {
             None => out.push(finding(
                 Code::MissingService,
                 e,
@@ -139,7 +142,7 @@ pub fn compare(expected: &[ExpectedService], live: &Live) -> Vec<Finding> {
             Some((s, dests)) => judge(e, s, dests, &mut out),
         }
     }
-    orphans(expected, live, &mut out);
+    orphans(&seen, expected, live, &mut out);
     out
 }
 
@@ -246,7 +249,21 @@ fn policy(kind: AddressKind) -> &'static str {
 
 /// Live virtual services nothing explains, and kube-ipvs0 addresses no
 /// virtual service uses.
-fn orphans(expected: &[ExpectedService], live: &Live, out: &mut Vec<Finding>) {
+fn orphans(
+    expected_ids: &HashSet<&ServiceId>,
+    expected: &[ExpectedService],
+    live: &Live,
+    out: &mut Vec<Finding>,
+) {
+    // Node ports expected anywhere, by protocol and port.
+    let node_ports: HashSet<(crate::ipvs::Protocol, u16)> = expected
+        .iter()
+        .filter(|e| e.kind == AddressKind::NodePort)
+        .filter_map(|e| match e.id {
+            ServiceId::Addr { protocol, port, .. } => Some((protocol, port)),
+            ServiceId::Fwmark { .. } => None,
+        })
+        .collect();
     for (s, _) in live.services {
         let ServiceId::Addr {
             protocol,
@@ -256,15 +273,12 @@ fn orphans(expected: &[ExpectedService], live: &Live, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        if expected.iter().any(|e| e.id == s.id) {
+        if expected_ids.contains(&s.id) {
             continue;
         }
         // Newer proxiers put node ports on every local address, not only
         // the Node's: a node port expected anywhere explains it.
-        let node_port_elsewhere = expected.iter().any(|e| {
-            e.kind == AddressKind::NodePort
-                && matches!(e.id, ServiceId::Addr { protocol: p, port: n, .. } if p == protocol && n == port)
-        });
+        let node_port_elsewhere = node_ports.contains(&(protocol, port));
         let on_host = live.host.contains(&addr);
         if on_host && node_port_elsewhere {
             continue;
@@ -285,12 +299,16 @@ fn orphans(expected: &[ExpectedService], live: &Live, out: &mut Vec<Finding>) {
             detail: detail.to_string(),
         });
     }
+    let used: HashSet<IpAddr> = live
+        .services
+        .iter()
+        .filter_map(|(s, _)| match s.id {
+            ServiceId::Addr { addr, .. } => Some(addr),
+            ServiceId::Fwmark { .. } => None,
+        })
+        .collect();
     for a in live.kube_ipvs0 {
-        let used = live
-            .services
-            .iter()
-            .any(|(s, _)| matches!(s.id, ServiceId::Addr { addr, .. } if addr == *a));
-        if !used {
+        if !used.contains(a) {
             out.push(Finding {
                 code: Code::OrphanAddress,
                 rule: a.to_string(),

@@ -260,10 +260,11 @@ fn a_local_policy_with_no_local_endpoint() {
 /// a clean node named, a stranger marked, lines padded to one column.
 #[test]
 fn the_view_names_every_line_and_marks_strangers() {
-    use super::view::{add_json, annotate, labels, NO_ENDPOINT, NO_SERVICE};
+    use super::view::{add_json, annotate, labels, Explained, NO_ENDPOINT, NO_SERVICE};
     let c = read(&[LIST]);
-    let table = expected(&c, &node(&c, "node-a"));
-    let mut live = built(&table);
+    let expected_table = expected(&c, &node(&c, "node-a"));
+    let table = Explained::new(&expected_table);
+    let mut live = built(&expected_table);
     for (s, d) in &live {
         let l = labels(s, d, &table);
         assert_eq!(l.len(), d.len() + 1);
@@ -272,7 +273,7 @@ fn the_view_names_every_line_and_marks_strangers() {
             "{l:?}"
         );
     }
-    let first = &table[0];
+    let first = &expected_table[0];
     let want = format!("{}/{}", first.service.namespace, first.service.name);
     assert!(labels(&live[0].0, &[], &table)[0].starts_with(&want));
     // A stranger: a service nothing explains, and a server no endpoint is.

@@ -6,6 +6,8 @@
 //! server of the listing's JSON. Pure: the table and the expectation in,
 //! text or JSON out.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use super::expect::{AddressKind, EndpointRef, ExpectedService, ServiceRef};
@@ -16,10 +18,24 @@ pub const NO_SERVICE: &str = "no Service";
 /// What an unexplained real server is marked with.
 pub const NO_ENDPOINT: &str = "no endpoint";
 
-/// The expected virtual service with this identity: the first Service
-/// that claims it, as `compare` judges it.
-pub fn explain<'a>(expected: &'a [ExpectedService], id: &ServiceId) -> Option<&'a ExpectedService> {
-    expected.iter().find(|e| e.id == *id)
+/// The expected virtual services by identity, each the first Service
+/// that claims it (as `compare` judges it): one lookup a line, whatever
+/// the size of the table.
+pub struct Explained<'a>(HashMap<ServiceId, &'a ExpectedService>);
+
+impl<'a> Explained<'a> {
+    pub fn new(expected: &'a [ExpectedService]) -> Self {
+        let mut m = HashMap::with_capacity(expected.len());
+        for e in expected {
+            m.entry(e.id).or_insert(e);
+        }
+        Explained(m)
+    }
+
+    /// The expected virtual service with this identity.
+    pub fn get(&self, id: &ServiceId) -> Option<&'a ExpectedService> {
+        self.0.get(id).copied()
+    }
 }
 
 /// The endpoint a live real server is, in its expected virtual service.
@@ -102,8 +118,8 @@ pub fn server_text(e: Option<&EndpointRef>) -> String {
 /// One service's entry as `format::service_entry` printed it (its first
 /// line the service, then one line per real server in `dests`' order),
 /// with the labels that go after each line.
-pub fn labels(svc: &Service, dests: &[Dest], expected: &[ExpectedService]) -> Vec<String> {
-    let e = explain(expected, &svc.id);
+pub fn labels(svc: &Service, dests: &[Dest], expected: &Explained) -> Vec<String> {
+    let e = expected.get(&svc.id);
     let mut v = vec![service_text(e)];
     v.extend(
         dests
@@ -173,8 +189,8 @@ pub fn server_json(e: Option<&EndpointRef>) -> Value {
 /// A service of the listing's JSON (`format::json::service`) with the
 /// `kubernetes` objects added, to it and to each of its servers (which
 /// are in `dests`' order).
-pub fn add_json(v: &mut Value, svc: &Service, dests: &[Dest], expected: &[ExpectedService]) {
-    let e = explain(expected, &svc.id);
+pub fn add_json(v: &mut Value, svc: &Service, dests: &[Dest], expected: &Explained) {
+    let e = expected.get(&svc.id);
     v["kubernetes"] = service_json(e);
     if let Some(servers) = v["servers"].as_array_mut() {
         for (s, d) in servers.iter_mut().zip(dests) {

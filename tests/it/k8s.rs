@@ -22,15 +22,16 @@ fn schema(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// Generate the cluster (and its `local-gone` variant) into `dir`.
-fn generate(dir: &std::path::Path) {
+/// Generate the cluster with `n` more Services (and its `local-gone`
+/// variant) into `dir`.
+fn generate(dir: &std::path::Path, n: usize) {
     let gen = repo().join("tests/kernel/k8s-cluster");
     for (out, extra) in [
         (dir.to_path_buf(), None),
         (dir.join("local-gone"), Some("local-gone")),
     ] {
         let mut c = Command::new("python3");
-        c.arg(&gen).arg(&out).arg("40");
+        c.arg(&gen).arg(&out).arg(n.to_string());
         if let Some(v) = extra {
             c.args(["--variant", v]);
         }
@@ -94,8 +95,14 @@ fn k8s_node_from_a_generated_cluster() {
     }
     let work = Work::new("k8s");
     let dir = work.dir.join("cluster");
-    generate(&dir);
-    let s = sections_in(&work, "k8s", &[dir.to_str().unwrap()]);
+    generate(&dir, 40);
+    let big = work.dir.join("big");
+    generate(&big, 10_000);
+    let s = sections_in(
+        &work,
+        "k8s",
+        &[dir.to_str().unwrap(), big.to_str().unwrap()],
+    );
     let check = schema("check.schema.json");
 
     // Clean, whoever built the table: nothing needs attention, and only
@@ -255,6 +262,31 @@ fn k8s_node_from_a_generated_cluster() {
         .unwrap();
     assert_eq!(lb["kubernetes"]["address_kind"], "load_balancer");
     assert_eq!(lb["servers"][0]["kubernetes"]["node"], "node-b");
+
+    // 10,000 Services more: clean, every line named; then the same
+    // cluster against an empty table, every rule and address missed.
+    let (doc, rc) = doc_and_rc(&s["check-big-clean"]);
+    assert_eq!((codes(&doc), rc), (drained.clone(), 0));
+    let view = s["big-list"]
+        .strip_suffix("rc=0\n")
+        .expect("big -Ln --k8s exit 0");
+    let named = labels(&s["big-ref"], view);
+    assert!(named.len() > 30_000, "{}", named.len());
+    assert!(named
+        .values()
+        .all(|l| l != "no Service" && l != "no endpoint"));
+    let (doc, rc) = doc_and_rc(&s["check-big-empty"]);
+    let rules = fs::read_to_string(big.join("table.rules")).unwrap();
+    let addrs = fs::read_to_string(big.join("kube-ipvs0")).unwrap();
+    let got = codes(&doc);
+    let count = |c: &str| got.iter().filter(|(x, _)| x == c).count();
+    assert_eq!(count("MISSING_SERVICE"), rules.matches("-A ").count());
+    assert_eq!(count("ORPHAN_ADDRESS"), addrs.lines().count());
+    assert_eq!(
+        got.len(),
+        count("MISSING_SERVICE") + count("ORPHAN_ADDRESS")
+    );
+    assert_eq!(rc, 1);
 
     assert!(s["k8s-stats"].ends_with("rc=0\n"), "{}", s["k8s-stats"]);
     assert!(s["k8s-stats"].contains("  shop/lb (LoadBalancer, node port)\n"));
