@@ -192,19 +192,7 @@ fn dest_of(d: &DestArg) -> Dest {
     }
 }
 
-const RULES: Format = Format {
-    numeric: true,
-    rule: true,
-    stats: false,
-    rate: false,
-    thresholds: false,
-    persistent_conn: false,
-    nosort: false,
-    exact: false,
-    tun_info: false,
-    json: false,
-    metrics: false,
-};
+const RULES: Format = crate::format::RULES_NUMERIC;
 
 /// A service and its servers as `-Sn` writes them: the service's line,
 /// then each server's line with its thresholds where they are set (`-S`

@@ -382,6 +382,7 @@ pub mod tests {
                 .map(|(index, a)| Addr {
                     index,
                     addr: a.parse().unwrap(),
+                    prefix: 32,
                 })
                 .collect(),
             }),

@@ -1,20 +1,23 @@
 //! The node check's view of interfaces and addresses: a small hand-written
 //! rtnetlink dump (RTM_GETLINK, RTM_GETADDR) over a NETLINK_ROUTE socket,
-//! and the parsers of its replies. Netlink, not /sys, so that `--netns`
+//! and the parsers of its replies; and the two changes
+//! `--cleanup-kube-proxy` makes (RTM_DELADDR, RTM_DELLINK). Netlink, not /sys, so that `--netns`
 //! sees the namespace it entered. Only the few attributes the check needs
 //! are read; a reply that does not parse is an error, never a panic.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST};
+use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST};
 use netlink_sys::protocols::NETLINK_ROUTE;
 
 use crate::ipvs::client::{read_datagram, Channel, Step};
 use crate::ipvs::Error;
 
 const RTM_NEWLINK: u16 = 16;
+const RTM_DELLINK: u16 = 17;
 const RTM_GETLINK: u16 = 18;
 const RTM_NEWADDR: u16 = 20;
+const RTM_DELADDR: u16 = 21;
 const RTM_GETADDR: u16 = 22;
 
 const IFLA_IFNAME: u16 = 3;
@@ -48,6 +51,8 @@ pub struct Link {
 pub struct Addr {
     pub index: u32,
     pub addr: IpAddr,
+    /// The prefix length it was added with (`/32`).
+    pub prefix: u8,
 }
 
 /// Every interface and every address of the current network namespace.
@@ -62,6 +67,62 @@ pub fn dump() -> Result<(Vec<Link>, Vec<Addr>), Error> {
         addrs.extend(parse_addr(&m)?);
     }
     Ok((links, addrs))
+}
+
+/// Take an address off an interface (`ip addr del`), as `--cleanup-kube-proxy`
+/// does with kube-ipvs0's: RTM_DELADDR with the address as IFA_LOCAL (and
+/// IFA_ADDRESS, which IPv6 matches on) and its prefix length.
+pub fn del_addr(a: &Addr) -> Result<(), Error> {
+    let (family, bytes): (u8, Vec<u8>) = match a.addr {
+        IpAddr::V4(v) => (libc::AF_INET as u8, v.octets().to_vec()),
+        IpAddr::V6(v) => (libc::AF_INET6 as u8, v.octets().to_vec()),
+    };
+    let mut body = vec![family, a.prefix, 0, 0];
+    body.extend_from_slice(&a.index.to_ne_bytes());
+    for t in [IFA_LOCAL, IFA_ADDRESS] {
+        push_attr(&mut body, t, &bytes);
+    }
+    change(RTM_DELADDR, &body)
+}
+
+/// Delete an interface (`ip link del`): RTM_DELLINK by its index.
+pub fn del_link(index: u32) -> Result<(), Error> {
+    let mut body = vec![0u8; IFINFOMSG_LEN];
+    body[4..8].copy_from_slice(&(index as i32).to_ne_bytes());
+    change(RTM_DELLINK, &body)
+}
+
+fn push_attr(out: &mut Vec<u8>, ty: u16, payload: &[u8]) {
+    let len = 4 + payload.len();
+    out.extend_from_slice(&(len as u16).to_ne_bytes());
+    out.extend_from_slice(&ty.to_ne_bytes());
+    out.extend_from_slice(payload);
+    out.resize((out.len() + 3) & !3, 0);
+}
+
+/// One change, acknowledged: the kernel's errno if it refused.
+fn change(msg_type: u16, body: &[u8]) -> Result<(), Error> {
+    let mut ch = Channel::open_protocol(NETLINK_ROUTE, RECV_BUF)?;
+    let seq: u32 = 1;
+    let len = NLMSG_HDRLEN + body.len();
+    let mut m = Vec::with_capacity(len);
+    m.extend_from_slice(&(len as u32).to_ne_bytes());
+    m.extend_from_slice(&msg_type.to_ne_bytes());
+    m.extend_from_slice(&(NLM_F_REQUEST | NLM_F_ACK).to_ne_bytes());
+    m.extend_from_slice(&seq.to_ne_bytes());
+    m.extend_from_slice(&0u32.to_ne_bytes());
+    m.extend_from_slice(body);
+    ch.sock.send(&m, 0)?;
+    let mut interrupted = false;
+    loop {
+        let n = ch.recv()?;
+        let step = read_datagram(&ch.rbuf[..n], seq, ch.port, &mut interrupted, &mut |_| {
+            Ok(())
+        })?;
+        if step == Step::Finished {
+            return Ok(());
+        }
+    }
 }
 
 /// One dump request: a header and a zeroed family header (AF_UNSPEC: all
@@ -195,6 +256,7 @@ pub fn parse_addr(msg: &[u8]) -> Result<Option<Addr>, Error> {
         return Ok(None);
     };
     let family = p[0] as u16;
+    let prefix = p[1];
     let index = u32::from_ne_bytes([p[4], p[5], p[6], p[7]]);
     let (mut local, mut address) = (None, None);
     for (t, v) in attrs(&p[IFADDRMSG_LEN..])? {
@@ -206,7 +268,11 @@ pub fn parse_addr(msg: &[u8]) -> Result<Option<Addr>, Error> {
         *slot = Some(ip(family, v)?);
     }
     match local.or(address).flatten() {
-        Some(addr) => Ok(Some(Addr { index, addr })),
+        Some(addr) => Ok(Some(Addr {
+            index,
+            addr,
+            prefix,
+        })),
         None if family == libc::AF_INET as u16 || family == libc::AF_INET6 as u16 => {
             Err(malformed("address message without an address"))
         }

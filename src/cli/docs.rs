@@ -81,13 +81,14 @@ fn group(tag: Tag) -> Group {
         Numeric | Connection | Timeout | Daemon | Stats | Rate | Thresholds | PersistentConn
         | NoSort | Sort | Exact | TunInfo => Group::Listing,
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
-        Json | Netns | Check | Validate | Reconcile | Metrics | K8s | Node => Group::Ours,
+        Json | Netns | Check | Validate | Reconcile | Metrics | K8s | Node | Owner | Migrate
+        | CleanupKubeProxy | Apply | Backup | IncludeLikely | NodeportRange => Group::Ours,
     }
 }
 
 /// Whether an option is a command (one per run), ours included.
 fn is_command(tag: Tag) -> bool {
-    group(tag) == Group::Command || tag == Tag::Check
+    group(tag) == Group::Command || tag == Tag::Check || tag == Tag::CleanupKubeProxy
 }
 
 /// Words that follow an option although the table reads it as taking no
@@ -268,6 +269,25 @@ fn prose(tag: Tag) -> &'static str {
         }
         Node => {
             r"The name of this host's Node object, for a node whose addresses are not its Node's (behind NAT, say). A name the files do not hold is an error."
+        }
+        Owner => {
+            r"Whose each virtual service is, with the evidence that decided (its real servers belong to it): \fBkube\-proxy\fR or \fBother\fR. With \fB\-\-k8s\fR, a virtual service a Service explains is kube-proxy's, and one on a \fBkube\-ipvs0\fR address that none explains is kube-proxy's leftover. Without it, kube-proxy's marks decide: a firewall-mark service, or one with a real server routed directly, tunnelled or local, is \fBother\fR (kube-proxy makes none and masquerades every real server); one on a \fBkube\-ipvs0\fR address is kube-proxy's for certain; one on an address of this host whose port is in the node port range (\fB\-\-nodeport\-range\fR) is \fIlikely\fR kube-proxy's; anything else is \fBother\fR. With \fB\-L\fR each service line is followed by its owner and evidence (\fB\-j\fR: \fBowner\fR and \fBowner_evidence\fR on each service). \fB\-\-owner=kube\-proxy\fR (certain and likely) or \fB\-\-owner=other\fR narrows \-L, \-j and \fB\-S\fR to that part, so that \fBipvsadm \-S \-n \-\-owner=other\fR is an \fB\-R\fR file of everything that is not kube-proxy's."
+        }
+        Migrate => {
+            r"The node check plus findings of check \fBmigration\fR, with stable codes. \fBnftables\fR: kube-proxy started in nftables mode flushes the whole IPVS table and deletes \fBkube\-ipvs0\fR; \fBFOREIGN_AT_RISK\fR is a virtual service that is not kube-proxy's (keep it: \fBipvsadm \-S \-n \-\-owner=other > FILE\fR before, \fBipvsadm \-R < FILE\fR after the switch), \fBFOREIGN_ADDRESS_AT_RISK\fR an address on \fBkube\-ipvs0\fR that no kube-proxy service uses. \fBiptables\fR: kube-proxy in iptables mode removes nothing of IPVS mode; \fBLEFTOVER_AFTER_SWITCH\fR is each of kube-proxy's virtual services and \fBkube\-ipvs0\fR, which then stay and keep catching traffic (remove them with \fB\-\-cleanup\-kube\-proxy \-\-apply\fR). Both: \fBUNCERTAIN_OWNER\fR (information) for a service only likely kube-proxy's. Where \fBipset\fR and \fBiptables\-save\fR are installed, kube-proxy's ipsets and \fBKUBE\-\fR chains are listed for information, read only. The exit status is 1 when anything needs attention."
+        }
+        CleanupKubeProxy => {
+            r"Removes kube-proxy's part of the node alone: its virtual services (their real servers with them), its addresses on \fBkube\-ipvs0\fR, and \fBkube\-ipvs0\fR itself once nothing else is on it; services of other owners are never touched, and one only likely kube-proxy's is left alone unless \fB\-\-include\-likely\fR. Ownership is decided as for \fB\-\-owner\fR (with \fB\-\-k8s\fR where given). Without \fB\-\-apply\fR nothing is changed: the services it would delete are printed on standard output as \fB\-D\fR lines (an \fB\-R\fR input) and the addresses on standard error. With \fB\-\-apply\fR it first writes what it removes as an \fB\-R\fR file (\fB\-\-backup\fR \fIfile\fR, or \fI/var/lib/ipvsadm/kube\-proxy\-\fRtime\fI.rules\fR), whole or not at all and never over an existing file, so that \fBipvsadm \-R < \fIfile\fR puts it back; then it deletes, printing each change. A kernel error midway stops it with what was removed and what was not, exit status 1."
+        }
+        Apply => r"Without it, \fB\-\-cleanup\-kube\-proxy\fR is a dry run.",
+        Backup => {
+            r"The file must not exist: an older backup is never overwritten. It is written through a temporary file in the same folder and linked into place."
+        }
+        IncludeLikely => {
+            r"A service is only likely kube-proxy's when nothing but its node-port shape says so (a port of the node port range on an address of this host, every real server masqueraded); with \fB\-\-k8s\fR, the cluster's Services decide instead."
+        }
+        NodeportRange => {
+            r"As the API server's \fB\-\-service\-node\-port\-range\fR: \fIfirst\fR\fB\-\fR\fIlast\fR."
         }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."

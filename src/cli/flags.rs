@@ -85,6 +85,13 @@ pub enum Tag {
     Metrics,
     K8s,
     Node,
+    Owner,
+    Migrate,
+    CleanupKubeProxy,
+    Apply,
+    Backup,
+    IncludeLikely,
+    NodeportRange,
 }
 
 /// One option of the table.
@@ -662,7 +669,70 @@ pub static FLAGS: &[Flag] = &[
         "name",
         "With --k8s: the Node this host is, instead of finding it by its addresses.",
     ),
+    f(
+        "owner",
+        None,
+        O,
+        Tag::Owner,
+        "kube-proxy|other",
+        "With -L: say whose each virtual service is; =kube-proxy or =other narrows -L and -S to that part.",
+    )
+    .with_values(OWNERS),
+    f(
+        "migrate",
+        None,
+        R,
+        Tag::Migrate,
+        "nftables|iptables",
+        "With --check: what switching kube-proxy to that mode would do to this node.",
+    )
+    .with_values(MIGRATION_TARGETS),
+    f(
+        "cleanup-kube-proxy",
+        None,
+        N,
+        Tag::CleanupKubeProxy,
+        "",
+        "Remove kube-proxy's virtual services and kube-ipvs0 addresses only (a dry run without --apply).",
+    ),
+    f(
+        "apply",
+        None,
+        N,
+        Tag::Apply,
+        "",
+        "With --cleanup-kube-proxy: make the changes, after saving what they remove.",
+    ),
+    f(
+        "backup",
+        None,
+        R,
+        Tag::Backup,
+        "file",
+        "With --cleanup-kube-proxy --apply: where to save what is removed, as an -R file.",
+    ),
+    f(
+        "include-likely",
+        None,
+        N,
+        Tag::IncludeLikely,
+        "",
+        "With --cleanup-kube-proxy: remove the services only likely kube-proxy's too.",
+    ),
+    f(
+        "nodeport-range",
+        None,
+        R,
+        Tag::NodeportRange,
+        "first-last",
+        "The cluster's node port range (default 30000-32767), for telling kube-proxy's services.",
+    ),
 ];
+
+/// `--owner`'s values.
+pub const OWNERS: &[&str] = &["kube-proxy", "other"];
+/// `--migrate`'s values.
+pub const MIGRATION_TARGETS: &[&str] = &["nftables", "iptables"];
 
 /// The first entry of `FLAGS` that is ours rather than ipvsadm's.
 pub fn first_of_ours() -> usize {

@@ -23,6 +23,8 @@ pub enum Cmd {
     Zero,
     /// Ours: `--check`.
     Check,
+    /// Ours: `--cleanup-kube-proxy`.
+    CleanupKubeProxy,
 }
 
 impl Cmd {
@@ -32,7 +34,7 @@ impl Cmd {
     }
 }
 
-const CMD_NAMES: [&str; 15] = [
+const CMD_NAMES: [&str; 16] = [
     "add-service",
     "edit-service",
     "delete-service",
@@ -48,6 +50,7 @@ const CMD_NAMES: [&str; 15] = [
     "save",
     "zero",
     "check",
+    "cleanup-kube-proxy",
 ];
 
 /// Options that the matrix knows, in ipvsadm's `OPTC_*` order (the bit
@@ -96,9 +99,15 @@ pub enum Opt {
     Metrics,
     K8s,
     Node,
+    Owner,
+    Migrate,
+    Apply,
+    Backup,
+    IncludeLikely,
+    NodeportRange,
 }
 
-pub const NUMBER_OF_OPT: usize = 41;
+pub const NUMBER_OF_OPT: usize = 47;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -142,6 +151,12 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "metrics",
     "k8s",
     "node",
+    "owner",
+    "migrate",
+    "apply",
+    "backup",
+    "include-likely",
+    "nodeport-range",
 ];
 
 impl Opt {
@@ -200,30 +215,37 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         Metrics,
         K8s,
         Node,
+        Owner,
+        Migrate,
+        Apply,
+        Backup,
+        IncludeLikely,
+        NodeportRange,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node
-/// (the last seven are ours: `--netns` goes with every command; `--k8s`
-/// and `--node` with `-L` and `--check`).
-const MATRIX: [&[u8; NUMBER_OF_OPT]; 15] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx   ", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  ", // check
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg
+/// (the last thirteen are ours: `--netns` goes with every command; `--k8s`
+/// and `--node` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`).
+const MATRIX: [&[u8; NUMBER_OF_OPT]; 16] = [
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx ", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx ", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx ", // check
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx    ", // cleanup-kube-proxy
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.
@@ -246,12 +268,12 @@ struct RowSets {
 /// `MATRIX` as bit sets, made from it at compile time: a command that
 /// breaks no rule passes in a few instructions (`-R` checks every line);
 /// only a broken rule walks the row to word the message.
-const ROW_SETS: [RowSets; 15] = {
+const ROW_SETS: [RowSets; 16] = {
     let mut sets = [RowSets {
         required: 0,
         illegal: 0,
         one: 0,
-    }; 15];
+    }; 16];
     let mut r = 0;
     while r < MATRIX.len() {
         let mut j = 0;

@@ -87,6 +87,8 @@ pub enum Command {
     Check {
         format: Format,
     },
+    /// Ours: `--cleanup-kube-proxy`, its options in `KubeArgs`.
+    CleanupKubeProxy,
 }
 
 /// A command and where it runs.
@@ -99,13 +101,38 @@ pub struct Invocation {
     pub kube: Option<KubeArgs>,
 }
 
-/// Ours (`--k8s FILE`, repeatable, and `--node NAME`): where the
-/// cluster's objects are read from, and which Node this host is.
+/// Ours: the options about kube-proxy's part of the node. `--k8s FILE`
+/// (repeatable) and `--node NAME`: where the cluster's objects are read
+/// from, and which Node this host is; `--owner`, `--migrate`,
+/// `--nodeport-range` and the options of `--cleanup-kube-proxy`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
     pub node: Option<String>,
+    /// `--owner`: `Some(None)` shows whose each service is,
+    /// `Some(Some(w))` narrows to `w`'s too.
+    pub owner: Option<Option<OwnerFilter>>,
+    pub migrate: Option<MigrationTarget>,
+    pub apply: bool,
+    pub backup: Option<String>,
+    pub include_likely: bool,
+    /// `--nodeport-range`, first and last port.
+    pub nodeport_range: Option<(u16, u16)>,
+}
+
+/// `--owner=kube-proxy` or `--owner=other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerFilter {
+    KubeProxy,
+    Other,
+}
+
+/// `--migrate=nftables` or `--migrate=iptables`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationTarget {
+    Nftables,
+    Iptables,
 }
 
 /// Why a command line was refused, and how ipvsadm reports it.

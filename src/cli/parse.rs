@@ -13,7 +13,8 @@ use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{
-    CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget, RestoreMode, SvcArg,
+    CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget, MigrationTarget,
+    OwnerFilter, RestoreMode, SvcArg,
 };
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::ipvs::model::{svc_flags, tun_flags};
@@ -318,6 +319,7 @@ impl<'a> Reading<'a> {
             Tag::Zero => Cmd::Zero,
             Tag::Set => Cmd::Timeout,
             Tag::Restore => Cmd::Restore,
+            Tag::CleanupKubeProxy => Cmd::CleanupKubeProxy,
             Tag::Save => Cmd::Save,
             Tag::Check => Cmd::Check,
             Tag::StartDaemon | Tag::StopDaemon => {
@@ -621,13 +623,65 @@ impl<'a> Reading<'a> {
             // Repeatable: each names one more file of the cluster.
             Tag::K8s => {
                 self.options |= Opt::K8s.bit();
-                let kube = self.kube.get_or_insert_with(KubeArgs::default);
-                kube.files.push(value.unwrap_or("").to_string());
+                self.kube().files.push(value.unwrap_or("").to_string());
             }
             Tag::Node => {
                 self.set_option(Opt::Node)?;
-                let kube = self.kube.get_or_insert_with(KubeArgs::default);
-                kube.node = Some(value.unwrap_or("").to_string());
+                self.kube().node = Some(value.unwrap_or("").to_string());
+            }
+            _ => return self.migration_option(tag, value),
+        }
+        Ok(true)
+    }
+
+    /// Ours: the options about kube-proxy's part of the node.
+    fn kube(&mut self) -> &mut KubeArgs {
+        self.kube.get_or_insert_with(KubeArgs::default)
+    }
+
+    /// `--owner`, `--migrate`, `--nodeport-range` and the options of
+    /// `--cleanup-kube-proxy`; false for any other option.
+    fn migration_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        match tag {
+            Tag::Owner => {
+                self.set_option(Opt::Owner)?;
+                let filter = match value {
+                    None => None,
+                    Some("kube-proxy") => Some(OwnerFilter::KubeProxy),
+                    Some("other") => Some(OwnerFilter::Other),
+                    Some(v) => {
+                        return fail(format!("--owner takes kube-proxy or other, not `{v}'"))
+                    }
+                };
+                self.kube().owner = Some(filter);
+            }
+            Tag::Migrate => {
+                self.set_option(Opt::Migrate)?;
+                self.kube().migrate = Some(match value.unwrap_or("") {
+                    "nftables" => MigrationTarget::Nftables,
+                    "iptables" => MigrationTarget::Iptables,
+                    v => return fail(format!("--migrate takes nftables or iptables, not `{v}'")),
+                });
+            }
+            Tag::Apply => {
+                self.set_option(Opt::Apply)?;
+                self.kube().apply = true;
+            }
+            Tag::Backup => {
+                self.set_option(Opt::Backup)?;
+                self.kube().backup = Some(value.unwrap_or("").to_string());
+            }
+            Tag::IncludeLikely => {
+                self.set_option(Opt::IncludeLikely)?;
+                self.kube().include_likely = true;
+            }
+            Tag::NodeportRange => {
+                self.set_option(Opt::NodeportRange)?;
+                let v = value.unwrap_or("");
+                match parse_port_range(v) {
+                    Some(r) => self.kube().nodeport_range = Some(r),
+                    None => return fail(format!("invalid node port range `{v}'")),
+                }
             }
             _ => return Ok(false),
         }
@@ -641,6 +695,13 @@ impl<'a> Reading<'a> {
         check_command(cmd, options).map_err(CliError::Fail)?;
         if options & Opt::Node.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--node needs --k8s");
+        }
+        if options & Opt::Backup.bit() != 0 && options & Opt::Apply.bit() == 0 {
+            return fail("--backup needs --apply");
+        }
+        let owner = self.kube.as_ref().and_then(|k| k.owner);
+        if cmd == Cmd::Save && owner == Some(None) {
+            return fail("-S --owner needs =kube-proxy or =other");
         }
 
         if cmd == Cmd::Add || cmd == Cmd::Edit {
@@ -684,11 +745,11 @@ impl<'a> Reading<'a> {
             let td = Opt::Timeout.bit() | Opt::Daemon.bit();
             // Ours: --metrics is the table (or one service) in full; it has
             // no form for the other listings, nor for -j's.
-            let not_metrics = conn_like | Opt::Json.bit() | Opt::K8s.bit();
+            let not_metrics = conn_like | Opt::Json.bit() | Opt::K8s.bit() | Opt::Owner.bit();
             if (options & conn_like != 0 && options & detail != 0)
                 || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
                 || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)
-                || (options & Opt::K8s.bit() != 0 && options & conn_like != 0)
+                || (options & (Opt::K8s.bit() | Opt::Owner.bit()) != 0 && options & conn_like != 0)
             {
                 return fail("options conflicts in the list command");
             }
@@ -744,6 +805,7 @@ impl<'a> Reading<'a> {
                 reconcile: options & Opt::Reconcile.bit() != 0,
             }),
             Cmd::Check => Command::Check { format },
+            Cmd::CleanupKubeProxy => Command::CleanupKubeProxy,
             Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
             Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
             Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
@@ -808,6 +870,14 @@ fn build_svc(svc: &RawSvc) -> SvcArg {
             pe_name: svc.pe.as_str().into(),
         },
     }
+}
+
+/// `--nodeport-range`: `first-last`, as the API server's
+/// `--service-node-port-range` takes it (`30000-32767`).
+fn parse_port_range(v: &str) -> Option<(u16, u16)> {
+    let (a, b) = v.split_once('-')?;
+    let (a, b): (u16, u16) = (a.parse().ok()?, b.parse().ok()?);
+    (a >= 1 && a <= b).then_some((a, b))
 }
 
 #[cfg(test)]

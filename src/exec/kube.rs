@@ -1,31 +1,40 @@
-//! `--k8s` (ours): the cluster's objects read, this node found, and the
-//! table kube-proxy would build here joined to the live one, for
-//! `--check` (findings of check `kubernetes`) and for `-L` (the listing
-//! with what each line is). The reading, the expectation, the comparison
-//! and the view are `k8s`'s and pure; this file only fetches and wires.
+//! `--k8s`, `--owner` and `--migrate` (ours): the cluster's objects read,
+//! this node found, and the live table joined to what kube-proxy would
+//! build here, for `--check` (findings of checks `kubernetes` and
+//! `migration`), for `-L` (the listing with what each line is and whose)
+//! and for `-S --owner=...`. The reading, the expectation, the comparison,
+//! ownership and the view are `k8s`'s and pure; this file only fetches
+//! and wires (`migrate.rs` has `--cleanup-kube-proxy`).
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::net::IpAddr;
 
 use super::kernel::{self, check_version};
 use super::list::table;
+use super::migrate::{self, NodeNet, Owners};
 use super::Flow;
 use crate::check::{self, facts};
-use crate::cli::{Command, KubeArgs, ListTarget};
+use crate::cli::{Command, KubeArgs, ListTarget, OwnerFilter};
 use crate::format::{self, json, Format, Names};
 use crate::ipvs::{Dest, Service, ServiceId};
 use crate::k8s::compare::{compare, Live};
 use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
+
+/// The node and the table kube-proxy would build on it, when `--k8s` was
+/// given.
+type Expectation = Option<(ThisNode, Vec<ExpectedService>)>;
 use crate::k8s::input::{read_files, Cluster};
-use crate::k8s::{report, view};
+use crate::k8s::{owner, report, view};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 
 /// The exit status of a file that cannot be read or of a node not found,
 /// as for any other bad argument.
-const BAD_INPUT: i32 = 2;
+pub(super) const BAD_INPUT: i32 = 2;
 
-/// `--check --k8s` or `-L --k8s`; `None` for any other command.
+/// The command, when one of these options changes what it does; `None`
+/// for the plain command.
 pub(super) fn run(
     command: &Command,
     kube: &KubeArgs,
@@ -36,142 +45,189 @@ pub(super) fn run(
 ) -> Option<i32> {
     // Our messages name the program as its write errors do: by its name.
     let program = program.rsplit('/').next().unwrap_or(program);
+    let mut input = Input {
+        kube,
+        program,
+        stdin,
+    };
+    let plain = kube.files.is_empty() && kube.owner.is_none();
     match command {
-        Command::Check { format } => Some(run_check(format, kube, program, stdin, io)),
+        Command::Check { format } => Some(run_check(format, &mut input, io)),
+        Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
+        Command::List { .. } | Command::Save { .. } if plain => None,
         Command::List { target, format } => {
             let one = match target {
                 ListTarget::All => None,
                 ListTarget::Service(id) => Some(id),
-                // The parser refuses --k8s with the other listings.
+                // The parser refuses these options with the other listings.
                 _ => return None,
             };
-            Some(run_list(one, format, kube, program, stdin, names, io))
+            Some(run_list(one, format, &mut input, names, io))
         }
+        Command::Save { format } => Some(run_save(format, &mut input, names, io)),
         _ => None,
     }
 }
 
-/// The cluster, or the reader's error told (file, line, column).
-fn cluster(
-    kube: &KubeArgs,
-    program: &str,
-    stdin: &mut dyn BufRead,
-    io: &mut Streams,
-) -> Result<Cluster, i32> {
-    read_files(&kube.files, stdin).map_err(|e| {
-        io.err(&format!("{program}: {e}\n"));
-        BAD_INPUT
-    })
+/// Where the cluster comes from, and how to tell a failure.
+pub(super) struct Input<'a> {
+    pub(super) kube: &'a KubeArgs,
+    pub(super) program: &'a str,
+    pub(super) stdin: &'a mut dyn BufRead,
 }
 
-/// This node: the one `--node` names, or the one with an address of
-/// this host.
-fn node(
-    cluster: &Cluster,
-    kube: &KubeArgs,
-    host: &[IpAddr],
-    program: &str,
-    io: &mut Streams,
-) -> Result<ThisNode, i32> {
-    this_node(cluster, kube.node.as_deref(), host).ok_or_else(|| {
-        let why = match &kube.node {
-            Some(n) => format!("no Node named {n} in the cluster's objects"),
-            None => "no Node in the cluster's objects has an address of this host \
-                     (name it with --node)"
-                .to_string(),
-        };
-        io.err(&format!("{program}: {why}\n"));
+impl Input<'_> {
+    /// A message of ours on standard error; the status for it.
+    pub(super) fn fail(&self, io: &mut Streams, why: &str) -> i32 {
+        io.err(&format!("{}: {why}\n", self.program));
         BAD_INPUT
-    })
+    }
+
+    /// The cluster and this node's expected table when `--k8s` was given
+    /// (`None` without it), or the error told.
+    pub(super) fn expectation(
+        &mut self,
+        host: &[IpAddr],
+        io: &mut Streams,
+    ) -> Result<Expectation, i32> {
+        if self.kube.files.is_empty() {
+            return Ok(None);
+        }
+        let cluster =
+            read_files(&self.kube.files, self.stdin).map_err(|e| self.fail(io, &e.to_string()))?;
+        let node = self.node(&cluster, host, io)?;
+        let table = expected(&cluster, &node);
+        Ok(Some((node, table)))
+    }
+
+    /// This node: the one `--node` names, or the one with an address of
+    /// this host.
+    fn node(&self, cluster: &Cluster, host: &[IpAddr], io: &mut Streams) -> Result<ThisNode, i32> {
+        this_node(cluster, self.kube.node.as_deref(), host).ok_or_else(|| {
+            let why = match &self.kube.node {
+                Some(n) => format!("no Node named {n} in the cluster's objects"),
+                None => "no Node in the cluster's objects has an address of this host \
+                         (name it with --node)"
+                    .to_string(),
+            };
+            self.fail(io, &why)
+        })
+    }
 }
 
-fn run_check(
-    format: &Format,
-    kube: &KubeArgs,
-    program: &str,
-    stdin: &mut dyn BufRead,
-    io: &mut Streams,
-) -> i32 {
-    let cluster = match cluster(kube, program, stdin, io) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
+    // The files first: a bad one is told before anything is looked at.
     let facts = facts::gather();
-    let mut report = check::eval::evaluate(&facts);
     let host: Vec<IpAddr> = match &facts.net {
         Ok(net) => net.addrs.iter().map(|a| a.addr).collect(),
         Err(_) => Vec::new(),
     };
-    let node = match node(&cluster, kube, &host, program, io) {
-        Ok(n) => n,
+    let expectation = match input.expectation(&host, io) {
+        Ok(e) => e,
         Err(code) => return code,
     };
-    let expected = expected(&cluster, &node);
+    let mut report = check::eval::evaluate(&facts);
     let services: &[(Service, Vec<Dest>)] = match &facts.ipvs {
         facts::Ipvs::Present { services, .. } => services,
         _ => &[],
     };
-    let live = Live {
-        services,
-        kube_ipvs0: &report.interface.addresses,
-        host: &host,
-    };
-    let findings = compare(&expected, &live);
-    // What the cluster explains is judged by its rules, not twice.
-    let explained = view::Explained::new(&expected);
-    let judged = |id: &ServiceId| explained.get(id).is_some();
-    report.without_servers.retain(|s| !judged(&s.id));
-    report.weight_zero.retain(|w| !judged(&w.service.id));
-    report.coded = report::coded(&node, &expected, &findings);
+    let explained = expectation.as_ref().map(|(_, e)| view::Explained::new(e));
+    if let (Some((node, expected)), Some(explained)) = (&expectation, &explained) {
+        let live = Live {
+            services,
+            kube_ipvs0: &report.interface.addresses,
+            host: &host,
+        };
+        let findings = compare(expected, &live);
+        // What the cluster explains is judged by its rules, not twice.
+        let judged = |id: &ServiceId| explained.get(id).is_some();
+        report.without_servers.retain(|s| !judged(&s.id));
+        report.weight_zero.retain(|w| !judged(&w.service.id));
+        report.coded = report::coded(node, expected, &findings);
+    }
+    if let Some(target) = input.kube.migrate {
+        let net = NodeNet::from_facts(&facts);
+        let expected = expectation.as_ref().map(|(_, e)| e.as_slice());
+        let owners = Owners::new(&net, input.kube, expected, explained.as_ref());
+        let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
+        let judged: Vec<owner::Ownership> =
+            services.iter().map(|(s, d)| owners.judge(s, d)).collect();
+        let outside = migrate::outside();
+        report.coded.extend(crate::k8s::migrate::findings(
+            target,
+            services,
+            &judged,
+            &kube_ipvs0,
+            &outside,
+        ));
+    }
     check::print(&report, format, io)
 }
 
-/// The table kube-proxy would build here, from the files and this host's
-/// addresses.
-fn expectation(
-    kube: &KubeArgs,
-    program: &str,
-    stdin: &mut dyn BufRead,
+/// What `-L`, `-S` and `--cleanup-kube-proxy` work on: this host's
+/// addresses and kube-ipvs0's, the expectation when `--k8s` was given
+/// (both read before the kernel is asked), and the table.
+pub(super) struct Snapshot {
+    pub(super) net: NodeNet,
+    pub(super) expected: Option<Vec<ExpectedService>>,
+    pub(super) k: kernel::Kernel,
+    pub(super) table: Vec<(Service, Vec<Dest>)>,
+}
+
+pub(super) fn snapshot(
+    one: Option<&ServiceId>,
+    format: &Format,
+    input: &mut Input,
     io: &mut Streams,
-) -> Result<Vec<ExpectedService>, i32> {
-    let cluster = cluster(kube, program, stdin, io)?;
-    let host: Vec<IpAddr> = match check::rtnl::dump() {
-        Ok((_, addrs)) => addrs.iter().map(|a| a.addr).collect(),
-        // Without the host's addresses only --node can find it.
-        Err(_) => Vec::new(),
-    };
-    let node = node(&cluster, kube, &host, program, io)?;
-    Ok(expected(&cluster, &node))
+) -> Result<Snapshot, i32> {
+    // Without the host's addresses only --node can find it, and nothing is
+    // on kube-ipvs0.
+    let net = NodeNet::read().unwrap_or_default();
+    let host: Vec<IpAddr> = net.host.iter().copied().collect();
+    let expected = input.expectation(&host, io)?.map(|(_, e)| e);
+    let mut k = kernel::open(io)?;
+    check_version(&k.info, io);
+    let table = table(&mut k, one, format, io).map_err(|f| match f {
+        Flow::Result(r) | Flow::Exit(r) => r,
+    })?;
+    Ok(Snapshot {
+        net,
+        expected,
+        k,
+        table,
+    })
 }
 
 fn run_list(
     one: Option<&ServiceId>,
     format: &Format,
-    kube: &KubeArgs,
-    program: &str,
-    stdin: &mut dyn BufRead,
+    input: &mut Input,
     names: &dyn Resolver,
     io: &mut Streams,
 ) -> i32 {
-    let expected = match expectation(kube, program, stdin, io) {
-        Ok(e) => e,
+    let Snapshot {
+        net,
+        expected,
+        k,
+        mut table,
+    } = match snapshot(one, format, input, io) {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    let expected = view::Explained::new(&expected);
-    let mut k = match kernel::open(io) {
-        Ok(k) => k,
-        Err(code) => return code,
-    };
-    check_version(&k.info, io);
-    let table = match table(&mut k, one, format, io) {
-        Ok(t) => t,
-        Err(Flow::Result(r) | Flow::Exit(r)) => return r,
-    };
+    let explained = expected.as_deref().map(view::Explained::new);
+    let owners = Owners::new(&net, input.kube, expected.as_deref(), explained.as_ref());
+    let show_owner = input.kube.owner.is_some();
+    let judged = narrow(&mut table, &owners, input.kube.owner.flatten());
     if format.json {
         io.out(&json::list_open(&k.info));
         for (i, (svc, dests)) in table.iter().enumerate() {
             let mut v = json::service(svc, dests);
-            view::add_json(&mut v, svc, dests, &expected);
+            if let Some(e) = &explained {
+                view::add_json(&mut v, svc, dests, e);
+            }
+            if show_owner {
+                owner::add_json(&mut v, &judged[i]);
+            }
             io.out(if i > 0 { "," } else { "" });
             io.out(&v.to_string());
         }
@@ -187,12 +243,74 @@ fn run_list(
     let names = Names::new(names);
     let entries: Vec<(String, Vec<String>)> = table
         .iter()
-        .map(|(svc, dests)| {
+        .enumerate()
+        .map(|(i, (svc, dests))| {
             let mut text = String::new();
             format::service_entry(&mut text, svc, dests, format, &names);
-            (text, view::labels(svc, dests, &expected))
+            let mut labels = match &explained {
+                Some(e) => view::labels(svc, dests, e),
+                None => Vec::new(),
+            };
+            if show_owner {
+                let o = owner::label(&judged[i]);
+                match labels.first_mut() {
+                    Some(l) => *l = format!("{l}; {o}"),
+                    None => labels.push(o),
+                }
+            }
+            (text, labels)
         })
         .collect();
     io.out(&view::annotate(&head, &entries));
     0
+}
+
+/// Judge every service; keep only `filter`'s (kube-proxy's likely ones
+/// with its certain ones). The ownerships of the services kept.
+fn narrow(
+    table: &mut Vec<(Service, Vec<Dest>)>,
+    owners: &Owners,
+    filter: Option<OwnerFilter>,
+) -> Vec<owner::Ownership> {
+    let mut judged: Vec<owner::Ownership> = table.iter().map(|(s, d)| owners.judge(s, d)).collect();
+    if let Some(f) = filter {
+        let keep: Vec<bool> = judged
+            .iter()
+            .map(|o| o.owner.is_kube_proxy() == (f == OwnerFilter::KubeProxy))
+            .collect();
+        let mut k = keep.iter();
+        table.retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        judged.retain(|_| *k.next().unwrap_or(&false));
+    }
+    judged
+}
+
+/// `-S --owner=...`: the rules of that owner's services only, as `-S`
+/// writes them, so that `-R` takes them back.
+fn run_save(format: &Format, input: &mut Input, names: &dyn Resolver, io: &mut Streams) -> i32 {
+    let Snapshot {
+        net,
+        expected,
+        mut table,
+        ..
+    } = match snapshot(None, format, input, io) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let explained = expected.as_deref().map(view::Explained::new);
+    let owners = Owners::new(&net, input.kube, expected.as_deref(), explained.as_ref());
+    narrow(&mut table, &owners, input.kube.owner.flatten());
+    let names = Names::new(names);
+    let mut text = String::new();
+    for (svc, dests) in &table {
+        format::service_entry(&mut text, svc, dests, format, &names);
+    }
+    io.out(&text);
+    0
+}
+
+/// Addresses as a set, for lookups.
+pub(super) fn set(v: impl IntoIterator<Item = IpAddr>) -> HashSet<IpAddr> {
+    v.into_iter().collect()
 }

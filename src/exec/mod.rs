@@ -5,12 +5,14 @@
 //! other file owns one thing: `kernel` the one IPVS connection and
 //! ipvsadm's init errors, `list` the listings in text and JSON, `restore`
 //! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`),
-//! `kube` the wiring of `--k8s`.
+//! `kube` the wiring of `--k8s`, `--owner` and `--migrate`, `migrate`
+//! ownership's facts and `--cleanup-kube-proxy`.
 
 mod conn;
 mod kernel;
 mod kube;
 mod list;
+mod migrate;
 mod restore;
 
 use std::io::BufRead;
@@ -129,14 +131,10 @@ fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i3
             return 2;
         }
     }
-    // Ours: --k8s, with -L or --check.
-    if let Some(Ok(Invocation {
-        command,
-        kube: Some(kube),
-        ..
-    })) = &parsed
-    {
-        if let Some(code) = kube::run(command, kube, &program, stdin, &names, io) {
+    // Ours: --k8s, --owner, --migrate and --cleanup-kube-proxy.
+    if let Some(Ok(Invocation { command, kube, .. })) = &parsed {
+        let kube = kube.clone().unwrap_or_default();
+        if let Some(code) = kube::run(command, &kube, &program, stdin, &names, io) {
             io.flush();
             return code & 0xff;
         }

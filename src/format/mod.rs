@@ -22,7 +22,7 @@ use crate::ipvs::{
     Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
 };
 use crate::resolve::Resolver;
-pub use options::Format;
+pub use options::{Format, RULES_NUMERIC};
 
 /// glibc's `inet_ntop(AF_INET6, ...)`: longest run of two or more zero
 /// groups compressed (the first on a tie), and IPv4-compatible or
@@ -448,7 +448,7 @@ fn tun_info(d: &Dest) -> Option<String> {
 }
 
 /// The name a service goes by on its line (`svc_name` in ipvsadm).
-fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
+pub fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
     let mut s = String::with_capacity(40);
     push_service_name(&mut s, svc, f, names);
     s

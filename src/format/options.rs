@@ -20,3 +20,18 @@ pub struct Format {
     /// Ours (`--metrics`): Prometheus's text format instead of ipvsadm's.
     pub metrics: bool,
 }
+
+/// `-S -n`'s format: rules, numeric; what a file for `-R` is written in.
+pub const RULES_NUMERIC: Format = Format {
+    numeric: true,
+    rule: true,
+    stats: false,
+    rate: false,
+    thresholds: false,
+    persistent_conn: false,
+    nosort: false,
+    exact: false,
+    tun_info: false,
+    json: false,
+    metrics: false,
+};

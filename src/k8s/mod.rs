@@ -3,16 +3,24 @@
 //! kube-proxy's IPVS proxier would build on this node, a pure function of
 //! those objects and the node; `compare` judges the live table against it
 //! into findings with stable codes, pure too; `report` makes them lines of
-//! the node check's report, `view` the `-L --k8s` listing. No API server is asked: a
+//! the node check's report, `view` the `-L --k8s` listing. For the way
+//! out of IPVS mode (issue 20): `owner` (whose each virtual service is),
+//! `migrate` (what a switch of kube-proxy's mode would do) and `cleanup`
+//! (kube-proxy's part, to remove alone). No API server is asked: a
 //! person runs kubectl where they can and brings the file to the node.
 
+pub mod cleanup;
 pub mod compare;
 pub mod expect;
 pub mod input;
+pub mod migrate;
+pub mod owner;
 pub mod report;
 pub mod view;
 
 #[cfg(test)]
 mod compare_tests;
+#[cfg(test)]
+mod migrate_tests;
 #[cfg(test)]
 mod tests;

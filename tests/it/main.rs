@@ -11,6 +11,7 @@ mod docs;
 mod fixtures;
 mod k8s;
 mod kernel;
+mod migrate;
 mod ours;
 mod package;
 mod schema;
