@@ -22,7 +22,7 @@ use ipvsadm::cli::Command;
 use ipvsadm::ipvs::batch::Batch;
 use ipvsadm::ipvs::family::{CmdAttr, IpvsCmd, IpvsMessage, SvcAttr};
 use ipvsadm::ipvs::sockopt::{self, Sockopt};
-use ipvsadm::ipvs::{requests, Client, Dest, Family};
+use ipvsadm::ipvs::{requests, Client, Dest};
 use ipvsadm::resolve::System;
 use netlink_packet_core::{NetlinkMessage, NlasIterator, Parseable};
 use netlink_packet_generic::GenlMessage;
@@ -136,21 +136,17 @@ fn list() -> Result<(), Box<dyn std::error::Error>> {
 /// `exec::list`, without sorting or text).
 fn list_hybrid() -> Result<(), Box<dyn std::error::Error>> {
     let mut c = Client::connect()?;
-    let defs = c.service_defs()?;
     let mut so = Sockopt::open()?;
-    let v4 = defs
-        .iter()
-        .filter(|d| d.id.family() == Family::Inet)
-        .count();
-    let cap = so.num_services()?.max(v4) + 1;
+    let cap = so.num_services()? + 1;
     let written = so.services(cap)?;
+    let defs = c.service_defs()?;
     let counts = sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
         .ok_or("GET_SERVICES does not match the dump")?;
     let mut dests: Vec<Dest> = Vec::new();
     let mut n = 0usize;
-    for d in &defs {
-        let fast = match counts.get(&d.id) {
-            Some(&k) => so.dests_into(&d.id, k, &mut dests)?,
+    for (d, counted) in defs.iter().zip(counts) {
+        let fast = match counted {
+            Some(k) => so.dests_into(&d.id, k, &mut dests)?,
             None => false,
         };
         if !fast {

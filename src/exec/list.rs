@@ -13,10 +13,9 @@ use super::Flow;
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::Format;
 use crate::format::{self, json, metrics, sort, Names};
-use std::collections::HashMap;
 
 use crate::ipvs::sockopt::{self, Sockopt};
-use crate::ipvs::{Dest, Error, Family, Forward, Service, ServiceDef, ServiceId, Stats};
+use crate::ipvs::{Dest, Error, Forward, Service, ServiceId, Stats};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 
@@ -43,14 +42,19 @@ fn sorted<T>(
     format: &Format,
     io: &mut Streams,
 ) -> Result<Vec<T>, Flow> {
-    let mut services = dump.map_err(|e| {
-        io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
-        Flow::Exit(1)
-    })?;
+    let mut services = dumped(dump, io)?;
     if !format.nosort {
         sort(&mut services);
     }
     Ok(services)
+}
+
+/// A dump of services, or the error ipvsadm prints for it.
+fn dumped<T>(dump: Result<Vec<T>, Error>, io: &mut Streams) -> Result<Vec<T>, Flow> {
+    dump.map_err(|e| {
+        io.err(&format!("{}\n", ipvs_strerror(Op::GetServices, e.errno())));
+        Flow::Exit(1)
+    })
 }
 
 /// The one service `-t`/`-u`/`-f` names (`list_service`'s fetching half).
@@ -92,6 +96,7 @@ fn sorted_dests(
     }
     tally.netlink += 1;
     if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
+        flush_text(k, io);
         io.err(&format!("{}\n", ipvs_strerror(Op::GetDests, e.errno())));
         return Err(Flow::Exit(1));
     }
@@ -113,11 +118,23 @@ fn service_entry(
     tally: &mut Tally,
 ) -> Result<(), Flow> {
     let dests = sorted_dests(k, svc, format, io, counted, tally)?;
-    k.text.clear();
     format::service_entry(&mut k.text, svc, &dests, format, names);
-    io.out(&k.text);
+    if k.text.len() >= TEXT_BATCH {
+        flush_text(k, io);
+    }
     k.dests = dests;
     Ok(())
+}
+
+/// How much text `service_entry` gathers before it writes: one write per
+/// few hundred services rather than one per service.
+const TEXT_BATCH: usize = 64 * 1024;
+
+/// Write out the text `service_entry` has gathered; done before anything
+/// goes to standard error, and when a listing ends.
+fn flush_text(k: &mut Kernel, io: &mut Streams) {
+    io.out(&k.text);
+    k.text.clear();
 }
 
 /// `list_all`. A listing that prints no counters holds the services
@@ -143,23 +160,39 @@ pub(super) fn list_all(
                 .try_for_each(|svc| service_entry(k, svc, format, &names, io, None, &mut tally))
         })
     } else {
+        // GET_SERVICES before the dump, so that its buffer is given back
+        // before the dump's vector grows; `sockopt::match_dump` then holds
+        // the two to the same services in the same order.
+        let written = if path != ListPath::Netlink && sockopt_may_serve(format) {
+            sockopt_services(k)
+        } else {
+            None
+        };
         let dump = k.client.service_defs();
-        // Counted before the sort: GET_SERVICES must match the dump's order.
-        let counts = match &dump {
-            Ok(defs) if path != ListPath::Netlink && sockopt_may_serve(format) => {
-                sockopt_counts(k, defs)
+        let counts = match (&dump, written) {
+            (Ok(defs), Some((written, cap))) => {
+                sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
             }
             _ => None,
         };
-        sorted(dump, sort::sort_service_defs, format, io).and_then(|defs| {
+        dumped(dump, io).and_then(|defs| {
+            // The order as positions, so that the counts (in the dump's
+            // order) still line up.
+            let order = if format.nosort {
+                (0..defs.len() as u32).collect()
+            } else {
+                sort::service_order(&defs)
+            };
             io.out(&format::title(format));
-            defs.iter().try_for_each(|d| {
-                let counted = counts.as_ref().and_then(|c| c.get(&d.id).copied());
-                let svc = d.with_stats(Stats::default());
+            order.iter().try_for_each(|&i| {
+                let i = i as usize;
+                let counted = counts.as_ref().and_then(|c| c[i]);
+                let svc = defs[i].with_stats(Stats::default());
                 service_entry(k, &svc, format, &names, io, counted, &mut tally)
             })
         })
     };
+    flush_text(k, io);
     if path == ListPath::Counted {
         io.err(&format!(
             "list path: getsockopt {} netlink {}\n",
@@ -209,26 +242,23 @@ fn sockopt_may_serve(f: &Format) -> bool {
     !(f.stats || f.rate || f.exact || f.tun_info || f.json)
 }
 
-/// Each IPv4 service's real-server count from GET_SERVICES, when its
-/// answer matches the dump (`sockopt::match_dump`); `None`, and netlink
-/// for every service, on any failure or change meanwhile.
-fn sockopt_counts(k: &mut Kernel, defs: &[ServiceDef]) -> Option<HashMap<ServiceId, u32>> {
-    let v4 = defs
-        .iter()
-        .filter(|d| d.id.family() == Family::Inet)
-        .count();
-    if v4 == 0 {
-        return None;
-    }
+/// The IPv4 services GET_SERVICES wrote, with how many entries it had
+/// room for (see `sockopt::match_dump`); `None`, and netlink for every
+/// service, on any failure or when there is no IPv4 service.
+fn sockopt_services(k: &mut Kernel) -> Option<(Vec<sockopt::Counted>, usize)> {
     if k.sockopt.is_none() {
         k.sockopt = Sockopt::open().ok();
     }
     let so = k.sockopt.as_mut()?;
-    // One more entry than either count: a table that grew meanwhile then
-    // fills the buffer, which `match_dump` refuses.
-    let cap = so.num_services().ok()?.max(v4) + 1;
+    let v4 = so.num_services().ok()?;
+    if v4 == 0 {
+        return None;
+    }
+    // One more entry than GET_INFO counted: a table that grew meanwhile
+    // then fills the buffer, which `match_dump` refuses.
+    let cap = v4 + 1;
     let written = so.services(cap).ok()?;
-    sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
+    Some((written, cap))
 }
 
 /// `list_service`.
@@ -246,7 +276,9 @@ pub(super) fn list_service(
     io.out(&format::title(format));
     let names = Names::new(resolver);
     let mut tally = Tally::default();
-    match service_entry(k, &svc, format, &names, io, None, &mut tally) {
+    let printed = service_entry(k, &svc, format, &names, io, None, &mut tally);
+    flush_text(k, io);
+    match printed {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }

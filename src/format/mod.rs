@@ -8,6 +8,7 @@ pub mod check;
 pub mod conn;
 pub mod errors;
 pub mod json;
+mod line;
 pub mod metrics;
 mod options;
 pub mod sort;
@@ -457,6 +458,14 @@ pub fn service_name(svc: &Service, f: &Format, names: &Names) -> String {
 /// `service_name` appended to `out`, where a listing line is being made
 /// (no string of its own to allocate per service).
 fn push_service_name(out: &mut String, svc: &Service, f: &Format, names: &Names) {
+    if !line::service_name(out, &svc.id, f) {
+        push_service_name_general(out, svc, f, names);
+    }
+}
+
+/// `push_service_name` for every service; the common numeric IPv4 names
+/// are written by `line` instead, to the same bytes.
+fn push_service_name_general(out: &mut String, svc: &Service, f: &Format, names: &Names) {
     let start = out.len();
     match svc.id {
         ServiceId::Fwmark { family, mark } => {
@@ -587,104 +596,124 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
         // libipvs leaves the protocol of a fwmark entry at 0.
         ServiceId::Fwmark { .. } => Protocol::Other(0),
     };
-    let mut dname = String::new();
     for d in dests {
-        let c = &d.config;
-        if f.rule {
-            dname.clear();
-            names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
-            let sw = fwd_switch(c.forward);
-            if c.forward == Forward::Tunnel {
-                let _ = match c.tun_type {
-                    TunnelType::Gre => writeln!(
-                        out,
-                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type gre {}",
-                        c.weight as i32,
-                        tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
-                    ),
-                    TunnelType::Gue => writeln!(
-                        out,
-                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type gue --tun-port {} {}",
-                        c.weight as i32,
-                        c.tun_port,
-                        tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
-                    ),
-                    TunnelType::Ipip => writeln!(
-                        out,
-                        "-a {svc_name} -r {dname} {sw} -w {} --tun-type ipip",
-                        c.weight as i32
-                    ),
-                    TunnelType::Other(_) => {
-                        writeln!(out, "-a {svc_name} -r {dname} {sw} -w {}", c.weight as i32)
-                    }
-                };
-            } else {
-                // "-a %s -r %s %s -w %d\n", the line a save is made of.
-                for part in ["-a ", &svc_name, " -r ", &dname, " ", sw, " -w "] {
-                    out.push_str(part);
-                }
-                push_signed(out, c.weight as i32);
-                out.push('\n');
-            }
-            continue;
-        }
-        push_dest_name(out, names, d, proto, f.numeric);
-        if f.stats {
-            let s = &d.stats;
-            for v in [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] {
-                largenum(out, v, f);
-            }
-            out.push('\n');
-        } else if f.rate {
-            let s = &d.stats;
-            let _ = write!(out, " {:>8} {:>8} {:>8}", s.cps, s.inpps, s.outpps);
-            largenum(out, s.inbps, f);
-            largenum(out, s.outbps, f);
-            out.push('\n');
-        } else if f.thresholds {
-            let _ = writeln!(
-                out,
-                " {:<10} {:<10} {:<10} {:<10}",
-                c.u_threshold, c.l_threshold, d.conns.active, d.conns.inactive
-            );
-        } else if f.persistent_conn {
-            let _ = writeln!(
-                out,
-                " {:<9} {:<11} {:<10} {:<10}",
-                c.weight, d.conns.persistent, d.conns.active, d.conns.inactive
-            );
-        } else if f.tun_info {
-            let ti = tun_info(d).unwrap_or_else(|| "n/a".to_string());
-            let _ = writeln!(
-                out,
-                " {:<7} {ti:<13} {:<6} {:<10} {:<10}",
-                fwd_name(c.forward),
-                c.weight as i32,
-                d.conns.active,
-                d.conns.inactive
-            );
+        let fast = if f.rule {
+            line::save_dest(out, &svc_name, d, f, fwd_switch(d.config.forward))
         } else {
-            // " %-7s %-6d %-10u %-10u\n" after the name, without the
-            // formatting machinery: this is the line kube-proxy nodes list
-            // by the thousand.
-            out.push(' ');
-            let at = out.len();
-            out.push_str(fwd_name(c.forward));
-            pad_from(out, at, 7);
-            out.push(' ');
-            let at = out.len();
+            line::dest(out, d, f)
+        };
+        if !fast {
+            dest_line(out, d, f, names, proto, &svc_name);
+        }
+    }
+}
+
+/// One real server's line of `print_service_entry`, in any format; the
+/// common numeric IPv4 lines are written by `line` instead, to the same
+/// bytes. `svc_name` is the service's name in the save format (`-S`).
+fn dest_line(
+    out: &mut String,
+    d: &Dest,
+    f: &Format,
+    names: &Names,
+    proto: Protocol,
+    svc_name: &str,
+) {
+    let c = &d.config;
+    if f.rule {
+        let mut dname = String::new();
+        names.addrport_into(&mut dname, &d.addr, d.port, proto, f.numeric);
+        let sw = fwd_switch(c.forward);
+        if c.forward == Forward::Tunnel {
+            let _ = match c.tun_type {
+                TunnelType::Gre => writeln!(
+                    out,
+                    "-a {svc_name} -r {dname} {sw} -w {} --tun-type gre {}",
+                    c.weight as i32,
+                    tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
+                ),
+                TunnelType::Gue => writeln!(
+                    out,
+                    "-a {svc_name} -r {dname} {sw} -w {} --tun-type gue --tun-port {} {}",
+                    c.weight as i32,
+                    c.tun_port,
+                    tun_flag(&TUN_FLAG_OPTS, c.tun_flags)
+                ),
+                TunnelType::Ipip => writeln!(
+                    out,
+                    "-a {svc_name} -r {dname} {sw} -w {} --tun-type ipip",
+                    c.weight as i32
+                ),
+                TunnelType::Other(_) => {
+                    writeln!(out, "-a {svc_name} -r {dname} {sw} -w {}", c.weight as i32)
+                }
+            };
+        } else {
+            // "-a %s -r %s %s -w %d\n", the line a save is made of.
+            for part in ["-a ", svc_name, " -r ", &dname, " ", sw, " -w "] {
+                out.push_str(part);
+            }
             push_signed(out, c.weight as i32);
-            pad_from(out, at, 6);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.active);
-            pad_from(out, at, 10);
-            out.push(' ');
-            let at = out.len();
-            push_decimal(out, d.conns.inactive);
-            pad_from(out, at, 10);
             out.push('\n');
         }
+        return;
+    }
+    push_dest_name(out, names, d, proto, f.numeric);
+    if f.stats {
+        let s = &d.stats;
+        for v in [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes] {
+            largenum(out, v, f);
+        }
+        out.push('\n');
+    } else if f.rate {
+        let s = &d.stats;
+        let _ = write!(out, " {:>8} {:>8} {:>8}", s.cps, s.inpps, s.outpps);
+        largenum(out, s.inbps, f);
+        largenum(out, s.outbps, f);
+        out.push('\n');
+    } else if f.thresholds {
+        let _ = writeln!(
+            out,
+            " {:<10} {:<10} {:<10} {:<10}",
+            c.u_threshold, c.l_threshold, d.conns.active, d.conns.inactive
+        );
+    } else if f.persistent_conn {
+        let _ = writeln!(
+            out,
+            " {:<9} {:<11} {:<10} {:<10}",
+            c.weight, d.conns.persistent, d.conns.active, d.conns.inactive
+        );
+    } else if f.tun_info {
+        let ti = tun_info(d).unwrap_or_else(|| "n/a".to_string());
+        let _ = writeln!(
+            out,
+            " {:<7} {ti:<13} {:<6} {:<10} {:<10}",
+            fwd_name(c.forward),
+            c.weight as i32,
+            d.conns.active,
+            d.conns.inactive
+        );
+    } else {
+        // " %-7s %-6d %-10u %-10u\n" after the name, without the
+        // formatting machinery: this is the line kube-proxy nodes list
+        // by the thousand.
+        out.push(' ');
+        let at = out.len();
+        out.push_str(fwd_name(c.forward));
+        pad_from(out, at, 7);
+        out.push(' ');
+        let at = out.len();
+        push_signed(out, c.weight as i32);
+        pad_from(out, at, 6);
+        out.push(' ');
+        let at = out.len();
+        push_decimal(out, d.conns.active);
+        pad_from(out, at, 10);
+        out.push(' ');
+        let at = out.len();
+        push_decimal(out, d.conns.inactive);
+        pad_from(out, at, 10);
+        out.push('\n');
     }
 }
 

@@ -13,11 +13,13 @@ use crate::ipvs::{Dest, Family, Service, ServiceDef, ServiceId};
 /// cloned; `tmp` is the merge buffer glibc allocates once. Generic over
 /// the comparator so that it is inlined (a listing makes ~n log n calls).
 pub fn glibc_msort<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], cmp: &F) {
-    let mut tmp = Vec::with_capacity(v.len());
+    let mut tmp = v.to_vec();
     msort_with_tmp(v, &mut tmp, cmp);
 }
 
-fn msort_with_tmp<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], tmp: &mut Vec<T>, cmp: &F) {
+/// The merge sort itself; `tmp` holds at least `v.len()` items (what it
+/// holds on the way in does not matter).
+fn msort_with_tmp<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], tmp: &mut [T], cmp: &F) {
     let n = v.len();
     if n <= 1 {
         return;
@@ -25,38 +27,63 @@ fn msort_with_tmp<T: Copy, F: Fn(&T, &T) -> i32>(v: &mut [T], tmp: &mut Vec<T>, 
     let n1 = n / 2;
     msort_with_tmp(&mut v[..n1], tmp, cmp);
     msort_with_tmp(&mut v[n1..], tmp, cmp);
-    tmp.clear();
-    let (mut i, mut j) = (0, n1);
+    let (mut i, mut j, mut k) = (0, n1, 0);
     while i < n1 && j < n {
         if cmp(&v[i], &v[j]) <= 0 {
-            tmp.push(v[i]);
+            tmp[k] = v[i];
             i += 1;
         } else {
-            tmp.push(v[j]);
+            tmp[k] = v[j];
             j += 1;
         }
+        k += 1;
     }
-    tmp.extend_from_slice(&v[i..n1]);
+    let rest = n1 - i;
+    tmp[k..k + rest].copy_from_slice(&v[i..n1]);
+    k += rest;
     // What is left of the right half is already in place.
-    let k = tmp.len();
-    v[..k].copy_from_slice(tmp);
+    v[..k].copy_from_slice(&tmp[..k]);
 }
 
-/// Sort by index, as glibc sorts large elements indirectly (through an
-/// array of pointers): the same order, and nothing big is copied. `cmp`
-/// compares two positions of the slice it is given; the items are then
-/// moved into place along the permutation's cycles, so no second copy of
-/// the table is made.
+/// How many items an order is worked out for on the stack (a service's
+/// real servers, most of the time): no allocation per service.
+const ON_STACK: usize = 16;
+
+/// The order glibc's qsort gives, as positions into the `n` items:
+/// sorted by index, as glibc sorts large elements indirectly (through an
+/// array of pointers), so nothing big is copied. `cmp` compares two
+/// positions.
+fn order<F: Fn(usize, usize) -> i32>(n: usize, cmp: F) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    let mut tmp = vec![0u32; n];
+    msort_with_tmp(&mut idx, &mut tmp, &|a: &u32, b: &u32| {
+        cmp(*a as usize, *b as usize)
+    });
+    idx
+}
+
+/// Sort by index (see `order`), then move the items into place along the
+/// permutation's cycles, so no second copy of the table is made. Up to
+/// `ON_STACK` items are ordered without touching the heap.
 fn sort_by_index<T, F: Fn(&[T], usize, usize) -> i32>(v: &mut [T], cmp: F) {
-    if v.len() < 2 {
+    let n = v.len();
+    if n < 2 {
         return;
     }
-    let mut idx: Vec<u32> = (0..v.len() as u32).collect();
     let items: &[T] = v;
-    glibc_msort(&mut idx, &|a: &u32, b: &u32| {
-        cmp(items, *a as usize, *b as usize)
-    });
-    permute(v, &mut idx);
+    let by_pos = |a: &u32, b: &u32| cmp(items, *a as usize, *b as usize);
+    if n <= ON_STACK {
+        let mut idx = [0u32; ON_STACK];
+        let mut tmp = [0u32; ON_STACK];
+        for (i, x) in idx.iter_mut().enumerate() {
+            *x = i as u32;
+        }
+        msort_with_tmp(&mut idx[..n], &mut tmp, &by_pos);
+        permute(v, &mut idx[..n]);
+    } else {
+        let mut idx = order(n, |a, b| cmp(items, a, b));
+        permute(v, &mut idx);
+    }
 }
 
 /// Reorder `v` so that position i holds what was at `idx[i]`; `idx` is
@@ -173,7 +200,38 @@ fn cmp_keys(a: &SvcKey, b: &SvcKey) -> i32 {
 
 /// libipvs `ipvs_cmp_services`.
 pub fn cmp_services(a: &Service, b: &Service) -> i32 {
-    cmp_keys(&svc_key(&a.id), &svc_key(&b.id))
+    cmp_ids(&a.id, &b.id)
+}
+
+/// `ipvs_cmp_services` on two services' identities. Two IPv4 addresses
+/// (the bulk of a kube-proxy table) are compared without building the
+/// keys: both fwmarks are 0 and both families AF_INET, so what is left is
+/// the protocol, the first word and the port, as `cmp_keys` takes them.
+fn cmp_ids(a: &ServiceId, b: &ServiceId) -> i32 {
+    if let (
+        ServiceId::Addr {
+            protocol: pa,
+            addr: IpAddr::V4(aa),
+            port: qa,
+        },
+        ServiceId::Addr {
+            protocol: pb,
+            addr: IpAddr::V4(ab),
+            port: qb,
+        },
+    ) = (a, b)
+    {
+        let r = pa.raw() as i32 - pb.raw() as i32;
+        if r != 0 {
+            return r;
+        }
+        let r = sub(u32::from(*aa), u32::from(*ab));
+        if r != 0 {
+            return r;
+        }
+        return *qa as i32 - *qb as i32;
+    }
+    cmp_keys(&svc_key(a), &svc_key(b))
 }
 
 /// libipvs `ipvs_cmp_dests`.
@@ -188,24 +246,35 @@ pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
 /// Sort services as `ipvs_sort_services` does. The comparator's inputs
 /// are read out of the two services at each comparison rather than kept
 /// in a vector of keys: with tens of thousands of services such a vector
-/// would weigh a fifth of the table, for a few percent of the sort's time.
+/// would weigh a fifth of the table, and for IPv4 services they are read
+/// in a few instructions (`cmp_ids`).
 pub fn sort_services(v: &mut [Service]) {
-    sort_by_id(v, |s| &s.id);
+    sort_by_index(v, |s, a, b| cmp_ids(&s[a].id, &s[b].id));
 }
 
-/// `sort_services` for services held without their counters.
-pub fn sort_service_defs(v: &mut [ServiceDef]) {
-    sort_by_id(v, |s| &s.id);
+/// The order `ipvs_sort_services` would put these services in, as
+/// positions into the slice (which is left as it is, so that whatever is
+/// kept beside it in the same order still lines up).
+pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
+    order(v.len(), |a, b| cmp_ids(&v[a].id, &v[b].id))
 }
 
-fn sort_by_id<T>(v: &mut [T], id: impl Fn(&T) -> &ServiceId) {
-    sort_by_index(v, |s, a, b| {
-        cmp_keys(&svc_key(id(&s[a])), &svc_key(id(&s[b])))
-    });
-}
-
-/// Sort real servers as `ipvs_sort_dests` does.
+/// Sort real servers as `ipvs_sort_dests` does. A service's few real
+/// servers are compared in place; for many, each one's key is worked out
+/// once.
 pub fn sort_dests(v: &mut [Dest]) {
+    // Two (a kube-proxy service's usual count): glibc's merge of two
+    // single items, one comparison.
+    if v.len() == 2 {
+        if cmp_dests(&v[0], &v[1]) > 0 {
+            v.swap(0, 1);
+        }
+        return;
+    }
+    if v.len() <= ON_STACK {
+        sort_by_index(v, |d, a, b| cmp_dests(&d[a], &d[b]));
+        return;
+    }
     let keys: Vec<(bool, [u32; 4], u16)> = v
         .iter()
         .map(|d| (d.addr.is_ipv6(), words(&d.addr), d.port))
@@ -223,6 +292,8 @@ pub fn sort_dests(v: &mut [Dest]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ipvs::Protocol;
+    use crate::test_util::Rng;
 
     #[test]
     fn msort_is_stable_merge() {
@@ -254,6 +325,103 @@ mod tests {
             let want: Vec<u32> = p.iter().map(|i| v[*i as usize]).collect();
             permute(&mut v, &mut p.clone());
             assert_eq!(v, want);
+        }
+    }
+
+    /// Addresses that wrap in the comparator's subtraction, and ties.
+    fn addr(r: &mut Rng) -> IpAddr {
+        let w = [
+            0u32,
+            1,
+            0x7fff_ffff,
+            0x8000_0000,
+            0x8000_0001,
+            0x0a60_0001,
+            u32::MAX,
+        ];
+        match r.below(4) {
+            0 => IpAddr::V6(std::net::Ipv6Addr::from(
+                (r.pick(&w) as u128) << 96 | r.below(3) as u128,
+            )),
+            _ => IpAddr::V4(r.pick(&w).wrapping_add(r.below(3) as u32).into()),
+        }
+    }
+
+    fn id(r: &mut Rng) -> ServiceId {
+        let protocol = r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Other(0)]);
+        match r.below(6) {
+            0 => ServiceId::Fwmark {
+                family: r.pick(&[Family::Inet, Family::Inet6]),
+                mark: r.pick(&[0, 1, 0x8000_0000, u32::MAX]),
+            },
+            _ => ServiceId::Addr {
+                protocol,
+                addr: addr(r),
+                port: r.pick(&[0, 80, 443, u16::MAX]),
+            },
+        }
+    }
+
+    #[test]
+    fn the_ipv4_short_cut_compares_as_the_keys_do() {
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..200_000 {
+            let (a, b) = (id(&mut r), id(&mut r));
+            let (x, y) = (cmp_ids(&a, &b), cmp_keys(&svc_key(&a), &svc_key(&b)));
+            assert_eq!(x.signum(), y.signum(), "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn the_order_is_the_sort() {
+        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        for n in [0, 1, 2, 3, 15, 16, 17, 100, 1000] {
+            let defs: Vec<ServiceDef> = (0..n)
+                .map(|_| ServiceDef {
+                    id: id(&mut r),
+                    config: Default::default(),
+                })
+                .collect();
+            // The old way: glibc's merge over indices, comparing the keys.
+            let mut want: Vec<u32> = (0..n as u32).collect();
+            glibc_msort(&mut want, &|a: &u32, b: &u32| {
+                cmp_keys(
+                    &svc_key(&defs[*a as usize].id),
+                    &svc_key(&defs[*b as usize].id),
+                )
+            });
+            assert_eq!(service_order(&defs), want, "{n}");
+            let mut sorted: Vec<Service> = defs
+                .iter()
+                .map(|d| d.with_stats(Default::default()))
+                .collect();
+            sort_services(&mut sorted);
+            let by_order: Vec<ServiceId> = want.iter().map(|i| defs[*i as usize].id).collect();
+            assert_eq!(sorted.iter().map(|s| s.id).collect::<Vec<_>>(), by_order);
+        }
+    }
+
+    #[test]
+    fn few_and_many_real_servers_sort_alike() {
+        let mut r = Rng(0x1234_5678_9abc_def1);
+        for n in [0, 1, 2, 5, 16, 17, 40] {
+            let dests: Vec<Dest> = (0..n)
+                .map(|_| Dest {
+                    addr: addr(&mut r),
+                    port: r.pick(&[0, 80, 8080]),
+                    config: Default::default(),
+                    conns: Default::default(),
+                    stats: Default::default(),
+                })
+                .collect();
+            let mut want: Vec<u32> = (0..n as u32).collect();
+            glibc_msort(&mut want, &|a: &u32, b: &u32| {
+                cmp_dests(&dests[*a as usize], &dests[*b as usize])
+            });
+            let mut got = dests.clone();
+            sort_dests(&mut got);
+            let want: Vec<Dest> = want.iter().map(|i| dests[*i as usize].clone()).collect();
+            assert_eq!(got, want, "{n}");
         }
     }
 

@@ -11,7 +11,6 @@
 //! short writes, shrinking and growing tables and zeroed tails are tested
 //! without a kernel.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
@@ -142,28 +141,33 @@ pub fn dest_at(buf: &[u8], i: usize) -> Dest {
     }
 }
 
-/// Each IPv4 service's real-server count, when GET_SERVICES wrote exactly
-/// the IPv4 services of the netlink dump, in the dump's order (both walk
-/// the same hash tables, `ip_vs_svc_table` then `ip_vs_svc_fwm_table`);
-/// `None` when the table changed between the two (then every service goes
-/// over netlink). `cap` is how many entries the buffer had room for: a
-/// full buffer may have been cut short.
+/// Each service's real-server count, in the dump's order (`None` for the
+/// services GET_SERVICES does not know: IPv6 and IPv6 fwmark), when
+/// GET_SERVICES wrote exactly the IPv4 services of the netlink dump, in
+/// the dump's order (both walk the same hash tables, `ip_vs_svc_table`
+/// then `ip_vs_svc_fwm_table`); `None` when the table changed between the
+/// two (then every service goes over netlink). `cap` is how many entries
+/// the buffer had room for: a full buffer may have been cut short.
 pub fn match_dump<'a>(
-    dump: impl Iterator<Item = &'a ServiceId>,
+    dump: impl ExactSizeIterator<Item = &'a ServiceId>,
     written: &[Counted],
     cap: usize,
-) -> Option<HashMap<ServiceId, u32>> {
+) -> Option<Vec<Option<u32>>> {
     if written.len() >= cap {
         return None;
     }
-    let mut counts = HashMap::with_capacity(written.len());
+    let mut counts = Vec::with_capacity(dump.len());
     let mut it = written.iter();
-    for id in dump.filter(|id| id.family() == Family::Inet) {
+    for id in dump {
+        if id.family() != Family::Inet {
+            counts.push(None);
+            continue;
+        }
         let c = it.next()?;
         if c.id != *id {
             return None;
         }
-        counts.insert(c.id, c.num_dests);
+        counts.push(Some(c.num_dests));
     }
     match it.next() {
         None => Some(counts),
@@ -230,12 +234,16 @@ impl Sockopt {
     }
 
     /// IP_VS_SO_GET_SERVICES with room for `cap` entries: those written.
+    /// The buffer (104 bytes a service) is given back at once: what is
+    /// kept of each entry is a fifth of it.
     pub fn services(&mut self, cap: usize) -> std::io::Result<Vec<Counted>> {
         let len = services_len(cap);
         self.zeroed(len);
         self.buf[..4].copy_from_slice(&(cap as u32).to_ne_bytes());
-        self.get(SO_GET_SERVICES, len)?;
-        Ok(written_services(&self.buf))
+        let got = self.get(SO_GET_SERVICES, len);
+        let written = got.map(|()| written_services(&self.buf));
+        self.buf = Vec::new();
+        written
     }
 
     /// The real servers of one IPv4 service into `out` (cleared first),
@@ -382,14 +390,13 @@ mod tests {
         let written = [c(a, 2), c(b, 0)];
         // IPv6 services of the dump are not in the getsockopt answer.
         let m = match_dump([v6, a, fw6, b].iter(), &written, 3).unwrap();
-        assert_eq!(m[&a], 2);
-        assert_eq!(m[&b], 0);
-        assert!(!m.contains_key(&v6));
+        assert_eq!(m, [None, Some(2), None, Some(0)]);
         // Another order, a service gone or one more, or a full buffer.
         assert!(match_dump([b, a].iter(), &written, 3).is_none());
         assert!(match_dump([a].iter(), &written, 3).is_none());
         assert!(match_dump([a, b, tcp([10, 0, 0, 3], 1)].iter(), &written, 3).is_none());
         assert!(match_dump([a, b].iter(), &written, 2).is_none());
-        assert!(match_dump([v6].iter(), &[], 1).unwrap().is_empty());
+        assert_eq!(match_dump([v6].iter(), &[], 1).unwrap(), [None]);
+        assert!(match_dump([].iter(), &[], 1).unwrap().is_empty());
     }
 }

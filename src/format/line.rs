@@ -1,0 +1,446 @@
+//! The listing's hottest lines written without the formatting machinery
+//! or a string's growth checks: a line of ASCII built in a fixed buffer on
+//! the stack and appended once. Only numeric IPv4 real servers and
+//! services take it (their lines have a known greatest length); every
+//! other line is `format::service_entry`'s general path, which these
+//! functions must match byte for byte (tested against it below).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::ipvs::{Dest, Forward, Protocol, ServiceId};
+
+use super::{fwd_name, Format};
+
+/// Room for the longest line written here: a `-S` real server line whose
+/// service name `line_fits` has checked (at most 80 bytes), 4 more
+/// words and 3 numbers of at most 11 bytes each.
+const ROOM: usize = 192;
+
+/// The longest service name (`svc_name` of `-S`) a real server's save
+/// line is built from here.
+pub(super) const NAME_ROOM: usize = 80;
+
+/// "00" to "99", two bytes each.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// A line of ASCII being built.
+pub(super) struct Line {
+    buf: [u8; ROOM],
+    len: usize,
+}
+
+impl Line {
+    pub(super) fn new() -> Line {
+        Line {
+            buf: [0; ROOM],
+            len: 0,
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+
+    pub(super) fn text(&mut self, s: &str) {
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
+        self.len += s.len();
+    }
+
+    /// `%u`: the digits two at a time from a table, written from the
+    /// end once their count is known.
+    fn decimal(&mut self, mut n: u32) {
+        let digits = match n {
+            0..=9 => 1,
+            10..=99 => 2,
+            100..=999 => 3,
+            1_000..=9_999 => 4,
+            10_000..=99_999 => 5,
+            _ => {
+                let mut d = 6;
+                let mut m = n / 1_000_000;
+                while m > 0 {
+                    m /= 10;
+                    d += 1;
+                }
+                d
+            }
+        };
+        let end = self.len + digits;
+        let mut i = end;
+        while n >= 100 {
+            let pair = (n % 100) as usize * 2;
+            n /= 100;
+            i -= 2;
+            self.buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        }
+        if n >= 10 {
+            let pair = n as usize * 2;
+            i -= 2;
+            self.buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        } else {
+            i -= 1;
+            self.buf[i] = b'0' + n as u8;
+        }
+        debug_assert_eq!(i, self.len);
+        self.len = end;
+    }
+
+    /// `%d`.
+    fn signed(&mut self, n: i32) {
+        if n < 0 {
+            self.byte(b'-');
+        }
+        self.decimal(n.unsigned_abs());
+    }
+
+    /// Spaces up to `width` bytes since `start` (C's `%-Ns`).
+    fn pad(&mut self, start: usize, width: usize) {
+        while self.len < start + width {
+            self.byte(b' ');
+        }
+    }
+
+    /// " %-Nu" of a number.
+    fn column(&mut self, n: u32, width: usize) {
+        self.byte(b' ');
+        let at = self.len;
+        self.decimal(n);
+        self.pad(at, width);
+    }
+
+    /// `inet_ntop` of an IPv4 address, then ":" and the port.
+    fn addrport(&mut self, a: &Ipv4Addr, port: u16) {
+        for (i, o) in a.octets().iter().enumerate() {
+            if i > 0 {
+                self.byte(b'.');
+            }
+            self.decimal(*o as u32);
+        }
+        self.byte(b':');
+        self.decimal(port as u32);
+    }
+
+    /// Append the line to `out`.
+    pub(super) fn finish(&self, out: &mut String) {
+        match std::str::from_utf8(&self.buf[..self.len]) {
+            Ok(s) => out.push_str(s),
+            Err(_) => unreachable!("a line is built of ASCII"),
+        }
+    }
+}
+
+/// `svc_name` of a numeric IPv4 service that has an address ("-t
+/// 10.96.0.1:80" for `-S`, "TCP  10.96.0.1:80" for the listings: at most
+/// 26 bytes, so never cut); false, and nothing written, otherwise.
+pub(super) fn service_name(out: &mut String, id: &ServiceId, f: &Format) -> bool {
+    let ServiceId::Addr {
+        protocol,
+        addr: IpAddr::V4(a),
+        port,
+    } = *id
+    else {
+        return false;
+    };
+    if !f.numeric {
+        return false;
+    }
+    let mut l = Line::new();
+    match (f.rule, protocol) {
+        (true, Protocol::Tcp) => l.text("-t "),
+        (true, Protocol::Udp) => l.text("-u "),
+        (false, Protocol::Tcp) => l.text("TCP  "),
+        (false, Protocol::Udp) => l.text("UDP  "),
+        // SCTP and others: the general path.
+        _ => return false,
+    }
+    l.addrport(&a, port);
+    l.finish(out);
+    true
+}
+
+/// A real server's line of `-Ln`, `-Ln --thresholds` or `-Ln
+/// --persistent-conn` (`print_service_entry`'s formats), when it is IPv4
+/// and printed numerically; false, and nothing written, otherwise.
+pub(super) fn dest(out: &mut String, d: &Dest, f: &Format) -> bool {
+    let IpAddr::V4(a) = d.addr else {
+        return false;
+    };
+    if !f.numeric || f.stats || f.rate || f.tun_info || f.rule {
+        return false;
+    }
+    let c = &d.config;
+    let mut l = Line::new();
+    // "  -> %-28s": at most 21 bytes, so never cut.
+    l.text("  -> ");
+    let at = l.len;
+    l.addrport(&a, d.port);
+    l.pad(at, 28);
+    if f.thresholds {
+        // " %-10u %-10u %-10u %-10u\n"
+        l.column(c.u_threshold, 10);
+        l.column(c.l_threshold, 10);
+        l.column(d.conns.active, 10);
+        l.column(d.conns.inactive, 10);
+    } else if f.persistent_conn {
+        // " %-9u %-11u %-10u %-10u\n"
+        l.column(c.weight, 9);
+        l.column(d.conns.persistent, 11);
+        l.column(d.conns.active, 10);
+        l.column(d.conns.inactive, 10);
+    } else {
+        // " %-7s %-6d %-10u %-10u\n"
+        l.byte(b' ');
+        let at = l.len;
+        l.text(fwd_name(c.forward));
+        l.pad(at, 7);
+        l.byte(b' ');
+        let at = l.len;
+        l.signed(c.weight as i32);
+        l.pad(at, 6);
+        l.column(d.conns.active, 10);
+        l.column(d.conns.inactive, 10);
+    }
+    l.byte(b'\n');
+    l.finish(out);
+    true
+}
+
+/// A real server's `-S -n` line ("-a %s -r %s %s -w %d\n") when it is
+/// IPv4, does not tunnel (a tunnel adds its type) and the service's name
+/// is short enough; false, and nothing written, otherwise.
+pub(super) fn save_dest(out: &mut String, svc_name: &str, d: &Dest, f: &Format, sw: &str) -> bool {
+    let IpAddr::V4(a) = d.addr else {
+        return false;
+    };
+    if !f.numeric || d.config.forward == Forward::Tunnel || svc_name.len() > NAME_ROOM {
+        return false;
+    }
+    let mut l = Line::new();
+    l.text("-a ");
+    l.text(svc_name);
+    l.text(" -r ");
+    l.addrport(&a, d.port);
+    l.byte(b' ');
+    l.text(sw);
+    l.text(" -w ");
+    l.signed(d.config.weight as i32);
+    l.byte(b'\n');
+    l.finish(out);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipvs::{ConnCounts, DestConfig, Stats};
+    use crate::test_util::Rng;
+
+    fn dest(r: &mut Rng) -> Dest {
+        let n = [
+            0u32,
+            1,
+            9,
+            10,
+            99,
+            100,
+            65_535,
+            999_999_999,
+            i32::MAX as u32,
+            u32::MAX,
+        ];
+        Dest {
+            addr: IpAddr::V4(
+                [
+                    r.pick(&[0, 9, 10, 99, 100, 255]),
+                    r.below(256) as u8,
+                    0,
+                    255,
+                ]
+                .into(),
+            ),
+            port: r.pick(&[0, 9, 80, 8080, 65_535]),
+            config: DestConfig {
+                forward: r.pick(&[
+                    Forward::Masq,
+                    Forward::Local,
+                    Forward::Route,
+                    Forward::Bypass,
+                ]),
+                weight: r.pick(&n),
+                u_threshold: r.pick(&n),
+                l_threshold: r.pick(&n),
+                ..DestConfig::default()
+            },
+            conns: ConnCounts {
+                active: r.pick(&n),
+                inactive: r.pick(&n),
+                persistent: r.pick(&n),
+            },
+            stats: Stats::default(),
+        }
+    }
+
+    /// The general path's line for this real server, and this file's.
+    fn both(d: &Dest, f: &Format) -> (String, String) {
+        let mut general = String::new();
+        let t = crate::resolve::Table::default();
+        let names = super::super::Names::new(&t);
+        let proto = crate::ipvs::Protocol::Tcp;
+        super::super::dest_line(&mut general, d, f, &names, proto, "-t 10.96.0.1:80");
+        let mut fast = String::new();
+        let took = if f.rule {
+            save_dest(
+                &mut fast,
+                "-t 10.96.0.1:80",
+                d,
+                f,
+                super::super::fwd_switch(d.config.forward),
+            )
+        } else {
+            super::dest(&mut fast, d, f)
+        };
+        assert!(took, "{d:?}");
+        (general, fast)
+    }
+
+    #[test]
+    fn lines_match_the_general_path() {
+        let mut r = Rng(0x5851_f42d_4c95_7f2d);
+        let base = Format {
+            numeric: true,
+            ..Format::default()
+        };
+        let formats = [
+            base,
+            Format {
+                thresholds: true,
+                ..base
+            },
+            Format {
+                persistent_conn: true,
+                ..base
+            },
+            Format { rule: true, ..base },
+        ];
+        for _ in 0..20_000 {
+            let d = dest(&mut r);
+            for f in &formats {
+                let (general, fast) = both(&d, f);
+                assert_eq!(fast, general, "{d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn service_names_match_the_general_path() {
+        let mut r = Rng(11);
+        let t = crate::resolve::Table::default();
+        let names = super::super::Names::new(&t);
+        for _ in 0..5_000 {
+            let d = dest(&mut r);
+            let id = ServiceId::Addr {
+                protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
+                addr: d.addr,
+                port: d.port,
+            };
+            let svc = crate::ipvs::ServiceDef {
+                id,
+                config: Default::default(),
+            }
+            .with_stats(Stats::default());
+            for rule in [false, true] {
+                let f = Format {
+                    numeric: true,
+                    rule,
+                    ..Format::default()
+                };
+                let mut fast = String::new();
+                let took = service_name(&mut fast, &id, &f);
+                let mut general = String::new();
+                super::super::push_service_name_general(&mut general, &svc, &f, &names);
+                if took {
+                    assert_eq!(fast, general, "{id:?}");
+                } else {
+                    assert!(fast.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_print_as_printf_does() {
+        let mut r = Rng(7);
+        let mut ns: Vec<u32> = (0..=1_100).collect();
+        for p in 1..=9 {
+            let t = 10u32.pow(p);
+            ns.extend([t - 1, t, t + 1]);
+        }
+        ns.extend([u32::MAX, i32::MAX as u32, 1 << 31]);
+        ns.extend((0..10_000).map(|_| r.next() as u32 >> r.below(32)));
+        for n in ns {
+            let mut l = Line::new();
+            l.decimal(n);
+            l.byte(b'|');
+            l.signed(n as i32);
+            let mut got = String::new();
+            l.finish(&mut got);
+            assert_eq!(got, format!("{n}|{}", n as i32));
+        }
+    }
+
+    #[test]
+    fn other_lines_are_left_to_the_general_path() {
+        let mut d = dest(&mut Rng(1));
+        let mut out = String::new();
+        // Names, counters, tunnel details: not here.
+        assert!(!super::dest(&mut out, &d, &Format::default()));
+        for f in [
+            Format {
+                numeric: true,
+                stats: true,
+                ..Format::default()
+            },
+            Format {
+                numeric: true,
+                tun_info: true,
+                ..Format::default()
+            },
+        ] {
+            assert!(!super::dest(&mut out, &d, &f));
+        }
+        let save = Format {
+            numeric: true,
+            rule: true,
+            ..Format::default()
+        };
+        assert!(!save_dest(
+            &mut out,
+            &"x".repeat(NAME_ROOM + 1),
+            &d,
+            &save,
+            "-m"
+        ));
+        d.config.forward = Forward::Tunnel;
+        assert!(!save_dest(&mut out, "-t 10.0.0.1:80", &d, &save, "-i"));
+        d.addr = "fd00::1".parse().unwrap();
+        assert!(!super::dest(
+            &mut out,
+            &d,
+            &Format {
+                numeric: true,
+                ..Format::default()
+            }
+        ));
+        assert!(out.is_empty());
+    }
+}
