@@ -118,14 +118,21 @@ fn a_safe_way_out_of_ipvs_mode() {
     }
     let work = Work::new("migrate");
     let dir = work.dir.join("cluster");
-    let r = Command::new("python3")
-        .arg(repo().join("tests/kernel/k8s-cluster"))
-        .arg(&dir)
-        .arg("40")
-        .output()
-        .unwrap();
-    assert!(r.status.success(), "{r:?}");
-    let s = sections_in(&work, "migrate", &[dir.to_str().unwrap()]);
+    let big = work.dir.join("big");
+    for (d, n) in [(&dir, "40"), (&big, "10000")] {
+        let r = Command::new("python3")
+            .arg(repo().join("tests/kernel/k8s-cluster"))
+            .arg(d)
+            .arg(n)
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{r:?}");
+    }
+    let s = sections_in(
+        &work,
+        "migrate",
+        &[dir.to_str().unwrap(), big.to_str().unwrap()],
+    );
     let before = &s["before"];
     let all = keys(before);
     let kube: BTreeSet<String> = all
@@ -140,6 +147,25 @@ fn a_safe_way_out_of_ipvs_mode() {
     ownership(&s, &kube);
     migration(&s, &kube);
     cleanup(&s, before, &kube);
+
+    // At 10,000 Services more: the others alone left, the backup where it
+    // goes by default, and the reference's -R of it gives the table back.
+    assert_eq!(
+        s["big-rc"],
+        "0\n",
+        "{}",
+        &s["big-err"][..s["big-err"].len().min(2000)]
+    );
+    assert_eq!(keys(&s["big-after"]), set(FOREIGN));
+    let backup = s["big-backup"].trim();
+    assert!(
+        backup.starts_with("/var/lib/ipvsadm/kube-proxy-") && backup.ends_with(".rules"),
+        "{backup}"
+    );
+    assert!(s["big-err"].starts_with(&format!("ipvsadm: saved what is removed in {backup} ")));
+    let sums: Vec<&str> = s["big-restored"].lines().collect();
+    assert_eq!(sums[0], sums[1], "the restored table differs");
+    assert!(sums[2].parse::<usize>().unwrap() > 30_000, "{sums:?}");
 }
 
 /// Whose each service is: with the cluster every kube-proxy service is
