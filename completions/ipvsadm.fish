@@ -46,7 +46,7 @@ gue\t''
 gre\t''"
 complete -c ipvsadm -l tun-port -d 'Destination port of a gue tunnel.' -r -f
 complete -c ipvsadm -l netns -d 'Run the command in this network namespace.' -r -f
-complete -c ipvsadm -l k8s -d 'With -L or --check: the cluster\'s objects as kubectl writes them (- for standard input; repeatable).' -r -F
+complete -c ipvsadm -l k8s -d 'With -L, -S, --check or --cleanup-kube-proxy: the cluster\'s objects as kubectl writes them (- for standard input; repeatable).' -r -F
 complete -c ipvsadm -l node -d 'With --k8s: the Node this host is, instead of finding it by its addresses.' -r -f
 complete -c ipvsadm -l owner -d 'With -L: say whose each virtual service is; =kube-proxy or =other narrows -L and -S to that part.' -r -f -a "kube-proxy\t''
 other\t''"

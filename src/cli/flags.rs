@@ -659,7 +659,7 @@ pub static FLAGS: &[Flag] = &[
         R,
         Tag::K8s,
         "file",
-        "With -L or --check: the cluster's objects as kubectl writes them (- for standard input; repeatable).",
+        "With -L, -S, --check or --cleanup-kube-proxy: the cluster's objects as kubectl writes them (- for standard input; repeatable).",
     ),
     f(
         "node",

@@ -26,7 +26,14 @@ pub fn ours() -> String {
             (None, Arg::None) => String::new(),
             (None, _) => f.value_name.to_string(),
         };
-        s.push_str(&format!("  --{:<13}{:<21}{}\n", f.long, middle, f.doc));
+        // ipvsadm's columns; a longer name pushes its value along, and
+        // the text keeps its column while both fit.
+        let left = if f.long.len() < 13 {
+            format!("--{:<13}{middle}", f.long)
+        } else {
+            format!("--{} {middle}", f.long)
+        };
+        s.push_str(&format!("  {left:<35} {}\n", f.doc));
     }
     s
 }
