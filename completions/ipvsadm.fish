@@ -46,6 +46,7 @@ gue\t''
 gre\t''"
 complete -c ipvsadm -l tun-port -d 'Destination port of a gue tunnel.' -r -f
 complete -c ipvsadm -l netns -d 'Run the command in this network namespace.' -r -f
+complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again every so many seconds (default 2).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'
@@ -85,3 +86,4 @@ complete -c ipvsadm -l check -d 'Check this node for kube-proxy\'s IPVS mode.'
 complete -c ipvsadm -l validate -d 'With -R: check every line, change nothing.'
 complete -c ipvsadm -l reconcile -d 'With -R: make the table equal to the input, without a flush.'
 complete -c ipvsadm -l metrics -d 'With -L: print the table in Prometheus\'s text format.'
+complete -c ipvsadm -l changes -d 'With -L: print each change to the table as a line, as it happens.'

@@ -204,6 +204,8 @@ const RULES: Format = Format {
     tun_info: false,
     json: false,
     metrics: false,
+    watch: None,
+    changes: false,
 };
 
 /// A service and its servers as `-Sn` writes them: the service's line,

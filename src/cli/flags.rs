@@ -83,6 +83,8 @@ pub enum Tag {
     Validate,
     Reconcile,
     Metrics,
+    Watch,
+    Changes,
 }
 
 /// One option of the table.
@@ -643,6 +645,22 @@ pub static FLAGS: &[Flag] = &[
         Tag::Metrics,
         "",
         "With -L: print the table in Prometheus's text format.",
+    ),
+    f(
+        "watch",
+        None,
+        O,
+        Tag::Watch,
+        "seconds",
+        "With -L: a live view of the table, listed again every so many seconds (default 2).",
+    ),
+    f(
+        "changes",
+        None,
+        N,
+        Tag::Changes,
+        "",
+        "With -L: print each change to the table as a line, as it happens.",
     ),
 ];
 

@@ -94,9 +94,11 @@ pub enum Opt {
     Validate,
     Reconcile,
     Metrics,
+    Watch,
+    Changes,
 }
 
-pub const NUMBER_OF_OPT: usize = 39;
+pub const NUMBER_OF_OPT: usize = 41;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -138,6 +140,8 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "validate",
     "reconcile",
     "metrics",
+    "watch",
+    "changes",
 ];
 
 impl Opt {
@@ -194,29 +198,31 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         Validate,
         Reconcile,
         Metrics,
+        Watch,
+        Changes,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr
-/// (the last five are ours: `--netns` goes with every command).
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr wat chg
+/// (the last seven are ours: `--netns` goes with every command).
 const MATRIX: [&[u8; NUMBER_OF_OPT]; 15] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx ", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   x", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx", // check
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx   ", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxxxx", // check
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

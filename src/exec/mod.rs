@@ -4,12 +4,14 @@
 //! to a change, a listing or a feature; `-h` and `-v` need no kernel. Each
 //! other file owns one thing: `kernel` the one IPVS connection and
 //! ipvsadm's init errors, `list` the listings in text and JSON, `restore`
-//! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`).
+//! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`),
+//! `watch` the loop of `--watch` and `--changes`.
 
 mod conn;
 mod kernel;
 mod list;
 mod restore;
+mod watch;
 
 use std::io::BufRead;
 
@@ -230,6 +232,10 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
     match cmd {
         Command::Save { format } => list_all(k, format, names, io),
         Command::List { target, format } => match target {
+            ListTarget::All if format.watch.is_some() => watch::watch(k, None, format, io),
+            ListTarget::Service(id) if format.watch.is_some() => {
+                watch::watch(k, Some(id), format, io)
+            }
             ListTarget::All if format.json => list_json(k, None, format, io),
             ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),
             ListTarget::All if format.metrics => list_metrics(k, None, format, io),

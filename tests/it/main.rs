@@ -13,3 +13,4 @@ mod kernel;
 mod ours;
 mod package;
 mod schema;
+mod watch;
