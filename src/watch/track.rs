@@ -4,7 +4,8 @@
 //! listings), the change of their connection counts, a trend of each
 //! service's connections per second, marks for rows that appeared,
 //! vanished (kept a few refreshes) or changed weight, and drain states.
-//! Pure: listings and times in, events and rows out.
+//! Rates are measured over `RATE_WINDOW` at least. Pure: listings and
+//! times in, events and rows out.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -18,6 +19,11 @@ use crate::ipvs::{Dest, Service, ServiceId, Stats};
 pub const MARK_REFRESHES: u8 = 3;
 /// Points of a service's trend: the last this many refreshes.
 pub const TREND_POINTS: usize = 60;
+/// The shortest time a rate is measured over: the kernel folds its
+/// counters into what a listing reads every 2 seconds, so that a shorter
+/// span would see them move by bursts (a listing every second would read
+/// 0 and double by turns).
+pub const RATE_WINDOW: Duration = Duration::from_secs(4);
 
 /// What stands out about a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +84,8 @@ pub struct Tracker {
     last: Option<(Table, Duration)>,
     drains: HashMap<(ServiceId, DestKey), Drain>,
     trends: HashMap<ServiceId, VecDeque<f64>>,
+    /// Each row's counters at the refreshes of the last `RATE_WINDOW`.
+    samples: HashMap<RowKey, VecDeque<(Duration, Stats)>>,
     marks: HashMap<RowKey, (Mark, u8)>,
     gone_services: Vec<(ServiceRow, u8)>,
     gone_servers: Vec<(ServiceId, ServerRow, u8)>,
@@ -113,13 +121,15 @@ impl Tracker {
     }
 
     /// A listing that failed with this message: told when a run of
-    /// failures begins or its message changes.
+    /// failures begins (the view shows the latest message).
     pub fn failed(&mut self, message: String) -> Vec<Event> {
-        if self.failing.as_ref() == Some(&message) {
-            return Vec::new();
-        }
+        let first = self.failing.is_none();
         self.failing = Some(message.clone());
-        vec![Event::Error(message)]
+        if first {
+            vec![Event::Error(message)]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Whether the last listing failed.
@@ -231,60 +241,85 @@ impl Tracker {
 
     /// The rows of a listing taken at `now`, the vanished ones kept.
     fn rows_of(&mut self, table: &Table, now: Duration) -> Vec<ServiceRow> {
-        let (old, secs): (HashMap<ServiceId, &(Service, Vec<Dest>)>, f64) = match &self.last {
-            Some((t, at)) => (
-                t.iter().map(|e| (e.0.id, e)).collect(),
-                now.saturating_sub(*at).as_secs_f64(),
-            ),
-            None => (HashMap::new(), 0.0),
+        let old: HashMap<ServiceId, &[Dest]> = match &self.last {
+            Some((t, _)) => t.iter().map(|(s, d)| (s.id, &d[..])).collect(),
+            None => HashMap::new(),
+        };
+        let (mut samples, mut kept) = (std::mem::take(&mut self.samples), HashMap::new());
+        let mut rate = |key: RowKey, stats: &Stats| {
+            let mut seen = samples.remove(&key).unwrap_or_default();
+            let r = rate_of(&mut seen, stats, now);
+            kept.insert(key, seen);
+            r
         };
         let mut trends = HashMap::new();
         let mut rows = Vec::with_capacity(table.len() + self.gone_services.len());
         for (svc, dests) in table {
-            let was = old.get(&svc.id).copied();
-            let rates = was.map_or_else(Rates::default, |(o, _)| {
-                Rates::between(&o.stats, &svc.stats, secs)
-            });
+            let rates = rate((svc.id, None), &svc.stats);
             let mut trend = self.trends.remove(&svc.id).unwrap_or_default();
-            if was.is_some() {
-                trend.push_back(rates.conns);
+            if let Some(r) = rates {
+                trend.push_back(r.conns);
             }
             while trend.len() > TREND_POINTS {
                 trend.pop_front();
             }
             let mut servers: Vec<ServerRow> = dests
                 .iter()
-                .map(|d| self.server_row(svc.id, d, was.map(|w| &w.1[..]), secs))
+                .map(|d| {
+                    let r = rate((svc.id, Some(DestKey::of(d))), &d.stats);
+                    self.server_row(svc.id, d, old.get(&svc.id).copied(), r)
+                })
                 .collect();
             let gone = self.gone_servers.iter().filter(|(id, ..)| *id == svc.id);
             servers.extend(gone.map(|(_, row, _)| row.clone()));
             rows.push(ServiceRow {
                 svc: svc.clone(),
                 mark: self.marks.get(&(svc.id, None)).map(|m| m.0),
-                rates,
+                rates: rates.unwrap_or_default(),
                 trend: trend.iter().copied().collect(),
                 servers,
             });
             trends.insert(svc.id, trend);
         }
         self.trends = trends;
+        self.samples = kept;
         rows.extend(self.gone_services.iter().map(|(row, _)| row.clone()));
         rows
     }
 
-    fn server_row(&self, id: ServiceId, d: &Dest, old: Option<&[Dest]>, secs: f64) -> ServerRow {
+    fn server_row(
+        &self,
+        id: ServiceId,
+        d: &Dest,
+        old: Option<&[Dest]>,
+        r: Option<Rates>,
+    ) -> ServerRow {
         let key = DestKey::of(d);
         let was = old.and_then(|ds| ds.iter().find(|o| DestKey::of(o) == key));
         let change = |f: fn(&Dest) -> u32| was.map_or(0, |o| i64::from(f(d)) - i64::from(f(o)));
         ServerRow {
             dest: d.clone(),
             mark: self.marks.get(&(id, Some(key))).map(|m| m.0),
-            rates: was.map_or_else(Rates::default, |o| Rates::between(&o.stats, &d.stats, secs)),
+            rates: r.unwrap_or_default(),
             active_change: change(|d| d.conns.active),
             inactive_change: change(|d| d.conns.inactive),
             drain: self.drains.get(&(id, key)).map(|d| d.state),
         }
     }
+}
+
+/// A row's rates at `now` against the newest of its samples at least
+/// `RATE_WINDOW` old (or the oldest, early on); `None` for a row first
+/// seen. The sample is kept, and those no longer needed dropped.
+fn rate_of(seen: &mut VecDeque<(Duration, Stats)>, stats: &Stats, now: Duration) -> Option<Rates> {
+    while seen.len() >= 2 && now.saturating_sub(seen[1].0) >= RATE_WINDOW {
+        seen.pop_front();
+    }
+    let r = seen
+        .front()
+        .map(|(at, old)| Rates::between(old, stats, now.saturating_sub(*at).as_secs_f64()));
+    seen.push_back((now, *stats));
+    r
 }
 
 #[cfg(test)]

@@ -199,10 +199,10 @@ pub fn draw(f: &mut Frame, rows: &[ServiceRow], state: &ViewState, status: &Stat
 
 fn header(state: &ViewState, status: &Status) -> Line<'static> {
     let mut text = format!(
-        "ipvsadm --watch {}s  refreshed {} in {} ms  sort: {}",
+        "ipvsadm --watch {}s  refreshed {} in {:.1} ms  sort: {}",
         status.every.as_secs_f64(),
         status.refreshed,
-        status.took.as_millis(),
+        status.took.as_secs_f64() * 1000.0,
         state.sort.name()
     );
     if !state.filter.is_empty() {
@@ -233,7 +233,7 @@ fn footer(state: &ViewState, status: &Status) -> Line<'static> {
 
 fn title(cols: &Columns) -> String {
     let cells = Cells {
-        name: "Prot LocalAddress:Port Scheduler / -> RemoteAddress:Port",
+        name: "Prot LocalAddress:Port Sched",
         fwd: "Fwd",
         weight: "Weight",
         active: "ActiveConn",

@@ -63,7 +63,7 @@ fn two_services() -> Table {
 fn a_narrow_screen_shows_the_table() {
     let (lines, _) = screen(&tracked(&[two_services()]), &ViewState::default(), 80, 8);
     let want = [
-        "ipvsadm --watch 2s  refreshed 07:20:01 in 3 ms  sort: kernel order",
+        "ipvsadm --watch 2s  refreshed 07:20:01 in 3.0 ms  sort: kernel order",
         "  Prot LocalAddress:Port  Fwd    Weight ActiveConn  InActConn   Conn/s State",
         "  TCP 10.96.0.1:80 rr                            4          1      0.0",
         "    -> 10.250.0.2:8080    Masq        3          4          1      0.0",
@@ -95,9 +95,9 @@ fn a_wide_screen_adds_bytes_and_the_trend() {
         "{}",
         lines[2]
     );
-    // 14 conns in 2 s, bytes 4000 in 2 s; the trend of 1, 3, 5 conn/s.
+    // 16 conns and 8000 bytes over the last 4 s; the trend of 1, 2, 4.
     assert!(
-        lines[2].ends_with("      5.0               2.0K ▃▆█"),
+        lines[2].ends_with("      4.0               2.0K ▃▅█"),
         "{}",
         lines[2]
     );
