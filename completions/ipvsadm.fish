@@ -54,6 +54,7 @@ complete -c ipvsadm -l migrate -d 'With --check: what switching kube-proxy to th
 iptables\t''"
 complete -c ipvsadm -l backup -d 'With --cleanup-kube-proxy --apply: where to save what is removed, as an -R file.' -r -f
 complete -c ipvsadm -l nodeport-range -d 'The cluster\'s node port range (default 30000-32767), for telling kube-proxy\'s services.' -r -f
+complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again every so many seconds (default 2).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'
@@ -96,3 +97,4 @@ complete -c ipvsadm -l metrics -d 'With -L: print the table in Prometheus\'s tex
 complete -c ipvsadm -l cleanup-kube-proxy -d 'Remove kube-proxy\'s virtual services and kube-ipvs0 addresses only (a dry run without --apply).'
 complete -c ipvsadm -l apply -d 'With --cleanup-kube-proxy: make the changes, after saving what they remove.'
 complete -c ipvsadm -l include-likely -d 'With --cleanup-kube-proxy: remove the services only likely kube-proxy\'s too.'
+complete -c ipvsadm -l changes -d 'With -L: print each change to the table as a line, as it happens.'

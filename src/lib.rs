@@ -4,8 +4,8 @@
 //! the C library's readers (`cstd`), the IPVS family and model (`ipvs`),
 //! name lookups (`resolve`), the pure formatters (`format`), the output
 //! streams (`streams`), the command line (`cli`), the change a command
-//! makes (`change`), the features (`check`, `reconcile`, `k8s`) and the
-//! executor that joins them (`exec`).
+//! makes (`change`), the features (`check`, `reconcile`, `k8s`, `watch`)
+//! and the executor that joins them (`exec`).
 
 pub mod change;
 pub mod check;
@@ -21,6 +21,7 @@ pub mod raw;
 pub mod reconcile;
 pub mod resolve;
 pub mod streams;
+pub mod watch;
 
 #[cfg(test)]
 pub(crate) mod test_util;

@@ -82,7 +82,9 @@ fn group(tag: Tag) -> Group {
         | NoSort | Sort | Exact | TunInfo => Group::Listing,
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
         Json | Netns | Check | Validate | Reconcile | Metrics | K8s | Node | Owner | Migrate
-        | CleanupKubeProxy | Apply | Backup | IncludeLikely | NodeportRange => Group::Ours,
+        | CleanupKubeProxy | Apply | Backup | IncludeLikely | NodeportRange | Watch | Changes => {
+            Group::Ours
+        }
     }
 }
 
@@ -247,7 +249,7 @@ fn prose(tag: Tag) -> &'static str {
             r"From 1 to 255; the kernel uses 1 by default, which keeps the messages on the local network."
         }
         Json => {
-            r"With \fB\-L\fR (every listing: the table, one service, \fB\-c\fR, \fB\-\-timeout\fR, \fB\-\-daemon\fR) and with \fB\-\-check\fR. The document is written on one line; its shape is under \fBJSON OUTPUT\fR. Counters are exact 64-bit integers whatever \fB\-X\fR says, addresses are always numeric (no names are looked up), and \fB\-\-stats\fR, \fB\-\-rate\fR and the other column options change nothing: every field is always there. Services and servers come in the order of the text listing (\fB\-\-nosort\fR applies)."
+            r"With \fB\-L\fR (every listing: the table, one service, \fB\-c\fR, \fB\-\-timeout\fR, \fB\-\-daemon\fR) and with \fB\-\-check\fR. The document is written on one line; its shape is under \fBJSON OUTPUT\fR. Counters are exact 64-bit integers whatever \fB\-X\fR says, addresses are always numeric (no names are looked up), and \fB\-\-stats\fR, \fB\-\-rate\fR and the other column options change nothing: every field is always there. Services and servers come in the order of the text listing (\fB\-\-nosort\fR applies). With \fB\-\-watch\fR or \fB\-\-changes\fR it makes the change lines JSON objects, one a line (see \fB\-\-changes\fR)."
         }
         Netns => {
             r"The whole command runs in that network namespace, as \fBip \-n\fR does: a \fIname\fR is looked up under \fI/var/run/netns\fR (where \fBip netns add\fR puts it), anything with a slash is a path, such as \fI/proc/\fIpid\fI/ns/net\fR for a process's or a container's namespace. It may come before the command (\fBipvsadm \-\-netns web \-Ln\fR). Entering a namespace needs the \fBCAP_SYS_ADMIN\fR capability; a missing namespace or missing privilege is reported and the command is not run (exit status 2). A path that is no namespace (a plain file, a directory, a FIFO, a socket) is refused at once in the same way, without waiting on it. Not allowed on a line of \fB\-R\fR."
@@ -288,6 +290,12 @@ fn prose(tag: Tag) -> &'static str {
         }
         NodeportRange => {
             r"As the API server's \fB\-\-service\-node\-port\-range\fR: \fIfirst\fR\fB\-\fR\fIlast\fR."
+        }
+        Watch => {
+            r"With \fB\-L\fR, of the whole table or of one service (\fB\-t\fR, \fB\-u\fR, \fB\-\-sctp\-service\fR, \fB\-f\fR), and with \fB\-\-netns\fR: the table is listed again every \fIseconds\fR (2 when none is given; fractions such as \fB0.5\fR are allowed, from 0.1 to 86400), until interrupted. On a terminal it is a full-screen view: each service with its real servers, connections and bytes per second measured from the kernel's 64-bit counters (over the last 4 seconds or more, as the kernel brings them up to date every 2 seconds), active and inactive connections with their change, weight and forwarding method, a trend line of each service's connections per second, and marks for rows that appeared (\fB+\fR), vanished (\fB\-\fR, kept dimmed for a few refreshes) or changed weight (\fB~\fR). A real server at weight 0 shows its drain state: \fBdraining\fR while it has connections, \fBstuck\fR when they have not fallen for 60 seconds, \fBdrained\fR when none are left. The header says when the table was last listed and how long that took. Keys: \fBq\fR quits, \fBp\fR pauses, \fBs\fR cycles the sort (kernel order, address, connections per second, active connections), \fB/\fR filters the rows by address text (Enter keeps it, Escape clears it), the arrows and PgUp/PgDn scroll. The terminal is restored on \fBq\fR, Ctrl-C, an error and a crash. Addresses are always numeric. A kernel error, or IPVS unloaded meanwhile, is shown and the listing tried again at the next refresh. When standard output is not a terminal, or with \fB\-\-changes\fR or \fB\-j\fR, it prints change lines instead (see \fB\-\-changes\fR). It cannot be combined with \fB\-c\fR, \fB\-\-timeout\fR, \fB\-\-daemon\fR or \fB\-\-metrics\fR (\(dqoptions conflicts in the list command\(dq)."
+        }
+        Changes => {
+            r"With \fB\-L\fR: instead of the view of \fB\-\-watch\fR (whose interval applies, 2 seconds by default), one line on standard output for each change between two listings, flushed at once: a timestamp (UTC, RFC 3339 with milliseconds), the event and what it is about. Events: \fBwatching\fR (the first listing, with how many services there are), \fBservice\-added\fR, \fBservice\-removed\fR, \fBservice\-changed\fR, \fBserver\-added\fR, \fBserver\-removed\fR, \fBserver\-changed\fR (each changed field as \fIname\fR \fIold\fR\fB\->\fR\fInew\fR), \fBdrain\-started\fR (a real server set to weight 0 with connections left), \fBdrain\-stuck\fR (its connections not falling for 60 seconds), \fBdrained\fR (a real server at weight 0 with no connection left), \fBerror\fR (a listing failed: the kernel's message, told once however many refreshes fail; the next listing is tried at the next refresh) and \fBrecovered\fR. Connection counts and counters are not changes. With \fB\-j\fR each line is a JSON object: \fBtime\fR, \fBevent\fR, \fBservice\fR and \fBserver\fR (their identity as in the listing's JSON), \fBchanges\fR (each field with its \fBold\fR and \fBnew\fR value), \fBconfig\fR for what was added, \fBactive_conns\fR and \fBinactive_conns\fR for drains, \fBservices\fR and \fBmessage\fR; its shape is in \fIdocs/changes.schema.json\fR. Addresses are always numeric."
         }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."

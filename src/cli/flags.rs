@@ -92,6 +92,8 @@ pub enum Tag {
     Backup,
     IncludeLikely,
     NodeportRange,
+    Watch,
+    Changes,
 }
 
 /// One option of the table.
@@ -726,6 +728,22 @@ pub static FLAGS: &[Flag] = &[
         Tag::NodeportRange,
         "first-last",
         "The cluster's node port range (default 30000-32767), for telling kube-proxy's services.",
+    ),
+    f(
+        "watch",
+        None,
+        O,
+        Tag::Watch,
+        "seconds",
+        "With -L: a live view of the table, listed again every so many seconds (default 2).",
+    ),
+    f(
+        "changes",
+        None,
+        N,
+        Tag::Changes,
+        "",
+        "With -L: print each change to the table as a line, as it happens.",
     ),
 ];
 

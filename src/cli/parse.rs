@@ -683,6 +683,19 @@ impl<'a> Reading<'a> {
                     None => return fail(format!("invalid node port range `{v}'")),
                 }
             }
+            Tag::Watch => {
+                self.set_option(Opt::Watch)?;
+                match watch_interval(value) {
+                    Some(d) => self.format.watch = Some(d),
+                    None => return fail("illegal watch interval specified"),
+                }
+            }
+            Tag::Changes => {
+                self.set_option(Opt::Changes)?;
+                self.format.changes = true;
+                let default = watch_interval(None);
+                self.format.watch = self.format.watch.or(default);
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -746,10 +759,16 @@ impl<'a> Reading<'a> {
             // Ours: --metrics is the table (or one service) in full; it has
             // no form for the other listings, nor for -j's.
             let not_metrics = conn_like | Opt::Json.bit() | Opt::K8s.bit() | Opt::Owner.bit();
+            // Ours: --watch and --changes list the table again and again;
+            // not the connections, timeouts, daemons or metrics, and not
+            // yet with the cluster's labels or owners.
+            let live = Opt::Watch.bit() | Opt::Changes.bit();
+            let not_live = conn_like | Opt::Metrics.bit() | Opt::K8s.bit() | Opt::Owner.bit();
             if (options & conn_like != 0 && options & detail != 0)
                 || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
                 || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)
                 || (options & (Opt::K8s.bit() | Opt::Owner.bit()) != 0 && options & conn_like != 0)
+                || (options & live != 0 && options & not_live != 0)
             {
                 return fail("options conflicts in the list command");
             }
@@ -828,6 +847,23 @@ impl<'a> Reading<'a> {
 
 /// `set_option` on the option bits alone, for a handler that holds a
 /// field of the reading at the same time.
+/// Ours: `--watch`'s interval: none given is 2 s; else a decimal number
+/// of seconds (fractions allowed, no sign or exponent) from 0.1 to 86400.
+fn watch_interval(value: Option<&str>) -> Option<std::time::Duration> {
+    let Some(v) = value else {
+        return Some(std::time::Duration::from_secs(2));
+    };
+    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    let dots = v.bytes().filter(|b| *b == b'.').count();
+    if digits == 0 || dots > 1 || digits + dots != v.len() {
+        return None;
+    }
+    let secs: f64 = v.parse().ok()?;
+    (0.1..=86400.0)
+        .contains(&secs)
+        .then(|| std::time::Duration::from_secs_f64(secs))
+}
+
 fn set_bit(options: &mut u64, opt: Opt) -> Result<(), CliError> {
     if *options & opt.bit() != 0 {
         return fail(format!("multiple '{}' options specified", opt.name()));
@@ -908,6 +944,72 @@ mod tests {
             Ok(Command::AddService(s)) => s,
             other => panic!("{line}: {other:?}"),
         }
+    }
+
+    fn listed(line: &str) -> (ListTarget, Format) {
+        match p(line) {
+            Ok(Command::List { target, format }) => (target, format),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn watch_takes_an_optional_interval_in_seconds() {
+        use std::time::Duration;
+        let every = |line: &str| listed(line).1.watch;
+        assert_eq!(every("-Ln --watch"), Some(Duration::from_secs(2)));
+        assert_eq!(every("-L --watch -n"), Some(Duration::from_secs(2)));
+        assert_eq!(every("-Ln --watch=0.5"), Some(Duration::from_millis(500)));
+        assert_eq!(every("-Ln --watch 10"), Some(Duration::from_secs(10)));
+        assert_eq!(every("-Ln"), None);
+        let (target, f) = listed("-Ln --changes -j -t 10.0.0.1:80");
+        assert!(matches!(target, ListTarget::Service(_)));
+        assert_eq!(
+            (f.changes, f.json, f.watch),
+            (true, true, Some(Duration::from_secs(2)))
+        );
+        assert_eq!(
+            every("-Ln --changes --watch=1"),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(
+            every("-Ln --watch=1 --changes"),
+            Some(Duration::from_secs(1))
+        );
+        for bad in [
+            "0", "0.05", "-1", "1e3", "inf", "nan", "1..2", ".", "86401", "2s", "",
+        ] {
+            let line = format!("-Ln --watch={bad}");
+            assert_eq!(failure(&line), "illegal watch interval specified", "{line}");
+        }
+    }
+
+    #[test]
+    fn watch_and_changes_go_with_listings_of_the_table_only() {
+        for line in [
+            "-Lnc --watch",
+            "-L --timeout --changes",
+            "-L --daemon --watch",
+            "-L --metrics --watch",
+        ] {
+            assert_eq!(
+                failure(line),
+                "options conflicts in the list command",
+                "{line}"
+            );
+        }
+        assert_eq!(
+            failure("-A -t 10.0.0.1:80 --watch"),
+            "Illegal 'watch' option with the 'add-service' command"
+        );
+        assert_eq!(
+            failure("-S --changes"),
+            "Illegal 'changes' option with the 'save' command"
+        );
+        assert_eq!(
+            failure("-Ln --watch --watch"),
+            "multiple 'watch' options specified"
+        );
     }
 
     #[test]

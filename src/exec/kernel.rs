@@ -29,7 +29,9 @@ fn modprobe_ipvs() -> bool {
         .unwrap_or(false)
 }
 
-fn try_init() -> Result<Kernel, Error> {
+/// `ipvs_init` without loading the module or a word: what `--watch` tries
+/// again after a failed refresh.
+pub(super) fn try_init() -> Result<Kernel, Error> {
     let mut client = Client::connect()?;
     let info = client.info()?;
     Ok(Kernel {

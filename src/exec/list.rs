@@ -1,7 +1,8 @@
 //! The listings of services and real servers, in text (ipvsadm's
 //! `list_all`, `list_service` and `print_service_entry`, their fetching
 //! halves: the formatting is `format`'s), in JSON (ours, `-j`) and in
-//! Prometheus's text format (ours, `--metrics`).
+//! Prometheus's text format (ours, `--metrics`); the listing each refresh
+//! of `--watch` takes (ours, `watch_table`).
 //!
 //! A text listing of the whole table takes its services from the one
 //! netlink dump and, where the format allows, each IPv4 service's real
@@ -18,6 +19,7 @@ use crate::ipvs::sockopt::{self, Sockopt};
 use crate::ipvs::{Dest, Error, Forward, Service, ServiceId, Stats};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
+use crate::watch::Table;
 
 /// Print a listing's whole text; the listing succeeded.
 pub(super) fn out(io: &mut Streams, text: &str) -> Flow {
@@ -356,6 +358,33 @@ pub(super) fn table(
     for svc in services {
         let d = sorted_dests(k, &svc, format, io, None, &mut Tally::default())?;
         table.push((svc, d));
+    }
+    Ok(table)
+}
+
+/// Ours: one listing of `--watch` and `--changes`: the table (or the one
+/// service named: none when it is gone), each service with its real
+/// servers over netlink, which alone has their 64-bit counters; in the
+/// kernel's order. A service that vanishes between the two dumps is left
+/// out, not an error.
+pub(super) fn watch_table(k: &mut Kernel, one: Option<&ServiceId>) -> Result<Table, Error> {
+    let gone = |e: &Error| e.errno() == libc::ESRCH || e.errno() == libc::ENOENT;
+    let services = match one {
+        None => k.client.services()?,
+        Some(id) => match k.client.service(id) {
+            Ok(s) => vec![s],
+            Err(e) if gone(&e) => Vec::new(),
+            Err(e) => return Err(e),
+        },
+    };
+    let mut table = Vec::with_capacity(services.len());
+    for svc in services {
+        let mut dests = Vec::new();
+        match k.client.dests_into(&svc.id, &mut dests) {
+            Ok(()) => table.push((svc, dests)),
+            Err(e) if gone(&e) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(table)
 }

@@ -7,6 +7,7 @@
 //! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`),
 //! `kube` the wiring of `--k8s`, `--owner` and `--migrate`, `migrate`
 //! ownership's facts and `--cleanup-kube-proxy`.
+//! `watch` the loop of `--watch` and `--changes`.
 
 mod conn;
 mod kernel;
@@ -14,6 +15,7 @@ mod kube;
 mod list;
 mod migrate;
 mod restore;
+mod watch;
 
 use std::io::BufRead;
 
@@ -242,6 +244,10 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
     match cmd {
         Command::Save { format } => list_all(k, format, names, io),
         Command::List { target, format } => match target {
+            ListTarget::All if format.watch.is_some() => watch::watch(k, None, format, io),
+            ListTarget::Service(id) if format.watch.is_some() => {
+                watch::watch(k, Some(id), format, io)
+            }
             ListTarget::All if format.json => list_json(k, None, format, io),
             ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),
             ListTarget::All if format.metrics => list_metrics(k, None, format, io),

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::conn::ConnEntry;
 use crate::ipvs::model::svc_flags;
 use crate::ipvs::{
-    Daemon, Dest, Family, Forward, Info, Protocol, Service, Stats, Timeouts, TunnelType,
+    Daemon, Dest, Family, Forward, Info, Protocol, Service, ServiceId, Stats, Timeouts, TunnelType,
 };
 
 /// The version of the document's shape.
@@ -115,14 +115,14 @@ fn rates(s: &Stats) -> Rates {
 
 /// A persistence netmask: dotted for IPv4, a prefix length for IPv6 (as
 /// `-M` takes it).
-fn netmask(svc: &Service) -> Value {
+pub fn netmask(svc: &Service) -> Value {
     match svc.id.family() {
         Family::Inet => Value::String(svc.config.netmask_v4().to_string()),
         Family::Inet6 => json!(svc.config.netmask),
     }
 }
 
-fn tunnel(d: &Dest) -> Value {
+pub fn tunnel(d: &Dest) -> Value {
     if d.config.forward != Forward::Tunnel {
         return Value::Null;
     }
@@ -158,10 +158,11 @@ pub fn dest(d: &Dest) -> Value {
     })
 }
 
-/// One virtual service with its real servers.
-pub fn service(svc: &Service, dests: &[Dest]) -> Value {
-    let (protocol, address, port, fwmark) = match svc.id {
-        crate::ipvs::ServiceId::Addr {
+/// A service's identity as a listing writes it: protocol, address, port
+/// and mark (null where the kind of service has none).
+fn id_fields(id: &ServiceId) -> (Value, Value, Value, Value) {
+    match *id {
+        ServiceId::Addr {
             protocol: p,
             addr,
             port,
@@ -171,10 +172,34 @@ pub fn service(svc: &Service, dests: &[Dest]) -> Value {
             json!(port),
             Value::Null,
         ),
-        crate::ipvs::ServiceId::Fwmark { mark, .. } => {
-            (Value::Null, Value::Null, Value::Null, json!(mark))
-        }
-    };
+        ServiceId::Fwmark { mark, .. } => (Value::Null, Value::Null, Value::Null, json!(mark)),
+    }
+}
+
+/// A service's identity alone, with the listing's field names.
+pub fn service_id(id: &ServiceId) -> Value {
+    let (protocol, address, port, fwmark) = id_fields(id);
+    json!({
+        "family": family(id.family()),
+        "protocol": protocol,
+        "address": address,
+        "port": port,
+        "fwmark": fwmark,
+    })
+}
+
+/// A real server's identity alone, with the listing's field names.
+pub fn server_id(addr: &IpAddr, port: u16) -> Value {
+    json!({
+        "family": family(Family::of(addr)),
+        "address": addr.to_string(),
+        "port": port,
+    })
+}
+
+/// One virtual service with its real servers.
+pub fn service(svc: &Service, dests: &[Dest]) -> Value {
+    let (protocol, address, port, fwmark) = id_fields(&svc.id);
     let persistent = svc.config.flags & svc_flags::PERSISTENT != 0;
     json!({
         "family": family(svc.id.family()),

@@ -17,7 +17,7 @@
 
 use std::fmt::Write;
 
-use crate::ipvs::{Dest, Info, Protocol, Service, ServiceId, Stats};
+use crate::ipvs::{Dest, Info, Service, ServiceId, Stats};
 
 /// The prefix of every metric name.
 pub const PREFIX: &str = "ipvsadm_";
@@ -146,15 +146,12 @@ fn service_labels(id: &ServiceId) -> String {
             protocol,
             addr,
             port,
-        } => {
-            let proto = match protocol {
-                Protocol::Tcp => "TCP".to_string(),
-                Protocol::Udp => "UDP".to_string(),
-                Protocol::Sctp => "SCTP".to_string(),
-                Protocol::Other(n) => n.to_string(),
-            };
-            (addr.to_string(), *port, proto, String::new())
-        }
+        } => (
+            addr.to_string(),
+            *port,
+            super::protocol_upper(*protocol),
+            String::new(),
+        ),
         ServiceId::Fwmark { mark, .. } => (String::new(), 0, "FWM".to_string(), mark.to_string()),
     };
     let family = match id.family() {
@@ -257,7 +254,9 @@ fn backend_samples(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ipvs::{ConnCounts, DestConfig, Family, Forward, ServiceConfig, TunnelType};
+    use crate::ipvs::{
+        ConnCounts, DestConfig, Family, Forward, Protocol, ServiceConfig, TunnelType,
+    };
     use std::net::IpAddr;
 
     fn stats(base: u64) -> Stats {

@@ -184,6 +184,17 @@ pub fn ntop(a: &IpAddr) -> String {
     }
 }
 
+/// A protocol as a listing's column names it (`TCP`, `UDP`, `SCTP`), or
+/// the kernel's number for another.
+pub fn protocol_upper(p: Protocol) -> String {
+    match p {
+        Protocol::Tcp => "TCP".to_string(),
+        Protocol::Udp => "UDP".to_string(),
+        Protocol::Sctp => "SCTP".to_string(),
+        Protocol::Other(n) => n.to_string(),
+    }
+}
+
 fn proto_db_name(p: Protocol) -> Option<&'static str> {
     match p {
         Protocol::Tcp => Some("tcp"),

@@ -1,5 +1,5 @@
 //! The list options: how a listing is printed, ipvsadm's `FMT_*` bits
-//! and ours (`-j`). The formatter's own type, so that `format` needs
+//! and ours (`-j`, `--metrics`, `--watch`, `--changes`). The formatter's own type, so that `format` needs
 //! nothing of the command line; `cli` builds it from the options.
 
 /// How a listing is printed (ipvsadm's `FMT_*` bits).
@@ -19,6 +19,11 @@ pub struct Format {
     pub json: bool,
     /// Ours (`--metrics`): Prometheus's text format instead of ipvsadm's.
     pub metrics: bool,
+    /// Ours (`--watch[=SECONDS]`, or `--changes` alone: 2 s): the table
+    /// listed again at this interval, as a live view or change lines.
+    pub watch: Option<std::time::Duration>,
+    /// Ours (`--changes`): change lines even on a terminal.
+    pub changes: bool,
 }
 
 /// `-S -n`'s format: rules, numeric; what a file for `-R` is written in.
@@ -34,4 +39,6 @@ pub const RULES_NUMERIC: Format = Format {
     tun_info: false,
     json: false,
     metrics: false,
+    watch: None,
+    changes: false,
 };

@@ -15,3 +15,4 @@ mod migrate;
 mod ours;
 mod package;
 mod schema;
+mod watch;

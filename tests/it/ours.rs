@@ -33,7 +33,7 @@ use ipvsadm::resolve::Table;
 use crate::bed::{available, diff, repo, run_in_kernel, Work};
 
 /// Run a script of tests/kernel/ours/ in a fresh test kernel; its sections.
-fn sections(script: &str, extra: &[&str]) -> BTreeMap<String, String> {
+pub(crate) fn sections(script: &str, extra: &[&str]) -> BTreeMap<String, String> {
     sections_with(script, extra, &[])
 }
 
@@ -77,11 +77,11 @@ pub(crate) fn sections_in(work: &Work, script: &str, extra: &[&str]) -> BTreeMap
     map
 }
 
-fn json(s: &str) -> Value {
+pub(crate) fn json(s: &str) -> Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
 }
 
-fn u64_of(v: &Value, k: &str) -> u64 {
+pub(crate) fn u64_of(v: &Value, k: &str) -> u64 {
     v[k].as_u64()
         .unwrap_or_else(|| panic!("{k} missing in {v}"))
 }

@@ -1,0 +1,229 @@
+//! Ours: `-L --watch` and `--changes` (issue 16): the loop that lists the
+//! table at each refresh (`list::watch_table`), hands the listing to the
+//! pure `watch` feature and prints its event lines, or drives its view on
+//! the terminal. A failed refresh is told and the kernel connection
+//! opened again at the next one; the terminal is restored however the
+//! view ends: `q`, Ctrl-C, an error, a panic.
+
+use std::io::{self, IsTerminal, Stdout};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::{cursor, execute, terminal};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+use super::kernel::{try_init, Kernel};
+use super::list::watch_table;
+use super::Flow;
+use crate::format::errors::{ipvs_strerror, Op};
+use crate::format::Format;
+use crate::ipvs::ServiceId;
+use crate::streams::Streams;
+use crate::watch::diff::Event;
+use crate::watch::lines::{json_line, text, timestamp};
+use crate::watch::track::Tracker;
+use crate::watch::view::{self, Action, Key, Status, ViewState};
+
+/// The interval when none is given.
+const DEFAULT_EVERY: Duration = Duration::from_secs(2);
+
+/// `-L --watch` or `--changes`, of the table or the one service named:
+/// lines unless standard output is a terminal and neither `--changes`
+/// nor `-j` is given. Runs until interrupted, or standard output fails.
+pub(super) fn watch(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    format: &Format,
+    io: &mut Streams,
+) -> Flow {
+    let every = format.watch.unwrap_or(DEFAULT_EVERY);
+    let mut r = Refresher {
+        k,
+        broken: false,
+        one: one.copied(),
+        tracker: Tracker::new(),
+        start: Instant::now(),
+    };
+    if format.changes || format.json || !io::stdout().is_terminal() {
+        return lines(&mut r, every, format.json, io);
+    }
+    match show(&mut r, every) {
+        Ok(()) => Flow::Result(0),
+        Err(e) => {
+            io.err(&format!("terminal: {e}\n"));
+            Flow::Exit(1)
+        }
+    }
+}
+
+/// What the loop keeps: the kernel (opened again after a failure), the
+/// service watched, the feature's memory.
+struct Refresher<'a> {
+    k: &'a mut Kernel,
+    broken: bool,
+    one: Option<ServiceId>,
+    tracker: Tracker,
+    start: Instant,
+}
+
+impl Refresher<'_> {
+    /// One listing: its events, how long it took, when it was taken.
+    fn refresh(&mut self) -> (Vec<Event>, Duration, SystemTime) {
+        let began = Instant::now();
+        let listed = self.reopened().and_then(|()| {
+            watch_table(self.k, self.one.as_ref())
+                .map_err(|e| ipvs_strerror(Op::GetServices, e.errno()))
+        });
+        let (took, at) = (began.elapsed(), SystemTime::now());
+        let events = match listed {
+            Ok(table) => self.tracker.update(table, self.start.elapsed()),
+            Err(message) => {
+                self.broken = true;
+                self.tracker.failed(message)
+            }
+        };
+        (events, took, at)
+    }
+
+    /// After a failure, a new connection (IPVS may have been unloaded and
+    /// loaded again: the family then has another id).
+    fn reopened(&mut self) -> Result<(), String> {
+        if self.broken {
+            *self.k = try_init().map_err(|e| {
+                format!(
+                    "Can't initialize ipvs: {}",
+                    ipvs_strerror(Op::Init, e.errno())
+                )
+            })?;
+            self.broken = false;
+        }
+        Ok(())
+    }
+}
+
+fn since_epoch(t: SystemTime) -> Duration {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default()
+}
+
+/// `--changes`: each refresh's events as lines, flushed at once.
+fn lines(r: &mut Refresher, every: Duration, json: bool, io: &mut Streams) -> Flow {
+    let mut next = Instant::now();
+    loop {
+        let (events, _, at) = r.refresh();
+        let time = timestamp(since_epoch(at));
+        for e in &events {
+            io.out(&if json {
+                json_line(e, &time)
+            } else {
+                text(e, &time)
+            });
+        }
+        io.flush();
+        if io.write_failed() {
+            return Flow::Result(0);
+        }
+        next = wait_until(next + every);
+    }
+}
+
+/// Sleep until `t` (at once when it is past); the next tick's base.
+fn wait_until(t: Instant) -> Instant {
+    let now = Instant::now();
+    if t > now {
+        std::thread::sleep(t - now);
+        t
+    } else {
+        now
+    }
+}
+
+/// The terminal in raw mode on the alternate screen, given back as it was
+/// when dropped.
+struct Screen {
+    term: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl Screen {
+    fn enter() -> io::Result<Screen> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        terminal::enable_raw_mode()?;
+        let screen = execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
+            .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+        screen
+            .map(|term| Screen { term })
+            .inspect_err(|_| restore())
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// The terminal as it was: cooked mode, main screen, cursor shown.
+fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}
+
+/// A key the view knows, from the terminal's.
+fn key_of(k: event::KeyEvent) -> Option<Key> {
+    if k.kind != KeyEventKind::Press {
+        return None;
+    }
+    Some(match k.code {
+        KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => Key::Interrupt,
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        _ => return None,
+    })
+}
+
+/// The view: refresh when due (unless paused), draw, wait for a key until
+/// the next refresh.
+fn show(r: &mut Refresher, every: Duration) -> io::Result<()> {
+    let mut screen = Screen::enter()?;
+    let mut state = ViewState::default();
+    let mut status = Status {
+        every,
+        ..Status::default()
+    };
+    let mut next = Instant::now();
+    loop {
+        if Instant::now() >= next {
+            if !state.paused {
+                let (_, took, at) = r.refresh();
+                status.refreshed = format!("{} UTC", &timestamp(since_epoch(at))[11..19]);
+                status.took = took;
+                status.error = r.tracker.failing().map(str::to_string);
+            }
+            next = Instant::now() + every;
+        }
+        let mut page = 0;
+        screen.term.draw(|f| {
+            page = usize::from(f.area().height.saturating_sub(3));
+            view::draw(f, &r.tracker.rows, &state, &status);
+        })?;
+        let wait = next.saturating_duration_since(Instant::now());
+        if !event::poll(wait)? {
+            continue;
+        }
+        if let TermEvent::Key(k) = event::read()? {
+            if key_of(k).is_some_and(|key| state.key(key, page) == Action::Quit) {
+                return Ok(());
+            }
+        }
+    }
+}
