@@ -368,7 +368,9 @@ pub(super) fn table(
 /// kernel's order. A service that vanishes between the two dumps is left
 /// out, not an error.
 pub(super) fn watch_table(k: &mut Kernel, one: Option<&ServiceId>) -> Result<Table, Error> {
-    let gone = |e: &Error| e.errno() == libc::ESRCH || e.errno() == libc::ENOENT;
+    // ESRCH: no such service. (ENOENT is no IPVS family any more: an
+    // error, told.)
+    let gone = |e: &Error| e.errno() == libc::ESRCH;
     let services = match one {
         None => k.client.services()?,
         Some(id) => match k.client.service(id) {

@@ -256,8 +256,33 @@ fn watch_tells_every_change_once_and_the_view_leaves_the_terminal_sane() {
         "{}",
         s["changes-text"]
     );
+    one_service(&s);
     view_while_traffic_runs(&s);
     terminal_back_to_normal(&s);
+}
+
+/// `--changes -t` of one service: its own changes only, from nothing to
+/// nothing.
+fn one_service(s: &BTreeMap<String, String>) {
+    let got: Vec<_> = s["changes-one"]
+        .lines()
+        .map(|l| event_of(&json(l)).0)
+        .collect();
+    let mut want = vec![
+        "watching",
+        "service-added",
+        "server-added",
+        "server-changed",
+        "drained",
+        "service-changed",
+        "server-removed",
+        "service-removed",
+    ];
+    if s["rmmod"].trim() == "rc=0" {
+        want.extend(["error", "recovered"]);
+    }
+    assert_eq!(got, want, "{}", s["changes-one"]);
+    assert!(s["changes-one"].starts_with(r#"{"event":"watching","services":0,"#));
 }
 
 /// The view in tmux: rates while traffic runs, the sort, the filter, the
@@ -312,6 +337,21 @@ fn view_while_traffic_runs(s: &BTreeMap<String, String>) {
         "{}",
         s["view-paused"]
     );
+    // IPVS unloaded under the view (when the module could go): the error
+    // at the bottom; then the keys' line again.
+    if s["view-rmmod"].trim() == "rc=0" {
+        let last = |p: &str| {
+            p.lines()
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .to_string()
+        };
+        let error = &s["view-error"];
+        assert!(last(error).starts_with("error: "), "{error}");
+        assert!(last(error).ends_with(" (trying again)"), "{error}");
+        let recovered = &s["view-recovered"];
+        assert!(last(recovered).starts_with("q quit"), "{recovered}");
+    }
 }
 
 /// After `q` and after Ctrl-C: the main screen, the cursor shown, the
