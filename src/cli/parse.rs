@@ -761,9 +761,9 @@ impl<'a> Reading<'a> {
             let not_metrics = conn_like | Opt::Json.bit() | Opt::K8s.bit() | Opt::Owner.bit();
             // Ours: --watch and --changes list the table again and again;
             // not the connections, timeouts, daemons or metrics, and not
-            // yet with the cluster's labels or owners.
+            // yet with owners (--k8s names the services).
             let live = Opt::Watch.bit() | Opt::Changes.bit();
-            let not_live = conn_like | Opt::Metrics.bit() | Opt::K8s.bit() | Opt::Owner.bit();
+            let not_live = conn_like | Opt::Metrics.bit() | Opt::Owner.bit();
             if (options & conn_like != 0 && options & detail != 0)
                 || (options & td != 0 && options & Opt::PersistentConn.bit() != 0)
                 || (options & Opt::Metrics.bit() != 0 && options & not_metrics != 0)

@@ -28,6 +28,7 @@ use crate::k8s::input::{read_files, Cluster};
 use crate::k8s::{owner, report, view};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
+use crate::watch::Labels;
 
 /// The exit status of a file that cannot be read or of a node not found,
 /// as for any other bad argument.
@@ -55,6 +56,13 @@ pub(super) fn run(
         Command::Check { format } => Some(run_check(format, &mut input, io)),
         Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
         Command::List { .. } | Command::Save { .. } if plain => None,
+        Command::List { target, format } if format.watch.is_some() => {
+            let one = match target {
+                ListTarget::Service(id) => Some(id),
+                _ => None,
+            };
+            Some(run_watch(one, format, &mut input, io))
+        }
         Command::List { target, format } => {
             let one = match target {
                 ListTarget::All => None,
@@ -263,6 +271,45 @@ fn run_list(
         .collect();
     io.out(&view::annotate(&head, &entries));
     0
+}
+
+/// `-L --watch --k8s` (or `--changes`): the live view or the change
+/// lines, each service named by the Service it serves.
+fn run_watch(one: Option<&ServiceId>, format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
+    let net = NodeNet::read().unwrap_or_default();
+    let host: Vec<IpAddr> = net.host.iter().copied().collect();
+    let labels = match input.expectation(&host, io) {
+        Ok(Some((_, expected))) => k8s_labels(&expected),
+        Ok(None) => Labels::default(),
+        Err(code) => return code,
+    };
+    let mut k = match kernel::open(io) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
+    check_version(&k.info, io);
+    match super::watch::watch(&mut k, one, format, labels, io) {
+        Flow::Result(r) | Flow::Exit(r) => r,
+    }
+}
+
+/// The live view's labels: each expected virtual service's Service, as
+/// `-L --k8s` names it; `no Service` for the others.
+fn k8s_labels(expected: &[ExpectedService]) -> Labels {
+    let mut l = Labels {
+        key: "kubernetes",
+        unknown: Some((view::NO_SERVICE.to_string(), serde_json::Value::Null)),
+        ..Labels::default()
+    };
+    for e in expected {
+        l.text
+            .entry(e.id)
+            .or_insert_with(|| view::service_text(Some(e)));
+        l.json
+            .entry(e.id)
+            .or_insert_with(|| view::service_json(Some(e)));
+    }
+    l
 }
 
 /// Judge every service; keep only `filter`'s (kube-proxy's likely ones

@@ -244,9 +244,11 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
     match cmd {
         Command::Save { format } => list_all(k, format, names, io),
         Command::List { target, format } => match target {
-            ListTarget::All if format.watch.is_some() => watch::watch(k, None, format, io),
+            ListTarget::All if format.watch.is_some() => {
+                watch::watch(k, None, format, Default::default(), io)
+            }
             ListTarget::Service(id) if format.watch.is_some() => {
-                watch::watch(k, Some(id), format, io)
+                watch::watch(k, Some(id), format, Default::default(), io)
             }
             ListTarget::All if format.json => list_json(k, None, format, io),
             ListTarget::Service(id) if format.json => list_json(k, Some(id), format, io),

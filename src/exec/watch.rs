@@ -21,9 +21,10 @@ use crate::format::Format;
 use crate::ipvs::ServiceId;
 use crate::streams::Streams;
 use crate::watch::diff::Event;
-use crate::watch::lines::{json_line, text, timestamp};
+use crate::watch::lines::{json_line_labelled, text_labelled, timestamp};
 use crate::watch::track::Tracker;
 use crate::watch::view::{self, Action, Key, Status, ViewState};
+use crate::watch::Labels;
 
 /// The interval when none is given.
 const DEFAULT_EVERY: Duration = Duration::from_secs(2);
@@ -35,6 +36,7 @@ pub(super) fn watch(
     k: &mut Kernel,
     one: Option<&ServiceId>,
     format: &Format,
+    labels: Labels,
     io: &mut Streams,
 ) -> Flow {
     let every = format.watch.unwrap_or(DEFAULT_EVERY);
@@ -46,9 +48,9 @@ pub(super) fn watch(
         start: Instant::now(),
     };
     if format.changes || format.json || !io::stdout().is_terminal() {
-        return lines(&mut r, every, format.json, io);
+        return lines(&mut r, every, format.json, &labels, io);
     }
-    match show(&mut r, every) {
+    match show(&mut r, every, labels) {
         Ok(()) => Flow::Result(0),
         Err(e) => {
             io.err(&format!("terminal: {e}\n"));
@@ -107,16 +109,22 @@ fn since_epoch(t: SystemTime) -> Duration {
 }
 
 /// `--changes`: each refresh's events as lines, flushed at once.
-fn lines(r: &mut Refresher, every: Duration, json: bool, io: &mut Streams) -> Flow {
+fn lines(
+    r: &mut Refresher,
+    every: Duration,
+    json: bool,
+    labels: &Labels,
+    io: &mut Streams,
+) -> Flow {
     let mut next = Instant::now();
     loop {
         let (events, _, at) = r.refresh();
         let time = timestamp(since_epoch(at));
         for e in &events {
             io.out(&if json {
-                json_line(e, &time)
+                json_line_labelled(e, &time, labels)
             } else {
-                text(e, &time)
+                text_labelled(e, &time, labels)
             });
         }
         io.flush();
@@ -193,9 +201,12 @@ fn key_of(k: event::KeyEvent) -> Option<Key> {
 
 /// The view: refresh when due (unless paused), draw, wait for a key until
 /// the next refresh.
-fn show(r: &mut Refresher, every: Duration) -> io::Result<()> {
+fn show(r: &mut Refresher, every: Duration, labels: Labels) -> io::Result<()> {
     let mut screen = Screen::enter()?;
-    let mut state = ViewState::default();
+    let mut state = ViewState {
+        labels,
+        ..ViewState::default()
+    };
     let mut status = Status {
         every,
         ..Status::default()

@@ -62,6 +62,22 @@ pub enum Event {
 }
 
 impl Event {
+    /// The virtual service the event is about, if one.
+    pub fn service(&self) -> Option<&ServiceId> {
+        match self {
+            Event::ServiceAdded(s) => Some(&s.id),
+            Event::ServiceRemoved(id)
+            | Event::ServiceChanged(id, _)
+            | Event::ServerAdded(id, _)
+            | Event::ServerRemoved(id, _)
+            | Event::ServerChanged(id, ..)
+            | Event::DrainStarted(id, ..)
+            | Event::DrainStuck(id, ..)
+            | Event::Drained(id, _) => Some(id),
+            Event::Watching { .. } | Event::Error(_) | Event::Recovered => None,
+        }
+    }
+
     /// The event's name, in lines and JSON.
     pub fn name(&self) -> &'static str {
         match self {

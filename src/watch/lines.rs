@@ -6,6 +6,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::Labels;
 use serde_json::{json, Map, Value};
 
 use super::diff::{server_fields, service_fields, Change, DestKey, Event};
@@ -112,6 +113,26 @@ fn conns_words(c: &ConnCounts) -> String {
 }
 
 /// One event as a line of text, newline included.
+/// `text`, with the service's label after it where one is given.
+pub fn text_labelled(e: &Event, time: &str, labels: &Labels) -> String {
+    let line = text(e, time);
+    match e.service().and_then(|id| labels.text_of(id)) {
+        Some(l) => format!("{}  ({l})\n", line.trim_end_matches('\n')),
+        None => line,
+    }
+}
+
+/// `json_line`, with the service's label object where labels are given.
+pub fn json_line_labelled(e: &Event, time: &str, labels: &Labels) -> String {
+    let mut o = json_object(e, time);
+    if let Some(v) = e.service().and_then(|id| labels.json_of(id)) {
+        o.insert(labels.key.to_string(), v.clone());
+    }
+    let mut line = Value::Object(o).to_string();
+    line.push('\n');
+    line
+}
+
 pub fn text(e: &Event, time: &str) -> String {
     let what = match e {
         Event::Watching { services } => format!("{services} services"),
@@ -151,6 +172,13 @@ fn changes_object(changes: &[Change]) -> Value {
 
 /// One event as a JSON object on one line, newline included.
 pub fn json_line(e: &Event, time: &str) -> String {
+    let mut line = Value::Object(json_object(e, time)).to_string();
+    line.push('\n');
+    line
+}
+
+/// The event's JSON object.
+fn json_object(e: &Event, time: &str) -> Map<String, Value> {
     let mut o = Map::new();
     o.insert("time".into(), json!(time));
     o.insert("event".into(), json!(e.name()));
@@ -196,9 +224,7 @@ pub fn json_line(e: &Event, time: &str) -> String {
         }
         Event::Recovered => {}
     }
-    let mut line = Value::Object(o).to_string();
-    line.push('\n');
-    line
+    o
 }
 
 #[cfg(test)]

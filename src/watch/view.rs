@@ -75,6 +75,9 @@ pub enum Action {
 /// What the person has chosen: sort, filter, scroll, pause.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ViewState {
+    /// What each service is (`--k8s`), shown under it and matched by the
+    /// filter.
+    pub labels: super::Labels,
     pub sort: Sort,
     pub filter: String,
     /// Typing the filter (after `/`, until Enter or Escape).
@@ -365,22 +368,34 @@ fn server_line(s: &ServerRow, cols: &Columns) -> Line<'static> {
 fn body_lines(rows: &[ServiceRow], state: &ViewState, cols: &Columns) -> Vec<Line<'static>> {
     let mut shown: Vec<(&ServiceRow, Vec<&ServerRow>)> = rows
         .iter()
-        .filter_map(|r| filtered(r, &state.filter))
+        .filter_map(|r| filtered(r, &state.filter, state.labels.text_of(&r.svc.id)))
         .collect();
     sort_rows(&mut shown, state.sort);
     let mut lines = Vec::new();
     for (row, servers) in shown {
         lines.push(service_line(row, cols));
+        if let Some(l) = state.labels.text_of(&row.svc.id) {
+            let dim = Style::default().add_modifier(Modifier::DIM);
+            lines.push(Line::styled(format!("     {l}"), dim));
+        }
         lines.extend(servers.into_iter().map(|s| server_line(s, cols)));
     }
     lines
 }
 
 /// A service and the servers the filter keeps: all of them when the
-/// service's own text matches; none shown when nothing matches.
-fn filtered<'a>(row: &'a ServiceRow, filter: &str) -> Option<(&'a ServiceRow, Vec<&'a ServerRow>)> {
+/// service's own text (or its label) matches; none shown when nothing
+/// matches.
+fn filtered<'a>(
+    row: &'a ServiceRow,
+    filter: &str,
+    label: Option<&str>,
+) -> Option<(&'a ServiceRow, Vec<&'a ServerRow>)> {
     let all: Vec<&ServerRow> = row.servers.iter().collect();
-    if filter.is_empty() || service_text(&row.svc.id).contains(filter) {
+    if filter.is_empty()
+        || service_text(&row.svc.id).contains(filter)
+        || label.is_some_and(|l| l.contains(filter))
+    {
         return Some((row, all));
     }
     let some: Vec<&ServerRow> = all

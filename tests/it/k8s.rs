@@ -288,6 +288,29 @@ fn k8s_node_from_a_generated_cluster() {
     );
     assert_eq!(rc, 1);
 
+    // --changes -j --k8s: each event about a service carries its Service.
+    let changes = schema("changes.schema.json");
+    let events: Vec<Value> = s["k8s-changes"]
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    for e in &events {
+        validate(&changes, e).unwrap_or_else(|err| panic!("{err}: {e}"));
+    }
+    let reweighted = events
+        .iter()
+        .find(|e| e["event"] == "server-changed")
+        .unwrap_or_else(|| panic!("{}", s["k8s-changes"]));
+    assert_eq!(reweighted["service"]["address"], "10.96.0.10");
+    assert_eq!(reweighted["kubernetes"]["name"], "kube-dns");
+    assert_eq!(reweighted["kubernetes"]["port_name"], "dns");
+    let added = events
+        .iter()
+        .find(|e| e["event"] == "service-added")
+        .unwrap();
+    assert_eq!(added["service"]["address"], "10.96.200.9");
+    assert!(added["kubernetes"].is_null(), "{added}");
+
     assert!(s["k8s-stats"].ends_with("rc=0\n"), "{}", s["k8s-stats"]);
     assert!(s["k8s-stats"].contains("  shop/lb (LoadBalancer, node port)\n"));
     assert_eq!(

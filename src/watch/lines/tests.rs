@@ -122,3 +122,37 @@ fn json_lines_carry_identity_and_changes() {
     let v: Value = serde_json::from_str(&json_line(&Event::Watching { services: 2 }, T)).unwrap();
     assert_eq!(v, json!({"time": T, "event": "watching", "services": 2}));
 }
+
+/// With labels (`--k8s`): the text line names the Service, the JSON line
+/// carries its object; events about no service are left alone.
+#[test]
+fn labelled_lines_name_the_service() {
+    let mut labels = crate::watch::Labels {
+        key: "kubernetes",
+        unknown: Some(("no Service".into(), Value::Null)),
+        ..Default::default()
+    };
+    labels
+        .text
+        .insert(tcp(1, 80), "shop/web:http (ClusterIP, cluster IP)".into());
+    labels
+        .json
+        .insert(tcp(1, 80), json!({"namespace": "shop", "name": "web"}));
+    let e = Event::ServiceChanged(tcp(1, 80), weight_3_to_0());
+    assert_eq!(
+        text_labelled(&e, T, &labels),
+        format!(
+            "{}  (shop/web:http (ClusterIP, cluster IP))\n",
+            text(&e, T).trim_end()
+        )
+    );
+    let v: Value = serde_json::from_str(&json_line_labelled(&e, T, &labels)).unwrap();
+    assert_eq!(v["kubernetes"]["name"], "web");
+    let other = Event::ServiceRemoved(tcp(1, 443));
+    let v: Value = serde_json::from_str(&json_line_labelled(&other, T, &labels)).unwrap();
+    assert!(v["kubernetes"].is_null() && v.get("kubernetes").is_some());
+    assert!(text_labelled(&other, T, &labels).ends_with("  (no Service)\n"));
+    let w = Event::Watching { services: 2 };
+    assert_eq!(text_labelled(&w, T, &labels), text(&w, T));
+    assert_eq!(json_line_labelled(&w, T, &labels), json_line(&w, T));
+}

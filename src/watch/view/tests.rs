@@ -265,3 +265,30 @@ fn rates_and_trends_are_written_short() {
     assert_eq!(sparkline(&[0.0, 0.0], 10), "▁▁");
     assert_eq!(sparkline(&[1.0, 2.0, 3.0], 2), "▆█");
 }
+
+/// With labels (`--k8s`): a dim line under each service saying what it
+/// is, and the filter matches it.
+#[test]
+fn labels_go_under_their_services_and_the_filter_reads_them() {
+    let mut labels = crate::watch::Labels {
+        key: "kubernetes",
+        unknown: Some(("no Service".into(), serde_json::Value::Null)),
+        ..Default::default()
+    };
+    labels
+        .text
+        .insert(tcp(1, 80), "shop/web:http (ClusterIP, cluster IP)".into());
+    let mut state = ViewState {
+        labels,
+        ..ViewState::default()
+    };
+    let t = tracked(&[two_services()]);
+    let (lines, buf) = screen(&t, &state, 80, 10);
+    assert_eq!(lines[3], "     shop/web:http (ClusterIP, cluster IP)");
+    assert_eq!(lines[7], "     no Service");
+    assert!(buf[(5, 3)].modifier.contains(Modifier::DIM));
+    state.filter = "shop/web".into();
+    let (lines, _) = screen(&t, &state, 80, 10);
+    assert!(lines[2].starts_with("  TCP 10.96.0.1:80 rr"), "{lines:?}");
+    assert!(lines.iter().all(|l| !l.contains(":443")), "{lines:?}");
+}
