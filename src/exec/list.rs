@@ -7,7 +7,10 @@
 //! A text listing of the whole table takes its services from the one
 //! netlink dump and, where the format allows, each IPv4 service's real
 //! servers from the older getsockopt interface (`ipvs::sockopt`): one
-//! system call instead of a dump per service, the same bytes printed.
+//! system call instead of a dump per service, the same bytes printed. A
+//! text listing of one service (`-t`/`-u`/`-f`) does the same with the
+//! count of IP_VS_SO_GET_SERVICE. `-j` and `--metrics` never do: they
+//! print every counter in full and the tunnel's details.
 
 use super::kernel::Kernel;
 use super::Flow;
@@ -195,12 +198,7 @@ pub(super) fn list_all(
         })
     };
     flush_text(k, io);
-    if path == ListPath::Counted {
-        io.err(&format!(
-            "list path: getsockopt {} netlink {}\n",
-            tally.sockopt, tally.netlink
-        ));
-    }
+    tally.tell(path, io);
     match printed {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
@@ -212,6 +210,18 @@ pub(super) fn list_all(
 struct Tally {
     sockopt: usize,
     netlink: usize,
+}
+
+impl Tally {
+    /// `IPVSADM_LIST_PATH=counted`'s line on standard error.
+    fn tell(&self, path: ListPath, io: &mut Streams) {
+        if path == ListPath::Counted {
+            io.err(&format!(
+                "list path: getsockopt {} netlink {}\n",
+                self.sockopt, self.netlink
+            ));
+        }
+    }
 }
 
 /// A test-only knob, `IPVSADM_LIST_PATH`: `netlink` lists every real
@@ -238,8 +248,11 @@ impl ListPath {
 
 /// Whether a listing in this format may print real servers read over
 /// getsockopt: not when it prints counters (32-bit there, in full over
-/// netlink: `--stats`, `--rate`, `--exact`) or tunnel details
-/// (`--tun-info`); `-S` is judged per service (`sorted_dests`).
+/// netlink: `--stats`, `--rate`, `--exact`, and `-j`, whose real servers
+/// always carry their counters, rates and tunnel details: a packet
+/// counter or a rate past 2^32 would come out cut, and nothing in the
+/// 32-bit answer tells that it was) or tunnel details (`--tun-info`);
+/// `-S` is judged per service (`sorted_dests`).
 fn sockopt_may_serve(f: &Format) -> bool {
     !(f.stats || f.rate || f.exact || f.tun_info || f.json)
 }
@@ -277,13 +290,32 @@ pub(super) fn list_service(
     };
     io.out(&format::title(format));
     let names = Names::new(resolver);
+    let path = ListPath::from_env();
+    // The count GET_DESTS is held to, asked after the netlink answer so
+    // that a service that is gone still gets ipvsadm's error text from
+    // netlink; any failure here is netlink's turn (`sorted_dests`).
+    let counted = if path != ListPath::Netlink && sockopt_may_serve(format) {
+        sockopt_count(k, &svc.id)
+    } else {
+        None
+    };
     let mut tally = Tally::default();
-    let printed = service_entry(k, &svc, format, &names, io, None, &mut tally);
+    let printed = service_entry(k, &svc, format, &names, io, counted, &mut tally);
     flush_text(k, io);
+    tally.tell(path, io);
     match printed {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }
+}
+
+/// One IPv4 service's real-server count from IP_VS_SO_GET_SERVICE;
+/// `None` (netlink) for an IPv6 service or on any failure.
+fn sockopt_count(k: &mut Kernel, id: &ServiceId) -> Option<u32> {
+    if k.sockopt.is_none() {
+        k.sockopt = Sockopt::open().ok();
+    }
+    k.sockopt.as_mut()?.num_dests(id).ok().flatten()
 }
 
 /// Ours: `-L -j` of the table, or of the one service named: one JSON

@@ -20,6 +20,7 @@ use super::model::*;
 const BASE_CTL: libc::c_int = 64 + 1024 + 64;
 const SO_GET_INFO: libc::c_int = BASE_CTL + 1;
 const SO_GET_SERVICES: libc::c_int = BASE_CTL + 2;
+const SO_GET_SERVICE: libc::c_int = BASE_CTL + 3;
 const SO_GET_DESTS: libc::c_int = BASE_CTL + 4;
 
 /// `sizeof(struct ip_vs_getinfo)`.
@@ -175,6 +176,50 @@ pub fn match_dump<'a>(
     }
 }
 
+/// The service's key as GET_SERVICE and GET_DESTS read it (protocol,
+/// address, port, fwmark: the same first 16 bytes in both structures)
+/// into `buf`; false, and nothing written, for an IPv6 service.
+fn service_key(id: &ServiceId, buf: &mut [u8]) -> bool {
+    let (protocol, addr, port) = match id {
+        ServiceId::Addr {
+            protocol,
+            addr: IpAddr::V4(a),
+            port,
+        } => (protocol.raw(), a.octets(), *port),
+        ServiceId::Fwmark {
+            family: Family::Inet,
+            ..
+        } => (0, [0; 4], 0),
+        _ => return false,
+    };
+    buf[0..2].copy_from_slice(&protocol.to_ne_bytes());
+    buf[4..8].copy_from_slice(&addr);
+    buf[8..10].copy_from_slice(&port.to_be_bytes());
+    buf[12..16].copy_from_slice(&id.fwmark().to_ne_bytes());
+    true
+}
+
+/// getsockopt(IPPROTO_IP, cmd) on the whole of `buf`, which holds the
+/// request on the way in and the answer on the way out.
+fn getsockopt(fd: &OwnedFd, cmd: libc::c_int, buf: &mut [u8]) -> std::io::Result<()> {
+    let mut optlen = buf.len() as libc::socklen_t;
+    // SAFETY: the buffer is live and `optlen` bytes long, and the kernel
+    // writes at most `optlen` bytes into it.
+    let r = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_IP,
+            cmd,
+            buf.as_mut_ptr().cast(),
+            &mut optlen,
+        )
+    };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// A plain `AF_INET` datagram socket for the IPVS socket options (the
 /// kernel asks for CAP_NET_ADMIN, not CAP_NET_RAW), with the buffer its
 /// answers are read into.
@@ -201,22 +246,7 @@ impl Sockopt {
     /// getsockopt(IPPROTO_IP, cmd) on the first `len` bytes of the buffer,
     /// which hold the request's header on the way in.
     fn get(&mut self, cmd: libc::c_int, len: usize) -> std::io::Result<()> {
-        let mut optlen = len as libc::socklen_t;
-        // SAFETY: the buffer is live and at least `len` bytes long, and
-        // the kernel writes at most `optlen` bytes into it.
-        let r = unsafe {
-            libc::getsockopt(
-                self.fd.as_raw_fd(),
-                libc::IPPROTO_IP,
-                cmd,
-                self.buf.as_mut_ptr().cast(),
-                &mut optlen,
-            )
-        };
-        if r < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
+        getsockopt(&self.fd, cmd, &mut self.buf[..len])
     }
 
     /// A zero-filled buffer of `len` bytes.
@@ -246,12 +276,24 @@ impl Sockopt {
         written
     }
 
+    /// IP_VS_SO_GET_SERVICE's `num_dests` for one service (real servers of
+    /// every family); `Ok(None)` for an IPv6 service (this interface knows
+    /// none), an error (ESRCH) for one the kernel does not have.
+    pub fn num_dests(&mut self, id: &ServiceId) -> std::io::Result<Option<u32>> {
+        let mut e = [0u8; SERVICE_ENTRY];
+        if !service_key(id, &mut e) {
+            return Ok(None);
+        }
+        getsockopt(&self.fd, SO_GET_SERVICE, &mut e)?;
+        Ok(Some(u32_ne(&e, 44)))
+    }
+
     /// The real servers of one IPv4 service into `out` (cleared first),
     /// with room for one more than the `num_dests` GET_SERVICES counted.
-    /// True when exactly `num_dests` entries came back: fewer means real
-    /// servers of the other family (skipped by `__ip_vs_get_dest_entries`)
-    /// or a change meanwhile, more a change meanwhile; either way the
-    /// caller asks netlink.
+    /// True when exactly `num_dests` entries came back: fewer
+    /// means real servers of the other family (skipped by
+    /// `__ip_vs_get_dest_entries`) or a change meanwhile, more a change
+    /// meanwhile; either way the caller asks netlink.
     pub fn dests_into(
         &mut self,
         id: &ServiceId,
@@ -262,21 +304,10 @@ impl Sockopt {
         let cap = num_dests as usize + 1;
         let len = dests_len(cap);
         self.zeroed(len);
-        let (protocol, addr, port) = match id {
-            ServiceId::Addr {
-                protocol,
-                addr: IpAddr::V4(a),
-                port,
-            } => (protocol.raw(), a.octets(), *port),
-            ServiceId::Fwmark { .. } => (0, [0; 4], 0),
-            ServiceId::Addr { .. } => return Ok(false),
-        };
-        let h = &mut self.buf;
-        h[0..2].copy_from_slice(&protocol.to_ne_bytes());
-        h[4..8].copy_from_slice(&addr);
-        h[8..10].copy_from_slice(&port.to_be_bytes());
-        h[12..16].copy_from_slice(&id.fwmark().to_ne_bytes());
-        h[16..20].copy_from_slice(&(cap as u32).to_ne_bytes());
+        if !service_key(id, &mut self.buf) {
+            return Ok(false);
+        }
+        self.buf[16..20].copy_from_slice(&(cap as u32).to_ne_bytes());
         self.get(SO_GET_DESTS, len)?;
         let n = written_dests(&self.buf);
         if n != num_dests as usize {
@@ -371,6 +402,35 @@ mod tests {
         dest_entry(&mut buf, 2, 3, CONN_F_INACTIVE);
         assert_eq!(written_dests(&buf), 3);
         assert_eq!(written_dests(&buf[..dests_len(2) + 95]), 2);
+    }
+
+    #[test]
+    fn the_key_is_ipv4_only() {
+        let mut b = [0xffu8; 20];
+        assert!(service_key(&tcp([10, 96, 0, 1], 443), &mut b));
+        assert_eq!(&b[0..2], &6u16.to_ne_bytes());
+        assert_eq!(&b[4..8], &[10, 96, 0, 1]);
+        assert_eq!(&b[8..10], &443u16.to_be_bytes());
+        assert_eq!(&b[12..16], &0u32.to_ne_bytes());
+        let fw = ServiceId::Fwmark {
+            family: Family::Inet,
+            mark: 9,
+        };
+        assert!(service_key(&fw, &mut b));
+        assert_eq!(&b[12..16], &9u32.to_ne_bytes());
+        let mut untouched = [0xffu8; 20];
+        let fw6 = ServiceId::Fwmark {
+            family: Family::Inet6,
+            mark: 9,
+        };
+        let v6 = ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: "fd00::1".parse().unwrap(),
+            port: 80,
+        };
+        assert!(!service_key(&fw6, &mut untouched));
+        assert!(!service_key(&v6, &mut untouched));
+        assert_eq!(untouched, [0xff; 20]);
     }
 
     #[test]
