@@ -220,6 +220,23 @@ fn getsockopt(fd: &OwnedFd, cmd: libc::c_int, buf: &mut [u8]) -> std::io::Result
     Ok(())
 }
 
+/// Whether the real servers GET_DESTS wrote are the service's whole
+/// list at the moment of that call. `before` is the service's
+/// `num_dests` from a call made earlier (GET_SERVICES or GET_SERVICE),
+/// `written` the entries GET_DESTS wrote, `after` the service's
+/// `num_dests` from GET_SERVICE right after it. `num_dests` counts real
+/// servers of every family, GET_DESTS writes only the service's own, and
+/// nothing tells how many it skipped: with `before` alone, a real server
+/// of the other family added after the count and an IPv4 one edited
+/// meanwhile would print a list the kernel never had (the IPv4 entries
+/// as edited, without the other one). Every call is atomic (each holds
+/// `__ip_vs_mutex`), so `after == written` means that the kernel had
+/// exactly the written servers right after GET_DESTS, unless the table
+/// changed twice between the two calls.
+pub fn whole(before: u32, written: usize, after: u32) -> bool {
+    written == before as usize && written == after as usize
+}
+
 /// A plain `AF_INET` datagram socket for the IPVS socket options (the
 /// kernel asks for CAP_NET_ADMIN, not CAP_NET_RAW), with the buffer its
 /// answers are read into.
@@ -290,7 +307,8 @@ impl Sockopt {
 
     /// The real servers of one IPv4 service into `out` (cleared first),
     /// with room for one more than the `num_dests` GET_SERVICES counted.
-    /// True when exactly `num_dests` entries came back: fewer
+    /// True when exactly `num_dests` entries came back and GET_SERVICE,
+    /// asked right after, still counts that many (see `whole`): fewer
     /// means real servers of the other family (skipped by
     /// `__ip_vs_get_dest_entries`) or a change meanwhile, more a change
     /// meanwhile; either way the caller asks netlink.
@@ -311,6 +329,12 @@ impl Sockopt {
         self.get(SO_GET_DESTS, len)?;
         let n = written_dests(&self.buf);
         if n != num_dests as usize {
+            return Ok(false);
+        }
+        let Some(after) = self.num_dests(id)? else {
+            return Ok(false);
+        };
+        if !whole(num_dests, n, after) {
             return Ok(false);
         }
         out.extend((0..n).map(|i| dest_at(&self.buf, i)));
@@ -402,6 +426,22 @@ mod tests {
         dest_entry(&mut buf, 2, 3, CONN_F_INACTIVE);
         assert_eq!(written_dests(&buf), 3);
         assert_eq!(written_dests(&buf[..dests_len(2) + 95]), 2);
+    }
+
+    #[test]
+    fn a_list_is_whole_only_when_both_counts_agree() {
+        // Two IPv4 servers counted, two written, two counted after.
+        assert!(whole(2, 2, 2));
+        // An IPv6 tunnel server among them: GET_DESTS skips it.
+        assert!(!whole(3, 2, 3));
+        // One added after GET_SERVICES' count (of the other family, so
+        // not written): the count after tells.
+        assert!(!whole(2, 2, 3));
+        // One removed between GET_DESTS and the count after.
+        assert!(!whole(2, 2, 1));
+        // One more written than counted before: the table grew.
+        assert!(!whole(2, 3, 3));
+        assert!(whole(0, 0, 0));
     }
 
     #[test]
