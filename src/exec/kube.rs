@@ -53,6 +53,8 @@ pub(super) fn run(
     };
     let plain = kube.files.is_empty() && kube.owner.is_none();
     match command {
+        // The plain check is `check::run`'s.
+        Command::Check { .. } if kube.files.is_empty() && kube.migrate.is_none() => None,
         Command::Check { format } => Some(run_check(format, &mut input, io)),
         Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
         Command::List { .. } | Command::Save { .. } if plain => None,
@@ -182,17 +184,27 @@ pub(super) struct Snapshot {
     pub(super) table: Vec<(Service, Vec<Dest>)>,
 }
 
+/// This host's addresses and kube-ipvs0's, read now, and the expectation
+/// when `--k8s` was given.
+fn net_and_expectation(
+    input: &mut Input,
+    io: &mut Streams,
+) -> Result<(NodeNet, Option<Vec<ExpectedService>>), i32> {
+    // Without the host's addresses only --node can find it, and nothing is
+    // on kube-ipvs0.
+    let net = NodeNet::read().unwrap_or_default();
+    let host: Vec<IpAddr> = net.host.iter().copied().collect();
+    let expected = input.expectation(&host, io)?.map(|(_, e)| e);
+    Ok((net, expected))
+}
+
 pub(super) fn snapshot(
     one: Option<&ServiceId>,
     format: &Format,
     input: &mut Input,
     io: &mut Streams,
 ) -> Result<Snapshot, i32> {
-    // Without the host's addresses only --node can find it, and nothing is
-    // on kube-ipvs0.
-    let net = NodeNet::read().unwrap_or_default();
-    let host: Vec<IpAddr> = net.host.iter().copied().collect();
-    let expected = input.expectation(&host, io)?.map(|(_, e)| e);
+    let (net, expected) = net_and_expectation(input, io)?;
     let mut k = kernel::open(io)?;
     check_version(&k.info, io);
     let table = table(&mut k, one, format, io).map_err(|f| match f {
@@ -276,11 +288,9 @@ fn run_list(
 /// `-L --watch --k8s` (or `--changes`): the live view or the change
 /// lines, each service named by the Service it serves.
 fn run_watch(one: Option<&ServiceId>, format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
-    let net = NodeNet::read().unwrap_or_default();
-    let host: Vec<IpAddr> = net.host.iter().copied().collect();
-    let labels = match input.expectation(&host, io) {
-        Ok(Some((_, expected))) => k8s_labels(&expected),
-        Ok(None) => Labels::default(),
+    let labels = match net_and_expectation(input, io) {
+        Ok((_, Some(expected))) => k8s_labels(&expected),
+        Ok((_, None)) => Labels::default(),
         Err(code) => return code,
     };
     let mut k = match kernel::open(io) {
@@ -319,17 +329,19 @@ fn narrow(
     owners: &Owners,
     filter: Option<OwnerFilter>,
 ) -> Vec<owner::Ownership> {
-    let mut judged: Vec<owner::Ownership> = table.iter().map(|(s, d)| owners.judge(s, d)).collect();
-    if let Some(f) = filter {
-        let keep: Vec<bool> = judged
-            .iter()
-            .map(|o| o.owner.is_kube_proxy() == (f == OwnerFilter::KubeProxy))
-            .collect();
-        let mut k = keep.iter();
-        table.retain(|_| *k.next().unwrap_or(&false));
-        let mut k = keep.iter();
-        judged.retain(|_| *k.next().unwrap_or(&false));
-    }
+    let keep = |o: &owner::Ownership| match filter {
+        Some(f) => o.owner.is_kube_proxy() == (f == OwnerFilter::KubeProxy),
+        None => true,
+    };
+    let (kept, judged): (Vec<_>, Vec<_>) = std::mem::take(table)
+        .into_iter()
+        .map(|(s, d)| {
+            let o = owners.judge(&s, &d);
+            ((s, d), o)
+        })
+        .filter(|(_, o)| keep(o))
+        .unzip();
+    *table = kept;
     judged
 }
 

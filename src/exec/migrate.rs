@@ -20,8 +20,8 @@ use crate::cli::KubeArgs;
 use crate::format::errors::{ipvs_strerror, strerror, Op};
 use crate::format::{Format, Names};
 use crate::ipvs::{Dest, Error, Protocol, Service};
-use crate::k8s::cleanup::{backup, delete_line, plan, Plan};
-use crate::k8s::expect::{AddressKind, ExpectedService};
+use crate::k8s::cleanup::{backup, delete_line, plan, service_addrs, Plan};
+use crate::k8s::expect::ExpectedService;
 use crate::k8s::migrate::{kube_chains, kube_ipsets, Outside};
 use crate::k8s::owner::{judge, node_ports_of, Context, Ownership, NODE_PORTS};
 use crate::k8s::view::Explained;
@@ -127,20 +127,6 @@ pub(super) fn outside() -> Outside {
     }
 }
 
-/// The Services' own addresses (ClusterIPs, external and load-balancer
-/// IPs): kube-proxy's on kube-ipvs0 even with no virtual service left.
-fn cluster_addrs(expected: Option<&[ExpectedService]>) -> HashSet<IpAddr> {
-    let mut out = HashSet::new();
-    for e in expected.unwrap_or(&[]) {
-        if e.kind != AddressKind::NodePort {
-            if let crate::ipvs::ServiceId::Addr { addr, .. } = e.id {
-                out.insert(addr);
-            }
-        }
-    }
-    out
-}
-
 /// `--cleanup-kube-proxy`: the dry run, or with `--apply` the backup and
 /// the changes.
 pub(super) fn cleanup(input: &mut Input, names: &dyn Resolver, io: &mut Streams) -> i32 {
@@ -166,7 +152,7 @@ pub(super) fn cleanup(input: &mut Input, names: &dyn Resolver, io: &mut Streams)
         &judged,
         bound.as_deref(),
         input.kube.include_likely,
-        &cluster_addrs(expected),
+        &service_addrs(expected.unwrap_or(&[])),
     );
     let names = Names::new(names);
     if !input.kube.apply {

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
+use super::expect::{AddressKind, ExpectedService};
 use super::owner::{Owner, Ownership};
 use crate::format::{self, Format, Names};
 use crate::ipvs::{Dest, Service, ServiceId};
@@ -32,6 +33,20 @@ fn addr_of(s: &Service) -> Option<IpAddr> {
         ServiceId::Addr { addr, .. } => Some(addr),
         ServiceId::Fwmark { .. } => None,
     }
+}
+
+/// The Services' own addresses (ClusterIPs, external and load-balancer
+/// IPs): kube-proxy binds them to kube-ipvs0 even where no virtual
+/// service is left.
+pub fn service_addrs(expected: &[ExpectedService]) -> HashSet<IpAddr> {
+    expected
+        .iter()
+        .filter(|e| e.kind != AddressKind::NodePort)
+        .filter_map(|e| match e.id {
+            ServiceId::Addr { addr, .. } => Some(addr),
+            ServiceId::Fwmark { .. } => None,
+        })
+        .collect()
 }
 
 /// The plan. `cluster_addrs` are the Services' own addresses (ClusterIPs,

@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
 use super::expect::{AddressKind, EndpointRef, ExpectedServer, ExpectedService, ServiceRef};
+use super::owner::{node_ports_of, NODE_PORTS};
 use crate::ipvs::{svc_flags, Dest, Service, ServiceId};
 
 /// What a finding is. The codes are stable: scripts match on them.
@@ -78,10 +79,6 @@ pub struct Live<'a> {
     /// Every address of the host (node ports may be on any of them).
     pub host: &'a [IpAddr],
 }
-
-/// kube-proxy's node ports come from this range unless the API server
-/// is told otherwise (`--service-node-port-range`).
-const NODE_PORT_RANGE: std::ops::RangeInclusive<u16> = 30000..=32767;
 
 /// The rule's text: protocol, address and port as `-Ln` shows them.
 pub struct Rule<'a>(pub &'a ServiceId);
@@ -256,14 +253,7 @@ fn orphans(
     out: &mut Vec<Finding>,
 ) {
     // Node ports expected anywhere, by protocol and port.
-    let node_ports: HashSet<(crate::ipvs::Protocol, u16)> = expected
-        .iter()
-        .filter(|e| e.kind == AddressKind::NodePort)
-        .filter_map(|e| match e.id {
-            ServiceId::Addr { protocol, port, .. } => Some((protocol, port)),
-            ServiceId::Fwmark { .. } => None,
-        })
-        .collect();
+    let node_ports = node_ports_of(expected);
     for (s, _) in live.services {
         let ServiceId::Addr {
             protocol,
@@ -285,7 +275,7 @@ fn orphans(
         }
         let detail = if live.kube_ipvs0.contains(&addr) {
             "on a kube-ipvs0 address, no Service"
-        } else if on_host && NODE_PORT_RANGE.contains(&port) {
+        } else if on_host && NODE_PORTS.contains(&port) {
             "a node port on a host address, no Service"
         } else {
             // Not kube-proxy's shape: someone else's rule.
