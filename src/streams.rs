@@ -46,8 +46,14 @@ impl<'a> Streams<'a> {
 
     /// Write to standard output, unless a write there has failed.
     pub fn out(&mut self, s: &str) {
+        self.out_bytes(s.as_bytes());
+    }
+
+    /// `out` of text already in bytes (a listing's: see
+    /// `format::service_entry_bytes`), passed through as text is.
+    pub fn out_bytes(&mut self, b: &[u8]) {
         if self.failed.is_none() {
-            if let Err(e) = self.out.write_all(s.as_bytes()) {
+            if let Err(e) = self.out.write_all(b) {
                 self.failed = Some(e);
             }
         }

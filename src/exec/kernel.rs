@@ -14,7 +14,10 @@ pub(super) struct Kernel {
     pub(super) client: Client,
     pub(super) info: Info,
     pub(super) dests: Vec<Dest>,
-    pub(super) text: String,
+    /// A listing's text, gathered as bytes (`format::service_entry_bytes`).
+    pub(super) text: Vec<u8>,
+    /// The general path's text of one service entry, reused.
+    pub(super) scratch: String,
     /// The getsockopt short cut of a listing (`exec::list`), opened when a
     /// listing first wants it.
     pub(super) sockopt: Option<Sockopt>,
@@ -38,7 +41,8 @@ pub(super) fn try_init() -> Result<Kernel, Error> {
         client,
         info,
         dests: Vec::new(),
-        text: String::new(),
+        text: Vec::new(),
+        scratch: String::new(),
         sockopt: None,
     })
 }

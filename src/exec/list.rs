@@ -123,7 +123,7 @@ fn service_entry(
     tally: &mut Tally,
 ) -> Result<(), Flow> {
     let dests = sorted_dests(k, svc, format, io, counted, tally)?;
-    format::service_entry(&mut k.text, svc, &dests, format, names);
+    format::service_entry_bytes(&mut k.text, &mut k.scratch, svc, &dests, format, names);
     if k.text.len() >= TEXT_BATCH {
         flush_text(k, io);
     }
@@ -138,7 +138,7 @@ const TEXT_BATCH: usize = 64 * 1024;
 /// Write out the text `service_entry` has gathered; done before anything
 /// goes to standard error, and when a listing ends.
 fn flush_text(k: &mut Kernel, io: &mut Streams) {
-    io.out(&k.text);
+    io.out_bytes(&k.text);
     k.text.clear();
 }
 
@@ -337,12 +337,12 @@ pub(super) fn list_json(
             Ok(d) => d,
             Err(f) => return f,
         };
-        k.text.clear();
+        k.scratch.clear();
         if i > 0 {
-            k.text.push(',');
+            k.scratch.push(',');
         }
-        k.text.push_str(&json::service(svc, &dests).to_string());
-        io.out(&k.text);
+        k.scratch.push_str(&json::service(svc, &dests).to_string());
+        io.out(&k.scratch);
         k.dests = dests;
     }
     io.out(json::LIST_CLOSE);

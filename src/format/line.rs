@@ -7,9 +7,10 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::ipvs::{Dest, Forward, Protocol, ServiceId};
+use crate::ipvs::model::svc_flags;
+use crate::ipvs::{Dest, Forward, Protocol, Service, ServiceId};
 
-use super::{fwd_name, Format};
+use super::{fwd_name, fwd_switch, Format};
 
 /// Room for the longest line written here: a `-S` real server line whose
 /// service name `line_fits` has checked (at most 80 bytes), 4 more
@@ -39,11 +40,20 @@ pub(super) struct Line {
 }
 
 impl Line {
+    /// An empty line. Its buffer is all spaces, and only ever written at
+    /// `len` and on, so what lies past `len` is spaces: a pad just moves
+    /// `len` on.
     pub(super) fn new() -> Line {
         Line {
-            buf: [0; ROOM],
+            buf: [b' '; ROOM],
             len: 0,
         }
+    }
+
+    /// Empty the line again for the next one (see `new`).
+    fn clear(&mut self) {
+        self.buf = [b' '; ROOM];
+        self.len = 0;
     }
 
     fn byte(&mut self, b: u8) {
@@ -52,7 +62,11 @@ impl Line {
     }
 
     pub(super) fn text(&mut self, s: &str) {
-        self.buf[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
+        self.ascii(s.as_bytes());
+    }
+
+    fn ascii(&mut self, s: &[u8]) {
+        self.buf[self.len..self.len + s.len()].copy_from_slice(s);
         self.len += s.len();
     }
 
@@ -103,11 +117,10 @@ impl Line {
         self.decimal(n.unsigned_abs());
     }
 
-    /// Spaces up to `width` bytes since `start` (C's `%-Ns`).
+    /// Spaces up to `width` bytes since `start` (C's `%-Ns`): already
+    /// there (see `new`).
     fn pad(&mut self, start: usize, width: usize) {
-        while self.len < start + width {
-            self.byte(b' ');
-        }
+        self.len = self.len.max(start + width);
     }
 
     /// " %-Nu" of a number.
@@ -120,29 +133,86 @@ impl Line {
 
     /// `inet_ntop` of an IPv4 address, then ":" and the port.
     fn addrport(&mut self, a: &Ipv4Addr, port: u16) {
-        for (i, o) in a.octets().iter().enumerate() {
-            if i > 0 {
-                self.byte(b'.');
-            }
-            self.decimal(*o as u32);
-        }
+        let [a, b, c, d] = a.octets();
+        self.octet(a);
+        self.byte(b'.');
+        self.octet(b);
+        self.byte(b'.');
+        self.octet(c);
+        self.byte(b'.');
+        self.octet(d);
         self.byte(b':');
         self.decimal(port as u32);
     }
 
+    /// The line so far.
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
     /// Append the line to `out`.
-    pub(super) fn finish(&self, out: &mut String) {
-        match std::str::from_utf8(&self.buf[..self.len]) {
-            Ok(s) => out.push_str(s),
+    pub(super) fn finish<S: Sink>(&self, out: &mut S) {
+        out.put(self.bytes());
+    }
+
+    /// `%u` of a byte (an IPv4 address's octet): at most three digits.
+    fn octet(&mut self, o: u8) {
+        if o >= 100 {
+            self.byte(b'0' + o / 100);
+            let pair = (o % 100) as usize * 2;
+            self.buf[self.len..self.len + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            self.len += 2;
+        } else if o >= 10 {
+            let pair = o as usize * 2;
+            self.buf[self.len..self.len + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            self.len += 2;
+        } else {
+            self.byte(b'0' + o);
+        }
+    }
+}
+
+/// Where a finished line goes: the general path's text, or the bytes a
+/// whole listing gathers (`block`), which need no check that they are
+/// UTF-8.
+pub(super) trait Sink {
+    fn put(&mut self, ascii: &[u8]);
+}
+
+impl Sink for String {
+    fn put(&mut self, ascii: &[u8]) {
+        match std::str::from_utf8(ascii) {
+            Ok(s) => self.push_str(s),
             Err(_) => unreachable!("a line is built of ASCII"),
         }
     }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, ascii: &[u8]) {
+        self.extend_from_slice(ascii);
+    }
+}
+
+/// A line built by `build` into `out`, when `build` says it wrote one.
+fn line_out<S: Sink>(out: &mut S, build: impl FnOnce(&mut Line) -> bool) -> bool {
+    let mut l = Line::new();
+    let written = build(&mut l);
+    if written {
+        l.finish(out);
+    }
+    written
 }
 
 /// `svc_name` of a numeric IPv4 service that has an address ("-t
 /// 10.96.0.1:80" for `-S`, "TCP  10.96.0.1:80" for the listings: at most
 /// 26 bytes, so never cut); false, and nothing written, otherwise.
 pub(super) fn service_name(out: &mut String, id: &ServiceId, f: &Format) -> bool {
+    line_out(out, |l| name_into(l, id, f))
+}
+
+/// `service_name`'s text appended to `l`.
+fn name_into(l: &mut Line, id: &ServiceId, f: &Format) -> bool {
     let ServiceId::Addr {
         protocol,
         addr: IpAddr::V4(a),
@@ -154,7 +224,6 @@ pub(super) fn service_name(out: &mut String, id: &ServiceId, f: &Format) -> bool
     if !f.numeric {
         return false;
     }
-    let mut l = Line::new();
     match (f.rule, protocol) {
         (true, Protocol::Tcp) => l.text("-t "),
         (true, Protocol::Udp) => l.text("-u "),
@@ -164,14 +233,18 @@ pub(super) fn service_name(out: &mut String, id: &ServiceId, f: &Format) -> bool
         _ => return false,
     }
     l.addrport(&a, port);
-    l.finish(out);
     true
 }
 
 /// A real server's line of `-Ln`, `-Ln --thresholds` or `-Ln
 /// --persistent-conn` (`print_service_entry`'s formats), when it is IPv4
 /// and printed numerically; false, and nothing written, otherwise.
-pub(super) fn dest(out: &mut String, d: &Dest, f: &Format) -> bool {
+pub(super) fn dest<S: Sink>(out: &mut S, d: &Dest, f: &Format) -> bool {
+    line_out(out, |l| dest_into(l, d, f))
+}
+
+/// `dest`'s line appended to `l`.
+fn dest_into(l: &mut Line, d: &Dest, f: &Format) -> bool {
     let IpAddr::V4(a) = d.addr else {
         return false;
     };
@@ -179,7 +252,6 @@ pub(super) fn dest(out: &mut String, d: &Dest, f: &Format) -> bool {
         return false;
     }
     let c = &d.config;
-    let mut l = Line::new();
     // "  -> %-28s": at most 21 bytes, so never cut.
     l.text("  -> ");
     let at = l.len;
@@ -211,23 +283,32 @@ pub(super) fn dest(out: &mut String, d: &Dest, f: &Format) -> bool {
         l.column(d.conns.inactive, 10);
     }
     l.byte(b'\n');
-    l.finish(out);
     true
 }
 
 /// A real server's `-S -n` line ("-a %s -r %s %s -w %d\n") when it is
 /// IPv4, does not tunnel (a tunnel adds its type) and the service's name
 /// is short enough; false, and nothing written, otherwise.
-pub(super) fn save_dest(out: &mut String, svc_name: &str, d: &Dest, f: &Format, sw: &str) -> bool {
+pub(super) fn save_dest<S: Sink>(
+    out: &mut S,
+    svc_name: &[u8],
+    d: &Dest,
+    f: &Format,
+    sw: &str,
+) -> bool {
+    line_out(out, |l| save_dest_into(l, svc_name, d, f, sw))
+}
+
+/// `save_dest`'s line appended to `l`.
+fn save_dest_into(l: &mut Line, svc_name: &[u8], d: &Dest, f: &Format, sw: &str) -> bool {
     let IpAddr::V4(a) = d.addr else {
         return false;
     };
     if !f.numeric || d.config.forward == Forward::Tunnel || svc_name.len() > NAME_ROOM {
         return false;
     }
-    let mut l = Line::new();
     l.text("-a ");
-    l.text(svc_name);
+    l.ascii(svc_name);
     l.text(" -r ");
     l.addrport(&a, d.port);
     l.byte(b' ');
@@ -235,7 +316,60 @@ pub(super) fn save_dest(out: &mut String, svc_name: &str, d: &Dest, f: &Format, 
     l.text(" -w ");
     l.signed(d.config.weight as i32);
     l.byte(b'\n');
-    l.finish(out);
+    true
+}
+
+/// A whole service entry of `-Ln`, `-Ln --thresholds`, `-Ln
+/// --persistent-conn` or `-Sn` (`print_service_entry`) into `out`, when
+/// the service line is only its numeric IPv4 name and an ASCII scheduler
+/// (no flags, persistence or persistence engine: the bulk of a kube-proxy
+/// table) and every real server's line is one of this file's; false, and
+/// `out` as it was, otherwise. The listing gathers these bytes without a
+/// check that they are UTF-8, the general path's text with one. One line
+/// buffer serves every real server: it is cleared, not made anew.
+pub(super) fn block(out: &mut Vec<u8>, svc: &Service, dests: &[Dest], f: &Format) -> bool {
+    let cfg = &svc.config;
+    let sched = cfg.scheduler.as_bytes();
+    let plain = cfg.flags & (svc_flags::PERSISTENT | svc_flags::ONEPACKET | svc_flags::SCHED_ANY)
+        == 0
+        && cfg.pe_name.is_empty()
+        && sched.is_ascii();
+    if !plain || f.stats || f.rate {
+        return false;
+    }
+    let mut name = Line::new();
+    if !name_into(&mut name, &svc.id, f) {
+        return false;
+    }
+    let start = out.len();
+    if f.rule {
+        // "-A %s -s %s\n"
+        out.extend_from_slice(b"-A ");
+        out.extend_from_slice(name.bytes());
+        out.extend_from_slice(b" -s ");
+        out.extend_from_slice(sched);
+        out.push(b'\n');
+    } else {
+        // "%s %s\n", in the name's buffer: only `-S` needs the name again.
+        name.byte(b' ');
+        name.ascii(sched);
+        name.byte(b'\n');
+        out.extend_from_slice(name.bytes());
+    }
+    let mut l = Line::new();
+    for d in dests {
+        l.clear();
+        let written = if f.rule {
+            save_dest_into(&mut l, name.bytes(), d, f, fwd_switch(d.config.forward))
+        } else {
+            dest_into(&mut l, d, f)
+        };
+        if !written {
+            out.truncate(start);
+            return false;
+        }
+        out.extend_from_slice(l.bytes());
+    }
     true
 }
 
@@ -301,7 +435,7 @@ mod tests {
         let took = if f.rule {
             save_dest(
                 &mut fast,
-                "-t 10.96.0.1:80",
+                b"-t 10.96.0.1:80",
                 d,
                 f,
                 super::super::fwd_switch(d.config.forward),
@@ -313,14 +447,13 @@ mod tests {
         (general, fast)
     }
 
-    #[test]
-    fn lines_match_the_general_path() {
-        let mut r = Rng(0x5851_f42d_4c95_7f2d);
+    /// The formats this file writes lines of.
+    fn fast_formats() -> [Format; 4] {
         let base = Format {
             numeric: true,
             ..Format::default()
         };
-        let formats = [
+        [
             base,
             Format {
                 thresholds: true,
@@ -331,7 +464,13 @@ mod tests {
                 ..base
             },
             Format { rule: true, ..base },
-        ];
+        ]
+    }
+
+    #[test]
+    fn lines_match_the_general_path() {
+        let mut r = Rng(0x5851_f42d_4c95_7f2d);
+        let formats = fast_formats();
         for _ in 0..20_000 {
             let d = dest(&mut r);
             for f in &formats {
@@ -375,6 +514,72 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A whole entry through `block` is the general path's bytes, and a
+    /// service it leaves alone leaves the bytes untouched: random
+    /// services (flags, persistence, engines, schedulers that are not
+    /// ASCII, SCTP, IPv6 real servers, tunnels) in every format.
+    #[test]
+    fn blocks_match_the_general_path() {
+        use crate::ipvs::{ServiceConfig, ShortName};
+        let mut r = Rng(23);
+        let t = crate::resolve::Table::default();
+        let names = super::super::Names::new(&t);
+        let mut formats = fast_formats().to_vec();
+        let base = formats[0];
+        // And two this file leaves to the general path.
+        formats.extend([
+            Format {
+                stats: true,
+                ..base
+            },
+            Format {
+                numeric: false,
+                ..base
+            },
+        ]);
+        let (mut took, mut left) = (0, 0);
+        for _ in 0..20_000 {
+            let first = dest(&mut r);
+            let id = ServiceId::Addr {
+                protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
+                addr: first.addr,
+                port: first.port,
+            };
+            let flags = r.pick(&[0, 0, 0, svc_flags::HASHED, svc_flags::PERSISTENT, 0x0c]);
+            let config = ServiceConfig {
+                scheduler: ShortName::from_bytes(r.pick(&[&b"rr"[..], b"wlc", b"r\xffr", b""])),
+                flags,
+                timeout: 300,
+                pe_name: ShortName::from_bytes(r.pick(&[&b""[..], &b""[..], b"sip"])),
+                ..ServiceConfig::default()
+            };
+            let svc = crate::ipvs::ServiceDef { id, config }.with_stats(Stats::default());
+            let mut dests: Vec<Dest> = (0..r.below(4)).map(|_| dest(&mut r)).collect();
+            if r.below(8) == 0 {
+                let mut v6 = dest(&mut r);
+                v6.addr = "fd00::1".parse().unwrap();
+                dests.push(v6);
+            }
+            if r.below(8) == 0 && !dests.is_empty() {
+                dests[0].config.forward = Forward::Tunnel;
+            }
+            for f in &formats {
+                let mut general = String::new();
+                super::super::service_entry(&mut general, &svc, &dests, f, &names);
+                let mut out = b"before\n".to_vec();
+                if block(&mut out, &svc, &dests, f) {
+                    took += 1;
+                    assert_eq!(out[7..], *general.as_bytes(), "{svc:?} {dests:?}");
+                } else {
+                    left += 1;
+                    assert_eq!(out, b"before\n");
+                }
+            }
+        }
+        // Both ways were tried many times.
+        assert!(took > 10_000 && left > 10_000, "{took} {left}");
     }
 
     #[test]
@@ -425,13 +630,13 @@ mod tests {
         };
         assert!(!save_dest(
             &mut out,
-            &"x".repeat(NAME_ROOM + 1),
+            "x".repeat(NAME_ROOM + 1).as_bytes(),
             &d,
             &save,
             "-m"
         ));
         d.config.forward = Forward::Tunnel;
-        assert!(!save_dest(&mut out, "-t 10.0.0.1:80", &d, &save, "-i"));
+        assert!(!save_dest(&mut out, b"-t 10.0.0.1:80", &d, &save, "-i"));
         d.addr = "fd00::1".parse().unwrap();
         assert!(!super::dest(
             &mut out,

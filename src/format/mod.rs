@@ -609,13 +609,32 @@ pub fn service_entry(out: &mut String, svc: &Service, dests: &[Dest], f: &Format
     };
     for d in dests {
         let fast = if f.rule {
-            line::save_dest(out, &svc_name, d, f, fwd_switch(d.config.forward))
+            line::save_dest(out, svc_name.as_bytes(), d, f, fwd_switch(d.config.forward))
         } else {
             line::dest(out, d, f)
         };
         if !fast {
             dest_line(out, d, f, names, proto, &svc_name);
         }
+    }
+}
+
+/// `service_entry` appended to a listing's bytes: a plain service whose
+/// every line is a common numeric IPv4 one is written by `line::block`
+/// straight into them, any other through `scratch`, the general path's
+/// text (see `crate::raw` for what a `String` may carry).
+pub fn service_entry_bytes(
+    out: &mut Vec<u8>,
+    scratch: &mut String,
+    svc: &Service,
+    dests: &[Dest],
+    f: &Format,
+    names: &Names,
+) {
+    if !line::block(out, svc, dests, f) {
+        scratch.clear();
+        service_entry(scratch, svc, dests, f, names);
+        out.extend_from_slice(scratch.as_bytes());
     }
 }
 
