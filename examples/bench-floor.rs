@@ -8,10 +8,11 @@
 //!                                        acknowledgement on each send's last)
 //!        bench-floor list               (dump services, then the real
 //!                                        servers of each; discard)
-//!        bench-floor list-hybrid        (dump services, GET_SERVICES, then
-//!                                        each IPv4 service's real servers
-//!                                        by IP_VS_SO_GET_DESTS, the others
-//!                                        by netlink: what `-Ln` does now)
+//!        bench-floor list-hybrid        (dump services, then each IPv4
+//!                                        service's real servers by
+//!                                        IP_VS_SO_GET_DESTS checked by
+//!                                        GET_SERVICE, the others by
+//!                                        netlink: what `-Ln` does now)
 //!        bench-floor list-sockopt       (getsockopt alone, IPv4 alone: the
 //!                                        kernel's physical floor)
 
@@ -21,8 +22,8 @@ use ipvsadm::cli::parse::parse;
 use ipvsadm::cli::Command;
 use ipvsadm::ipvs::batch::Batch;
 use ipvsadm::ipvs::family::{CmdAttr, IpvsCmd, IpvsMessage, SvcAttr};
-use ipvsadm::ipvs::sockopt::{self, Sockopt};
-use ipvsadm::ipvs::{requests, Client, Dest};
+use ipvsadm::ipvs::sockopt::Sockopt;
+use ipvsadm::ipvs::{requests, Client, Dest, Family};
 use ipvsadm::resolve::System;
 use netlink_packet_core::{NetlinkMessage, NlasIterator, Parseable};
 use netlink_packet_generic::GenlMessage;
@@ -132,23 +133,17 @@ fn list() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The netlink service dump, then each IPv4 service's real servers over
-/// getsockopt when the counts match, netlink for the rest (the path of
-/// `exec::list`, without sorting or text).
+/// getsockopt when GET_SERVICE right after counts what GET_DESTS wrote,
+/// netlink for the rest (the path of `exec::list`, without sorting or
+/// text).
 fn list_hybrid() -> Result<(), Box<dyn std::error::Error>> {
     let mut c = Client::connect()?;
     let mut so = Sockopt::open()?;
-    let cap = so.num_services()? + 1;
-    let written = so.services(cap)?;
     let defs = c.service_defs()?;
-    let counts = sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
-        .ok_or("GET_SERVICES does not match the dump")?;
     let mut dests: Vec<Dest> = Vec::new();
     let mut n = 0usize;
-    for (d, counted) in defs.iter().zip(counts) {
-        let fast = match counted {
-            Some(k) => so.dests_into(&d.id, k, &mut dests)?,
-            None => false,
-        };
+    for d in &defs {
+        let fast = d.id.family() == Family::Inet && so.dests_into(&d.id, &mut dests)?;
         if !fast {
             c.dests_into(&d.id, &mut dests)?;
         }
@@ -167,7 +162,7 @@ fn list_sockopt() -> Result<(), Box<dyn std::error::Error>> {
     let mut dests: Vec<Dest> = Vec::new();
     let mut n = 0usize;
     for c in &written {
-        so.dests_into(&c.id, c.num_dests, &mut dests)?;
+        so.dests_into(&c.id, &mut dests)?;
         n += dests.len();
     }
     std::hint::black_box(n);

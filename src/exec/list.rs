@@ -7,9 +7,9 @@
 //! A text listing of the whole table takes its services from the one
 //! netlink dump and, where the format allows, each IPv4 service's real
 //! servers from the older getsockopt interface (`ipvs::sockopt`): one
-//! system call instead of a dump per service, the same bytes printed. A
-//! text listing of one service (`-t`/`-u`/`-f`) does the same with the
-//! count of IP_VS_SO_GET_SERVICE. `-j` and `--metrics` never do: they
+//! system call instead of a dump per service (and one more that checks
+//! it), the same bytes printed. A text listing of one service
+//! (`-t`/`-u`/`-f`) does the same. `-j` and `--metrics` never do: they
 //! print every counter in full and the tunnel's details.
 
 use super::kernel::Kernel;
@@ -18,8 +18,8 @@ use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::Format;
 use crate::format::{self, json, metrics, sort, Names};
 
-use crate::ipvs::sockopt::{self, Sockopt};
-use crate::ipvs::{Dest, Error, Forward, Service, ServiceId, Stats};
+use crate::ipvs::sockopt::Sockopt;
+use crate::ipvs::{Dest, Error, Family, Forward, Service, ServiceId, Stats};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 use crate::watch::Table;
@@ -72,25 +72,28 @@ fn named_service(k: &mut Kernel, id: &ServiceId, io: &mut Streams) -> Result<Ser
 
 /// The real servers of one service, sorted unless `--nosort`, in the
 /// listing's reused vector; give it back with `k.dests = ...` when done.
-/// `counted` is the service's real-server count from GET_SERVICES when
-/// the listing may take them over getsockopt; `tally` counts which way
-/// each service went.
+/// `fast` says the listing may take them over getsockopt (`k.sockopt`
+/// open); `tally` counts which way each service went.
 fn sorted_dests(
     k: &mut Kernel,
     svc: &Service,
     format: &Format,
     io: &mut Streams,
-    counted: Option<u32>,
+    fast: bool,
     tally: &mut Tally,
 ) -> Result<Vec<Dest>, Flow> {
     let mut dests = std::mem::take(&mut k.dests);
-    if let (Some(n), Some(so)) = (counted, k.sockopt.as_mut()) {
+    let v4 = svc.id.family() == Family::Inet;
+    if let (true, Some(so)) = (fast && v4 && tally.worth_trying(), k.sockopt.as_mut()) {
         // Any getsockopt failure (the service gone meanwhile: ESRCH) goes
         // to netlink without a word: its answer, or its error text, is the
         // one ipvsadm would have given.
-        let served = matches!(so.dests_into(&svc.id, n, &mut dests), Ok(true))
+        let served = matches!(so.dests_into(&svc.id, &mut dests), Ok(true))
             // `-S` writes a tunnel's type, port and flags: not in getsockopt.
             && !(format.rule && dests.iter().any(|d| d.config.forward == Forward::Tunnel));
+        if !served {
+            tally.missed += 1;
+        }
         if served {
             tally.sockopt += 1;
             if !format.nosort {
@@ -119,10 +122,10 @@ fn service_entry(
     format: &Format,
     names: &Names,
     io: &mut Streams,
-    counted: Option<u32>,
+    fast: bool,
     tally: &mut Tally,
 ) -> Result<(), Flow> {
-    let dests = sorted_dests(k, svc, format, io, counted, tally)?;
+    let dests = sorted_dests(k, svc, format, io, fast, tally)?;
     format::service_entry_bytes(&mut k.text, &mut k.scratch, svc, &dests, format, names);
     if k.text.len() >= TEXT_BATCH {
         flush_text(k, io);
@@ -162,27 +165,13 @@ pub(super) fn list_all(
             io.out(&format::title(format));
             services
                 .iter()
-                .try_for_each(|svc| service_entry(k, svc, format, &names, io, None, &mut tally))
+                .try_for_each(|svc| service_entry(k, svc, format, &names, io, false, &mut tally))
         })
     } else {
-        // GET_SERVICES before the dump, so that its buffer is given back
-        // before the dump's vector grows; `sockopt::match_dump` then holds
-        // the two to the same services in the same order.
-        let written = if path != ListPath::Netlink && sockopt_may_serve(format) {
-            sockopt_services(k)
-        } else {
-            None
-        };
-        let dump = k.client.service_defs();
-        let counts = match (&dump, written) {
-            (Ok(defs), Some((written, cap))) => {
-                sockopt::match_dump(defs.iter().map(|d| &d.id), &written, cap)
-            }
-            _ => None,
-        };
-        dumped(dump, io).and_then(|defs| {
-            // The order as positions, so that the counts (in the dump's
-            // order) still line up.
+        let fast = path != ListPath::Netlink && sockopt_may_serve(format) && open_sockopt(k);
+        dumped(k.client.service_defs(), io).and_then(|defs| {
+            // The order as positions: the services stay where the dump put
+            // them, and are copied out one at a time.
             let order = if format.nosort {
                 (0..defs.len() as u32).collect()
             } else {
@@ -190,10 +179,8 @@ pub(super) fn list_all(
             };
             io.out(&format::title(format));
             order.iter().try_for_each(|&i| {
-                let i = i as usize;
-                let counted = counts.as_ref().and_then(|c| c[i]);
-                let svc = defs[i].with_stats(Stats::default());
-                service_entry(k, &svc, format, &names, io, counted, &mut tally)
+                let svc = defs[i as usize].with_stats(Stats::default());
+                service_entry(k, &svc, format, &names, io, fast, &mut tally)
             })
         })
     };
@@ -205,14 +192,36 @@ pub(super) fn list_all(
     }
 }
 
-/// How many services' real servers came over each interface.
+/// How many services' real servers came over each interface, and how
+/// many getsockopt tries were wasted (real servers of the other family,
+/// a tunnel in `-S`, a change meanwhile: netlink then answered too).
 #[derive(Default)]
 struct Tally {
     sockopt: usize,
     netlink: usize,
+    missed: usize,
 }
 
+/// How many wasted getsockopt tries a listing allows before it weighs
+/// them against the ones that served.
+const MISSES_FREE: usize = 16;
+
+/// How many wasted tries one that served pays for: a wasted try costs one
+/// system call on top of the netlink dump, one that served saves a whole
+/// dump, several times as much (about 2.5 against 18 microseconds a
+/// service in the test VM).
+const MISSES_PER_SERVED: usize = 4;
+
 impl Tally {
+    /// Whether the next service's real servers are worth asking over
+    /// getsockopt: on a table where most services have real servers of
+    /// both families (or tunnels, for `-S`), every try is wasted, and the
+    /// listing would be slower than the netlink path alone. Past a few
+    /// misses, tries go on only while the ones that served outweigh them.
+    fn worth_trying(&self) -> bool {
+        self.missed <= MISSES_FREE + MISSES_PER_SERVED * self.sockopt
+    }
+
     /// `IPVSADM_LIST_PATH=counted`'s line on standard error.
     fn tell(&self, path: ListPath, io: &mut Streams) {
         if path == ListPath::Counted {
@@ -257,23 +266,13 @@ fn sockopt_may_serve(f: &Format) -> bool {
     !(f.stats || f.rate || f.exact || f.tun_info || f.json)
 }
 
-/// The IPv4 services GET_SERVICES wrote, with how many entries it had
-/// room for (see `sockopt::match_dump`); `None`, and netlink for every
-/// service, on any failure or when there is no IPv4 service.
-fn sockopt_services(k: &mut Kernel) -> Option<(Vec<sockopt::Counted>, usize)> {
+/// Open the getsockopt short cut's socket, once a run; false, and netlink
+/// for every service, when it cannot be opened.
+fn open_sockopt(k: &mut Kernel) -> bool {
     if k.sockopt.is_none() {
         k.sockopt = Sockopt::open().ok();
     }
-    let so = k.sockopt.as_mut()?;
-    let v4 = so.num_services().ok()?;
-    if v4 == 0 {
-        return None;
-    }
-    // One more entry than GET_INFO counted: a table that grew meanwhile
-    // then fills the buffer, which `match_dump` refuses.
-    let cap = v4 + 1;
-    let written = so.services(cap).ok()?;
-    Some((written, cap))
+    k.sockopt.is_some()
 }
 
 /// `list_service`.
@@ -291,31 +290,17 @@ pub(super) fn list_service(
     io.out(&format::title(format));
     let names = Names::new(resolver);
     let path = ListPath::from_env();
-    // The count GET_DESTS is held to, asked after the netlink answer so
-    // that a service that is gone still gets ipvsadm's error text from
-    // netlink; any failure here is netlink's turn (`sorted_dests`).
-    let counted = if path != ListPath::Netlink && sockopt_may_serve(format) {
-        sockopt_count(k, &svc.id)
-    } else {
-        None
-    };
+    // Asked after the netlink answer, so that a service that is gone still
+    // gets ipvsadm's error text from netlink.
+    let fast = path != ListPath::Netlink && sockopt_may_serve(format) && open_sockopt(k);
     let mut tally = Tally::default();
-    let printed = service_entry(k, &svc, format, &names, io, counted, &mut tally);
+    let printed = service_entry(k, &svc, format, &names, io, fast, &mut tally);
     flush_text(k, io);
     tally.tell(path, io);
     match printed {
         Ok(()) => Flow::Result(0),
         Err(f) => f,
     }
-}
-
-/// One IPv4 service's real-server count from IP_VS_SO_GET_SERVICE;
-/// `None` (netlink) for an IPv6 service or on any failure.
-fn sockopt_count(k: &mut Kernel, id: &ServiceId) -> Option<u32> {
-    if k.sockopt.is_none() {
-        k.sockopt = Sockopt::open().ok();
-    }
-    k.sockopt.as_mut()?.num_dests(id).ok().flatten()
 }
 
 /// Ours: `-L -j` of the table, or of the one service named: one JSON
@@ -333,7 +318,7 @@ pub(super) fn list_json(
     };
     io.out(&json::list_open(&k.info));
     for (i, svc) in services.iter().enumerate() {
-        let dests = match sorted_dests(k, svc, format, io, None, &mut Tally::default()) {
+        let dests = match sorted_dests(k, svc, format, io, false, &mut Tally::default()) {
             Ok(d) => d,
             Err(f) => return f,
         };
@@ -388,7 +373,7 @@ pub(super) fn table(
     let services = listed_services(k, one, format, io)?;
     let mut table = Vec::with_capacity(services.len());
     for svc in services {
-        let d = sorted_dests(k, &svc, format, io, None, &mut Tally::default())?;
+        let d = sorted_dests(k, &svc, format, io, false, &mut Tally::default())?;
         table.push((svc, d));
     }
     Ok(table)

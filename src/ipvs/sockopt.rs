@@ -142,40 +142,6 @@ pub fn dest_at(buf: &[u8], i: usize) -> Dest {
     }
 }
 
-/// Each service's real-server count, in the dump's order (`None` for the
-/// services GET_SERVICES does not know: IPv6 and IPv6 fwmark), when
-/// GET_SERVICES wrote exactly the IPv4 services of the netlink dump, in
-/// the dump's order (both walk the same hash tables, `ip_vs_svc_table`
-/// then `ip_vs_svc_fwm_table`); `None` when the table changed between the
-/// two (then every service goes over netlink). `cap` is how many entries
-/// the buffer had room for: a full buffer may have been cut short.
-pub fn match_dump<'a>(
-    dump: impl ExactSizeIterator<Item = &'a ServiceId>,
-    written: &[Counted],
-    cap: usize,
-) -> Option<Vec<Option<u32>>> {
-    if written.len() >= cap {
-        return None;
-    }
-    let mut counts = Vec::with_capacity(dump.len());
-    let mut it = written.iter();
-    for id in dump {
-        if id.family() != Family::Inet {
-            counts.push(None);
-            continue;
-        }
-        let c = it.next()?;
-        if c.id != *id {
-            return None;
-        }
-        counts.push(Some(c.num_dests));
-    }
-    match it.next() {
-        None => Some(counts),
-        Some(_) => None,
-    }
-}
-
 /// The service's key as GET_SERVICE and GET_DESTS read it (protocol,
 /// address, port, fwmark: the same first 16 bytes in both structures)
 /// into `buf`; false, and nothing written, for an IPv6 service.
@@ -220,22 +186,49 @@ fn getsockopt(fd: &OwnedFd, cmd: libc::c_int, buf: &mut [u8]) -> std::io::Result
     Ok(())
 }
 
-/// Whether the real servers GET_DESTS wrote are the service's whole
-/// list at the moment of that call. `before` is the service's
-/// `num_dests` from a call made earlier (GET_SERVICES or GET_SERVICE),
-/// `written` the entries GET_DESTS wrote, `after` the service's
-/// `num_dests` from GET_SERVICE right after it. `num_dests` counts real
-/// servers of every family, GET_DESTS writes only the service's own, and
-/// nothing tells how many it skipped: with `before` alone, a real server
-/// of the other family added after the count and an IPv4 one edited
-/// meanwhile would print a list the kernel never had (the IPv4 entries
-/// as edited, without the other one). Every call is atomic (each holds
-/// `__ip_vs_mutex`), so `after == written` means that the kernel had
-/// exactly the written servers right after GET_DESTS, unless the table
-/// changed twice between the two calls.
-pub fn whole(before: u32, written: usize, after: u32) -> bool {
-    written == before as usize && written == after as usize
+/// What a GET_DESTS answer with room for `room` entries, of which it
+/// wrote `written`, is worth, given the service's `num_dests` from
+/// GET_SERVICE asked right after (`after`, real servers of every family).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The written servers are the service's whole list.
+    Whole,
+    /// The buffer was full, and the service may have more: ask again with
+    /// room for this many.
+    Again(usize),
+    /// Not a list the kernel had whole: ask netlink.
+    Netlink,
 }
+
+/// Judge a GET_DESTS answer (see `Verdict`). GET_DESTS writes only real
+/// servers of the service's own family and nothing tells how many it
+/// skipped, so a list stands only when GET_SERVICE, asked right after,
+/// counts exactly the entries written. Every call is atomic (each holds
+/// `__ip_vs_mutex`), so that means the kernel had exactly the written
+/// servers right after GET_DESTS, unless the table changed twice between
+/// the two calls. Fewer written than counted: real servers of the other
+/// family, or a change meanwhile; more: a change meanwhile. A full buffer
+/// may have been cut short: asked again with room for all and one more,
+/// unless the count says the service now has fewer than were written (a
+/// change meanwhile).
+pub fn judge(room: usize, written: usize, after: u32) -> Verdict {
+    let after = after as usize;
+    if written < room {
+        if written == after {
+            Verdict::Whole
+        } else {
+            Verdict::Netlink
+        }
+    } else if after >= room {
+        Verdict::Again(after + 1)
+    } else {
+        Verdict::Netlink
+    }
+}
+
+/// How many entries GET_DESTS first has room for: a kube-proxy service has
+/// a few real servers; one with more is asked again with room for all.
+const FIRST_ROOM: usize = 8;
 
 /// A plain `AF_INET` datagram socket for the IPVS socket options (the
 /// kernel asks for CAP_NET_ADMIN, not CAP_NET_RAW), with the buffer its
@@ -305,40 +298,37 @@ impl Sockopt {
         Ok(Some(u32_ne(&e, 44)))
     }
 
-    /// The real servers of one IPv4 service into `out` (cleared first),
-    /// with room for one more than the `num_dests` GET_SERVICES counted.
-    /// True when exactly `num_dests` entries came back and GET_SERVICE,
-    /// asked right after, still counts that many (see `whole`): fewer
-    /// means real servers of the other family (skipped by
-    /// `__ip_vs_get_dest_entries`) or a change meanwhile, more a change
-    /// meanwhile; either way the caller asks netlink.
-    pub fn dests_into(
-        &mut self,
-        id: &ServiceId,
-        num_dests: u32,
-        out: &mut Vec<Dest>,
-    ) -> std::io::Result<bool> {
+    /// The real servers of one IPv4 service into `out` (cleared first):
+    /// true when GET_DESTS wrote the service's whole list (see `judge`);
+    /// false, for the caller to ask netlink, otherwise, and for an IPv6
+    /// service, which this interface does not know.
+    pub fn dests_into(&mut self, id: &ServiceId, out: &mut Vec<Dest>) -> std::io::Result<bool> {
         out.clear();
-        let cap = num_dests as usize + 1;
-        let len = dests_len(cap);
-        self.zeroed(len);
-        if !service_key(id, &mut self.buf) {
-            return Ok(false);
+        let mut room = FIRST_ROOM;
+        // At most once again: a service that outgrows the second buffer
+        // too is changing under us.
+        for _ in 0..2 {
+            let len = dests_len(room);
+            self.zeroed(len);
+            if !service_key(id, &mut self.buf) {
+                return Ok(false);
+            }
+            self.buf[16..20].copy_from_slice(&(room as u32).to_ne_bytes());
+            self.get(SO_GET_DESTS, len)?;
+            let written = written_dests(&self.buf);
+            let Some(after) = self.num_dests(id)? else {
+                return Ok(false);
+            };
+            match judge(room, written, after) {
+                Verdict::Whole => {
+                    out.extend((0..written).map(|i| dest_at(&self.buf, i)));
+                    return Ok(true);
+                }
+                Verdict::Again(more) => room = more,
+                Verdict::Netlink => return Ok(false),
+            }
         }
-        self.buf[16..20].copy_from_slice(&(cap as u32).to_ne_bytes());
-        self.get(SO_GET_DESTS, len)?;
-        let n = written_dests(&self.buf);
-        if n != num_dests as usize {
-            return Ok(false);
-        }
-        let Some(after) = self.num_dests(id)? else {
-            return Ok(false);
-        };
-        if !whole(num_dests, n, after) {
-            return Ok(false);
-        }
-        out.extend((0..n).map(|i| dest_at(&self.buf, i)));
-        Ok(true)
+        Ok(false)
     }
 }
 
@@ -429,19 +419,22 @@ mod tests {
     }
 
     #[test]
-    fn a_list_is_whole_only_when_both_counts_agree() {
-        // Two IPv4 servers counted, two written, two counted after.
-        assert!(whole(2, 2, 2));
-        // An IPv6 tunnel server among them: GET_DESTS skips it.
-        assert!(!whole(3, 2, 3));
-        // One added after GET_SERVICES' count (of the other family, so
-        // not written): the count after tells.
-        assert!(!whole(2, 2, 3));
-        // One removed between GET_DESTS and the count after.
-        assert!(!whole(2, 2, 1));
-        // One more written than counted before: the table grew.
-        assert!(!whole(2, 3, 3));
-        assert!(whole(0, 0, 0));
+    fn a_list_stands_only_when_the_count_after_agrees() {
+        // Room for 8: what was written is all there is.
+        assert_eq!(judge(8, 2, 2), Verdict::Whole);
+        assert_eq!(judge(8, 0, 0), Verdict::Whole);
+        assert_eq!(judge(8, 7, 7), Verdict::Whole);
+        // Fewer written than counted: another family's real servers, or
+        // one added meanwhile.
+        assert_eq!(judge(8, 2, 3), Verdict::Netlink);
+        // More written than counted: one removed meanwhile.
+        assert_eq!(judge(8, 2, 1), Verdict::Netlink);
+        // A full buffer: asked again with room for every one counted and
+        // one more, unless the service now counts fewer than were written.
+        assert_eq!(judge(8, 8, 8), Verdict::Again(9));
+        assert_eq!(judge(8, 8, 40), Verdict::Again(41));
+        assert_eq!(judge(8, 8, 7), Verdict::Netlink);
+        assert_eq!(judge(41, 41, 41), Verdict::Again(42));
     }
 
     #[test]
@@ -471,32 +464,5 @@ mod tests {
         assert!(!service_key(&fw6, &mut untouched));
         assert!(!service_key(&v6, &mut untouched));
         assert_eq!(untouched, [0xff; 20]);
-    }
-
-    #[test]
-    fn the_dump_must_match_in_order() {
-        let a = tcp([10, 0, 0, 1], 80);
-        let b = tcp([10, 0, 0, 2], 80);
-        let v6 = ServiceId::Addr {
-            protocol: Protocol::Tcp,
-            addr: "fd00::1".parse().unwrap(),
-            port: 80,
-        };
-        let fw6 = ServiceId::Fwmark {
-            family: Family::Inet6,
-            mark: 1,
-        };
-        let c = |id, n| Counted { id, num_dests: n };
-        let written = [c(a, 2), c(b, 0)];
-        // IPv6 services of the dump are not in the getsockopt answer.
-        let m = match_dump([v6, a, fw6, b].iter(), &written, 3).unwrap();
-        assert_eq!(m, [None, Some(2), None, Some(0)]);
-        // Another order, a service gone or one more, or a full buffer.
-        assert!(match_dump([b, a].iter(), &written, 3).is_none());
-        assert!(match_dump([a].iter(), &written, 3).is_none());
-        assert!(match_dump([a, b, tcp([10, 0, 0, 3], 1)].iter(), &written, 3).is_none());
-        assert!(match_dump([a, b].iter(), &written, 2).is_none());
-        assert_eq!(match_dump([v6].iter(), &[], 1).unwrap(), [None]);
-        assert!(match_dump([].iter(), &[], 1).unwrap().is_empty());
     }
 }
