@@ -49,7 +49,12 @@ fn endpoint(addr: &IpAddr, port: u16) -> String {
 /// A service as ipvsadm's numeric listing names it: `TCP 10.0.0.1:80`,
 /// `FWM 7` (`FWM 7 IPv6`).
 pub fn service_label(s: &Service) -> String {
-    match s.id {
+    id_label(&s.id)
+}
+
+/// `service_label` of a service's identity.
+pub fn id_label(id: &ServiceId) -> String {
+    match *id {
         ServiceId::Addr {
             protocol,
             addr,

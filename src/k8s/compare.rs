@@ -80,27 +80,15 @@ pub struct Live<'a> {
     pub host: &'a [IpAddr],
 }
 
-/// The rule's text: protocol, address and port as `-Ln` shows them.
+/// The rule's text: protocol, address and port as `-Ln` shows them
+/// (`TCP 10.96.0.1:443`, `FWM 7`, `FWM 7 IPv6`).
 pub struct Rule<'a>(pub &'a ServiceId);
 
 impl fmt::Display for Rule<'_> {
+    /// As the check's other lines name a service (`format::check`), so
+    /// that an IPv4 and an IPv6 firewall mark of one number are told apart.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            ServiceId::Addr {
-                protocol,
-                addr,
-                port,
-            } => {
-                let p = match protocol {
-                    crate::ipvs::Protocol::Tcp => "TCP".to_string(),
-                    crate::ipvs::Protocol::Udp => "UDP".to_string(),
-                    crate::ipvs::Protocol::Sctp => "SCTP".to_string(),
-                    crate::ipvs::Protocol::Other(n) => n.to_string(),
-                };
-                write!(f, "{p} {}", SocketAddr::new(*addr, *port))
-            }
-            ServiceId::Fwmark { mark, .. } => write!(f, "FWM {mark}"),
-        }
+        f.write_str(&crate::format::check::id_label(self.0))
     }
 }
 

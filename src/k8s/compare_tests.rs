@@ -313,3 +313,26 @@ fn the_view_names_every_line_and_marks_strangers() {
     add_json(&mut v, &stranger.0, &[], &table);
     assert!(v["kubernetes"].is_null());
 }
+
+/// Two firewall marks of one number, IPv4 and IPv6, are two rules: a
+/// migration finding names one of them, never both at once.
+#[test]
+fn rules_tell_the_families_of_a_firewall_mark_apart() {
+    use crate::ipvs::Family;
+    let v4 = ServiceId::Fwmark {
+        family: Family::Inet,
+        mark: 7,
+    };
+    let v6 = ServiceId::Fwmark {
+        family: Family::Inet6,
+        mark: 7,
+    };
+    assert_eq!(super::compare::Rule(&v4).to_string(), "FWM 7");
+    assert_eq!(super::compare::Rule(&v6).to_string(), "FWM 7 IPv6");
+    let tcp6 = ServiceId::Addr {
+        protocol: crate::ipvs::Protocol::Tcp,
+        addr: "fd00::1".parse().unwrap(),
+        port: 80,
+    };
+    assert_eq!(super::compare::Rule(&tcp6).to_string(), "TCP [fd00::1]:80");
+}
