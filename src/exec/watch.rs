@@ -195,6 +195,8 @@ fn key_of(k: event::KeyEvent) -> Option<Key> {
         KeyCode::Down => Key::Down,
         KeyCode::PageUp => Key::PageUp,
         KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
         _ => return None,
     })
 }
@@ -225,7 +227,7 @@ fn show(r: &mut Refresher, every: Duration, labels: Labels) -> io::Result<()> {
         let mut page = 0;
         screen.term.draw(|f| {
             page = usize::from(f.area().height.saturating_sub(3));
-            view::draw(f, &r.tracker.rows, &state, &status);
+            view::draw(f, &r.tracker.rows, &mut state, &status);
         })?;
         let wait = next.saturating_duration_since(Instant::now());
         if !event::poll(wait)? {

@@ -61,6 +61,8 @@ pub enum Key {
     Down,
     PageUp,
     PageDown,
+    Home,
+    End,
     /// Ctrl-C.
     Interrupt,
 }
@@ -107,6 +109,9 @@ impl ViewState {
             (_, Key::Down) => self.scroll += 1,
             (_, Key::PageUp) => self.scroll = self.scroll.saturating_sub(page.max(1)),
             (_, Key::PageDown) => self.scroll += page.max(1),
+            (_, Key::Home) => self.scroll = 0,
+            // As far as it goes: `draw` brings it back to the last page.
+            (_, Key::End) => self.scroll = usize::MAX,
             _ => {}
         }
         Action::Redraw
@@ -180,8 +185,9 @@ impl Cells<'_> {
     }
 }
 
-/// Draw the whole screen.
-pub fn draw(f: &mut Frame, rows: &[ServiceRow], state: &ViewState, status: &Status) {
+/// Draw the whole screen. The scroll is brought back within the rows, so
+/// that the last page stays full and a key up after the end moves at once.
+pub fn draw(f: &mut Frame, rows: &[ServiceRow], state: &mut ViewState, status: &Status) {
     let [head, titles, body, foot] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -194,8 +200,10 @@ pub fn draw(f: &mut Frame, rows: &[ServiceRow], state: &ViewState, status: &Stat
     let bold = Style::default().add_modifier(Modifier::REVERSED);
     f.render_widget(Paragraph::new(title(&cols)).style(bold), titles);
     let lines = body_lines(rows, state, &cols);
-    let scroll = state.scroll.min(lines.len().saturating_sub(1));
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
+    state.scroll = state
+        .scroll
+        .min(lines.len().saturating_sub(usize::from(body.height)));
+    let shown: Vec<Line> = lines.into_iter().skip(state.scroll).collect();
     f.render_widget(Paragraph::new(shown), body);
     f.render_widget(Paragraph::new(footer(state, status)), foot);
 }
@@ -230,7 +238,7 @@ fn footer(state: &ViewState, status: &Status) -> Line<'static> {
             format!("error: {e} (trying again)"),
             Style::default().fg(Color::Red),
         ),
-        None => Line::raw("q quit  p pause  s sort  / filter  arrows PgUp PgDn scroll"),
+        None => Line::raw("q quit  p pause  s sort  / filter  arrows PgUp PgDn Home End scroll"),
     }
 }
 

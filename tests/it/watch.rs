@@ -385,4 +385,15 @@ fn terminal_back_to_normal(s: &BTreeMap<String, String>) {
         "{}",
         s["view-again"]
     );
+    // 33 services by address in a pane of 21 rows: End shows the last
+    // one and not the first; Home the first and not the last.
+    let (end, home) = (&s["view-end"], &s["view-home"]);
+    assert!(
+        end.lines().next().unwrap().ends_with("sort: address"),
+        "{end}"
+    );
+    assert!(end.contains("TCP 10.96.9.30:80 rr"), "{end}");
+    assert!(!end.contains("TCP 10.96.7.9:80 rr"), "{end}");
+    assert!(home.contains("TCP 10.96.7.9:80 rr"), "{home}");
+    assert!(!home.contains("TCP 10.96.9.30:80 rr"), "{home}");
 }

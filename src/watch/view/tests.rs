@@ -39,7 +39,9 @@ fn screen(
     h: u16,
 ) -> (Vec<String>, ratatui::buffer::Buffer) {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| draw(f, &t.rows, state, &status())).unwrap();
+    let mut state = state.clone();
+    term.draw(|f| draw(f, &t.rows, &mut state, &status()))
+        .unwrap();
     let buf = term.backend().buffer().clone();
     let lines = (0..h)
         .map(|y| {
@@ -70,7 +72,7 @@ fn a_narrow_screen_shows_the_table() {
         "    -> 10.250.0.3:8080    Masq        1          0          0      0.0",
         "  TCP 10.96.0.1:443 rr                           9          0      0.0",
         "    -> 10.250.0.4:8080    Masq        1          9          0      0.0",
-        "q quit  p pause  s sort  / filter  arrows PgUp PgDn scroll",
+        "q quit  p pause  s sort  / filter  arrows PgUp PgDn Home End scroll",
     ];
     assert_eq!(lines, want);
 }
@@ -238,7 +240,7 @@ fn the_footer_tells_the_error_and_the_prompt() {
         error: Some("Protocol not available".into()),
         ..status()
     };
-    term.draw(|f| draw(f, &t.rows, &ViewState::default(), &st))
+    term.draw(|f| draw(f, &t.rows, &mut ViewState::default(), &st))
         .unwrap();
     let buf = term.backend().buffer();
     let last: String = (0..60).map(|x| buf[(x, 3)].symbol().to_string()).collect();
@@ -291,4 +293,36 @@ fn labels_go_under_their_services_and_the_filter_reads_them() {
     let (lines, _) = screen(&t, &state, 80, 10);
     assert!(lines[2].starts_with("  TCP 10.96.0.1:80 rr"), "{lines:?}");
     assert!(lines.iter().all(|l| !l.contains(":443")), "{lines:?}");
+}
+
+/// Home and End go to the first and the last page; the scroll stays
+/// within the rows, so that a key up after End moves at once.
+#[test]
+fn home_and_end_go_to_the_first_and_last_page() {
+    let table: Table = (1..=30).map(|n| (svc(tcp(n, 80)), Vec::new())).collect();
+    let t = tracked(&[table]);
+    let mut term = Terminal::new(TestBackend::new(80, 9)).unwrap();
+    let mut state = ViewState::default();
+    let mut shown = |state: &mut ViewState| -> Vec<String> {
+        term.draw(|f| draw(f, &t.rows, state, &status())).unwrap();
+        let buf = term.backend().buffer();
+        (2..8)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string())
+            .collect()
+    };
+    // Six body rows: services 1 to 6, then 25 to 30.
+    assert_eq!(shown(&mut state)[0], "10.96.0.1:80");
+    state.key(Key::End, 6);
+    let last = shown(&mut state);
+    assert_eq!(last[0], "10.96.0.25:80");
+    assert_eq!(last[5], "10.96.0.30:80");
+    assert_eq!(state.scroll, 24);
+    state.key(Key::Down, 6);
+    shown(&mut state);
+    assert_eq!(state.scroll, 24);
+    state.key(Key::Up, 6);
+    assert_eq!(shown(&mut state)[0], "10.96.0.24:80");
+    state.key(Key::Home, 6);
+    assert_eq!(shown(&mut state)[0], "10.96.0.1:80");
 }
