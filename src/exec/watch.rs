@@ -6,6 +6,7 @@
 //! view ends: `q`, Ctrl-C, an error, a panic.
 
 use std::io::{self, IsTerminal, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
@@ -146,6 +147,16 @@ fn wait_until(t: Instant) -> Instant {
     }
 }
 
+/// Tests only (debug builds): `IPVSADM_TEST_WATCH_PANIC=1` panics once
+/// the view is drawn, so that a test can see the panic hook give the
+/// terminal back.
+fn panic_for_tests() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("IPVSADM_TEST_WATCH_PANIC").is_some() {
+        panic!("IPVSADM_TEST_WATCH_PANIC");
+    }
+}
+
 /// The terminal in raw mode on the alternate screen, given back as it was
 /// when dropped.
 struct Screen {
@@ -160,6 +171,7 @@ impl Screen {
             previous(info);
         }));
         terminal::enable_raw_mode()?;
+        TAKEN.store(true, Ordering::SeqCst);
         let screen = execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
             .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
         screen
@@ -174,10 +186,19 @@ impl Drop for Screen {
     }
 }
 
-/// The terminal as it was: cooked mode, main screen, cursor shown.
+/// Whether the view holds the terminal (raw mode, alternate screen).
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// The terminal as it was: cooked mode, main screen, cursor shown. Once
+/// only: after a panic the hook restores, prints the message, and the
+/// unwinding drops the screen; leaving the alternate screen a second time
+/// puts the cursor back where it was saved, and the shell's next lines
+/// would be written over the message.
 fn restore() {
-    let _ = terminal::disable_raw_mode();
-    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    if TAKEN.swap(false, Ordering::SeqCst) {
+        let _ = terminal::disable_raw_mode();
+        let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+    }
 }
 
 /// A key the view knows, from the terminal's.
@@ -229,6 +250,7 @@ fn show(r: &mut Refresher, every: Duration, labels: Labels) -> io::Result<()> {
             page = usize::from(f.area().height.saturating_sub(3));
             view::draw(f, &r.tracker.rows, &mut state, &status);
         })?;
+        panic_for_tests();
         let wait = next.saturating_duration_since(Instant::now());
         if !event::poll(wait)? {
             continue;

@@ -357,7 +357,7 @@ fn view_while_traffic_runs(s: &BTreeMap<String, String>) {
 /// After `q` and after Ctrl-C: the main screen, the cursor shown, the
 /// shell's prompt, and the terminal's settings as they were.
 fn terminal_back_to_normal(s: &BTreeMap<String, String>) {
-    for state in ["after-q-state", "after-ctrl-c-state"] {
+    for state in ["after-q-state", "after-ctrl-c-state", "after-panic-state"] {
         assert_eq!(
             s[state].trim(),
             "0 1",
@@ -380,6 +380,14 @@ fn terminal_back_to_normal(s: &BTreeMap<String, String>) {
     assert!(after.contains("\nSTTY-SAME-AFTER-Q\n"), "{after}");
     assert!(after.contains("\nSTTY-SAME-AFTER-C\n"), "{after}");
     assert_eq!(last(after), "bash-5.2#", "{after}");
+    // The panic's message on the main screen, its status, the settings.
+    let panic = &s["after-panic"];
+    assert!(panic.contains("panicked at"), "{panic}");
+    assert!(panic.contains("IPVSADM_TEST_WATCH_PANIC"), "{panic}");
+    assert!(panic.contains("\nRC=101\n"), "{panic}");
+    assert!(panic.contains("\nSTTY-SAME-AFTER-PANIC\n"), "{panic}");
+    assert!(!panic.contains("Prot LocalAddress"), "{panic}");
+    assert_eq!(last(panic), "bash-5.2#", "{panic}");
     assert!(
         s["view-again"].contains("TCP 10.96.7.10:80 rr"),
         "{}",
