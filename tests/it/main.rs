@@ -6,6 +6,7 @@
 mod architecture;
 mod bed;
 mod check;
+mod churn;
 mod cli;
 mod docs;
 mod fixtures;

@@ -31,6 +31,7 @@ use ipvsadm::ipvs::{
 use ipvsadm::resolve::Table;
 
 use crate::bed::{available, diff, repo, run_in_kernel, Work};
+use crate::churn;
 
 /// Run a script of tests/kernel/ours/ in a fresh test kernel; its sections.
 pub(crate) fn sections(script: &str, extra: &[&str]) -> BTreeMap<String, String> {
@@ -1114,11 +1115,43 @@ fn listing_paths_print_the_references_bytes() {
             "{section}"
         );
     }
-    for opts in ["-Ln", "-Sn", "-Ln --nosort"] {
-        let want = &s[&format!("big/{opts}/ref")];
-        assert!(want.ends_with("rc=0\n"), "{opts}: {want}");
-        assert_eq!(&s[&format!("big/{opts}/netlink")], want, "big {opts}");
-        assert_eq!(&s[&format!("big/{opts}/hybrid")], want, "big {opts}");
+    for (state, formats) in [
+        (
+            "big",
+            &[
+                "-Ln",
+                "-Sn",
+                "-Ln --nosort",
+                "-Ln --thresholds",
+                "-Ln --persistent-conn",
+            ][..],
+        ),
+        ("big50k", &["-Ln", "-Sn", "-Ln --nosort"][..]),
+    ] {
+        for opts in formats {
+            let want = &s[&format!("{state}/{opts}/ref")];
+            assert!(want.ends_with("rc=0\n"), "{state} {opts}: {want}");
+            for path in ["netlink", "hybrid"] {
+                let got = &s[&format!("{state}/{opts}/{path}")];
+                assert_eq!(got, want, "{state} {opts} over {path}");
+            }
+        }
+    }
+    // The big tables hold, besides the first two tables' 12 services (8
+    // IPv4 ones over getsockopt, the other 4 over netlink in -Ln; -Sn
+    // sends 2 more, those with tunnels, to netlink: "v4/3" and "mixed/3"
+    // above), N services of which every 16th is IPv6 (netlink), the rest
+    // IPv4 with two IPv4 real servers each (getsockopt in both formats).
+    for (state, n) in [("big", 3000), ("big50k", 50_000)] {
+        let v6 = (0..n).filter(|i| i % 16 == 15).count();
+        for (opts, sockopt, netlink) in [("-Ln", 8, 4), ("-Sn", 6, 6)] {
+            let want = format!(
+                "list path: getsockopt {} netlink {}\n",
+                n - v6 + sockopt,
+                v6 + netlink
+            );
+            assert_eq!(s[&format!("{state}/count {opts}")], want, "{state} {opts}");
+        }
     }
     for opts in ["-Ln", "-Sn"] {
         let want = &s[&format!("netns/{opts}/ref")];
@@ -1131,18 +1164,137 @@ fn listing_paths_print_the_references_bytes() {
     }
     assert_eq!(s["netns/-Ln/count"], "list path: getsockopt 2 netlink 0\n");
     assert_eq!(s["netns/-Sn/count"], "list path: getsockopt 1 netlink 1\n");
-    assert_eq!(s["big/count"], "list path: getsockopt 2821 netlink 191\n");
-    let churn = &s["churn"];
-    assert!(churn.starts_with("runs=200 bad=0 fail=0 fast="), "{churn}");
-    let fast: usize = churn
-        .trim_end()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(
-        fast > 0,
-        "the short cut was never taken under churn: {churn}"
-    );
+    churn_holds(&s);
+    // Seconds each part took in the test kernel (for the suite's budget).
+    println!("list-paths timing: {}", s["timing"].trim_end());
 }
+
+/// The churn section of list-paths: rounds of five listings (netlink and
+/// the short cut, `-Ln` and `-Sn`, and the reference's `-Sn`) while a
+/// writer changes the table: no torn line, no failure, nothing on
+/// standard error but the tally; the short cut really taken; every
+/// service block of every `-Sn` listing made of what the table held; and
+/// every block the short cut served one the kernel had, by the writer's
+/// log replayed (`churn::History`).
+///
+/// The netlink path (ours and the reference's alike) is not held to the
+/// last rule: the kernel's GET_DEST dump is no snapshot. A dump ends with
+/// one more call of `ip_vs_genl_dump_dests`, which skips the real servers
+/// it has already sent by their count, and a real server added meanwhile
+/// goes to the head of the list, so one already sent is sent again (seen:
+/// the same `-a` line twice in one block, from both tools).
+fn churn_holds(s: &BTreeMap<String, String>) {
+    let churn: BTreeMap<&str, usize> = s["churn"]
+        .split_whitespace()
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k, v.parse().unwrap())
+        })
+        .collect();
+    let rounds = CHURN_ROUNDS;
+    let want = [("bad", 0), ("fail", 0), ("noise", 0)];
+    for (k, v) in [("runs", 5 * rounds), ("counted", 2 * rounds)]
+        .into_iter()
+        .chain(want)
+    {
+        assert_eq!(churn[k], v, "{k} in {churn:?}");
+    }
+    // The short cut steps aside for the whole listing when GET_SERVICES
+    // and the dump disagree (the table changed between the two), and for
+    // a service whose count moved; under this churn it still served at
+    // least one service in 100 and 106 of 112 counted runs measured (151
+    // of 160 with 80 rounds): more than half is a wide margin that still
+    // fails when it is seldom taken.
+    assert!(
+        churn["fast"] * 2 > churn["counted"],
+        "the short cut was seldom taken under churn: {churn:?}"
+    );
+    let history = churn::History::replay(&s["churn/log"]);
+    // The model is the kernel's: the table the log leaves is the one the
+    // reference lists once the writer has stopped.
+    let last: BTreeMap<_, _> = churn::blocks(&s["churn/final"])
+        .into_iter()
+        .map(|b| (b.svc, b.servers.into_iter().collect()))
+        .collect();
+    assert_eq!(last, history.now, "the model is not the kernel's");
+    let (mut held, mut not_snapshots) = (0, Vec::new());
+    for path in ["netlink", "counted", "ref"] {
+        let mut outputs = std::collections::HashSet::new();
+        for k in 1..=rounds {
+            let name = format!("churn/{k}/{path}");
+            let mut listing = s[&name].as_str();
+            // The counted runs end with their tally.
+            let mut tally = None;
+            if path == "counted" {
+                let trimmed = listing.trim_end();
+                let (text, last) = trimmed.rsplit_once('\n').unwrap_or(("", trimmed));
+                let nums: Vec<usize> = last
+                    .strip_prefix("list path: getsockopt ")
+                    .and_then(|t| t.split_once(" netlink "))
+                    .map(|(a, b)| vec![a.parse().unwrap(), b.parse().unwrap()])
+                    .unwrap_or_else(|| panic!("{name}: no tally: {last:?}"));
+                listing = text;
+                tally = Some((nums[0], nums[1]));
+            }
+            let blocks = churn::blocks(listing);
+            for b in &blocks {
+                if let Some(why) = history.stray(b) {
+                    panic!("{name}: {why}:\n{listing}");
+                }
+            }
+            // Blocks only netlink can list (IPv6, tunnels) are netlink's;
+            // the short cut served all the others but `aside` of them,
+            // which it left to netlink (their count moved, or the table
+            // changed between GET_SERVICES and the dump). So at most
+            // `aside` of those may be blocks the kernel never had; when
+            // `aside` is 0, none.
+            let netlink_only = blocks.iter().filter(|b| b.netlink_only()).count();
+            let aside = tally.map(|(sockopt, netlink)| {
+                assert_eq!(sockopt + netlink, blocks.len(), "{name}: tally");
+                netlink - netlink_only
+            });
+            let mut foreign = Vec::new();
+            for b in blocks.iter().filter(|b| !history.had(b)) {
+                if !b.netlink_only() {
+                    foreign.push(format!("{b:?}"));
+                }
+                not_snapshots.push(format!("{name}: {b:?}"));
+            }
+            if let Some(aside) = aside {
+                assert!(
+                    foreign.len() <= aside,
+                    "{name}: the short cut served blocks the kernel never had \
+                     ({aside} left to netlink):\n{}\n{listing}",
+                    foreign.join("\n")
+                );
+                if aside == 0 {
+                    held += blocks.len() - netlink_only;
+                }
+            }
+            outputs.insert(listing);
+        }
+        // The listings ran while the table changed, and saw it: most of
+        // them differ.
+        assert!(
+            outputs.len() * 2 > rounds,
+            "{path}: {} tables",
+            outputs.len()
+        );
+    }
+    let states: usize = history.states.values().map(|s| s.len()).sum();
+    println!(
+        "churn: {churn:?}; {} services, {states} states; {} log lines; \
+         {held} blocks of the short cut held; netlink blocks the kernel never had: {}\n{}",
+        history.states.len(),
+        s["churn/log"].lines().count(),
+        not_snapshots.len(),
+        not_snapshots.join("\n")
+    );
+    // The counted runs that left no block aside held 243 blocks to the
+    // rule in a run measured (178 with thrice the IPv4 tunnels): more
+    // than 100 says the rule was really applied.
+    assert!(held > 100, "only {held} blocks held to the kernel's states");
+}
+
+/// The rounds of the churn (`churns` in list-paths).
+const CHURN_ROUNDS: usize = 56;
