@@ -1026,6 +1026,17 @@ fn metrics_after_traffic_hold_the_reference_counters() {
     assert!(s["metrics"].contains("ipvsadm_connection_table_size 4096\n"));
 }
 
+/// The reference's listing `STATE/OPTS/ref` (which must name `holds` and
+/// succeed) and ours' by both paths print the same bytes.
+fn three_alike(s: &BTreeMap<String, String>, state: &str, opts: &str, holds: &str) {
+    let want = &s[&format!("{state}/{opts}/ref")];
+    assert!(want.contains(holds) && want.ends_with("rc=0\n"), "{want}");
+    for path in ["netlink", "hybrid"] {
+        let got = &s[&format!("{state}/{opts}/{path}")];
+        assert_eq!(got, want, "{state} {opts} {path}");
+    }
+}
+
 /// The getsockopt short cut of the text listings (issue 17): on the same
 /// kernel state, the netlink path, the short cut and the reference print
 /// the same bytes for every listing, and the short cut is taken where it
@@ -1154,16 +1165,22 @@ fn listing_paths_print_the_references_bytes() {
         }
     }
     for opts in ["-Ln", "-Sn"] {
-        let want = &s[&format!("netns/{opts}/ref")];
-        assert!(
-            want.contains("10.99.0.1:80") && want.ends_with("rc=0\n"),
-            "{want}"
-        );
-        assert_eq!(&s[&format!("netns/{opts}/netlink")], want, "netns {opts}");
-        assert_eq!(&s[&format!("netns/{opts}/hybrid")], want, "netns {opts}");
+        three_alike(&s, "netns", opts, "10.99.0.1:80");
     }
     assert_eq!(s["netns/-Ln/count"], "list path: getsockopt 2 netlink 0\n");
     assert_eq!(s["netns/-Sn/count"], "list path: getsockopt 1 netlink 1\n");
+    // 7, 8, 9 and 30 real servers: every one over getsockopt, those past
+    // the first buffer's 8 asked again.
+    for opts in ["-Ln", "-Sn", "-Ln --persistent-conn"] {
+        three_alike(&s, "many", opts, "10.248.30.30:8080");
+        assert_eq!(
+            s[&format!("many/{opts}/count")],
+            "list path: getsockopt 4 netlink 0\n",
+            "many {opts}"
+        );
+    }
+    assert_eq!(s["many/one/hybrid"], s["many/one/ref"]);
+    assert_eq!(s["many/one/count"], "list path: getsockopt 1 netlink 0\n");
     churn_holds(&s);
     // Seconds each part took in the test kernel (for the suite's budget).
     println!("list-paths timing: {}", s["timing"].trim_end());
