@@ -28,6 +28,9 @@ pub struct ThisNode {
     /// ExternalIP addresses (newer proxiers may use every local address
     /// too; the comparison accepts those).
     pub addresses: Vec<IpAddr>,
+    /// Its `topology.kubernetes.io/zone` label: the zone topology hints
+    /// name.
+    pub zone: Option<String>,
 }
 
 /// Which of a Service's addresses a virtual service is on.
@@ -99,6 +102,10 @@ struct Ep {
     port: u16,
     local: bool,
     endpoint: EndpointRef,
+    /// Its topology hints: the zones (`hints.forZones`) and nodes
+    /// (`hints.forNodes`) that should use it.
+    zones: Vec<String>,
+    nodes: Vec<String>,
 }
 
 /// The Service label that hands a Service to another proxy: kube-proxy
@@ -108,6 +115,8 @@ const SERVICE_PROXY_NAME: &str = "service.kubernetes.io/service-proxy-name";
 const SERVICE_NAME: &str = "kubernetes.io/service-name";
 /// Set on the EndpointSlices of headless Services, which kube-proxy skips.
 const HEADLESS: &str = "service.kubernetes.io/headless";
+/// The Node label topology hints name zones by.
+const ZONE: &str = "topology.kubernetes.io/zone";
 
 /// A Node's InternalIP and ExternalIP addresses.
 pub fn node_addresses(node: &Node) -> Vec<IpAddr> {
@@ -133,6 +142,13 @@ pub fn this_node(cluster: &Cluster, name: Option<&str>, host: &[IpAddr]) -> Opti
     Some(ThisNode {
         name: node.metadata.name.clone().unwrap_or_default(),
         addresses: node_addresses(node),
+        zone: node
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(ZONE))
+            .filter(|z| !z.is_empty())
+            .cloned(),
     })
 }
 
@@ -204,6 +220,7 @@ fn endpoints(cluster: &Cluster, node: &ThisNode) -> HashMap<EpKey, Vec<Ep>> {
                     continue;
                 }
                 let c = e.conditions.as_ref();
+                let hints = e.hints.as_ref();
                 let pod = e
                     .target_ref
                     .as_ref()
@@ -224,6 +241,18 @@ fn endpoints(cluster: &Cluster, node: &ThisNode) -> HashMap<EpKey, Vec<Ep>> {
                         serving: c.and_then(|c| c.serving).unwrap_or(true),
                         terminating: c.and_then(|c| c.terminating).unwrap_or(false),
                     },
+                    zones: hints
+                        .and_then(|h| h.for_zones.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .map(|z| z.name.clone())
+                        .collect(),
+                    nodes: hints
+                        .and_then(|h| h.for_nodes.as_ref())
+                        .into_iter()
+                        .flatten()
+                        .map(|n| n.name.clone())
+                        .collect(),
                 });
             }
         }
@@ -325,7 +354,7 @@ fn service(
                     AddressKind::ClusterIp => policy.internal_local,
                     _ => policy.external_local,
                 };
-                let (servers, no_local_endpoint) = servers(eps, &policy, local);
+                let (servers, no_local_endpoint) = servers(eps, &policy, local, node);
                 out.push(ExpectedService {
                     id: ServiceId::Addr {
                         protocol: proto,
@@ -367,22 +396,26 @@ fn node_port(port: &ServicePort) -> Option<u16> {
 }
 
 /// The real servers of one virtual service, as kube-proxy categorises
-/// endpoints: the cluster's are the ready ones or, when none is ready,
-/// the serving terminating ones (and none at all when every policy that
-/// applies to the Service is Local); the local ones likewise among this
-/// node's. A Local address uses the local ones, or the cluster's when
-/// there are none. Terminating endpoints not in use are drained (weight
-/// 0). Also tells whether a Local address found no local endpoint.
-/// Not modelled yet: topology hints (`trafficDistribution`, zone and node
-/// hints), with which kube-proxy narrows the cluster's endpoints to this
-/// zone or node when every ready endpoint carries a hint for it.
-fn servers(eps: &[Ep], policy: &Policy, local: bool) -> (Vec<ExpectedServer>, bool) {
+/// endpoints: the cluster's are the ready ones this node's topology
+/// allows (see `Topology`) or, when there are none, the serving
+/// terminating ones (and none at all when every policy that applies to
+/// the Service is Local); the local ones likewise among this node's,
+/// whatever the hints. A Local address uses the local ones, or the
+/// cluster's when there are none. Terminating endpoints not in use are
+/// drained (weight 0). Also tells whether a Local address found no local
+/// endpoint.
+fn servers(
+    eps: &[Ep],
+    policy: &Policy,
+    local: bool,
+    node: &ThisNode,
+) -> (Vec<ExpectedServer>, bool) {
     let ready = |e: &&Ep| e.endpoint.ready;
     let fallback = |e: &&Ep| e.endpoint.serving && e.endpoint.terminating;
     let pick = |pool: &dyn Fn(&&Ep) -> bool| -> Vec<&Ep> {
         let r: Vec<&Ep> = eps.iter().filter(pool).filter(ready).collect();
         if r.is_empty() {
-            eps.iter().filter(pool).filter(fallback).collect()
+            eps.iter().filter(fallback).filter(pool).collect()
         } else {
             r
         }
@@ -390,7 +423,20 @@ fn servers(eps: &[Ep], policy: &Policy, local: bool) -> (Vec<ExpectedServer>, bo
     let uses_cluster =
         !policy.internal_local || (policy.externally_accessible && !policy.external_local);
     let cluster = if uses_cluster {
-        pick(&|_| true)
+        let topology = Topology::of(eps, node);
+        let r: Vec<&Ep> = eps
+            .iter()
+            .filter(ready)
+            .filter(|e| topology.allows(e, node))
+            .collect();
+        // No ready endpoint anywhere (the topology never leaves a node
+        // with none when there is one): the serving terminating ones,
+        // hints or not.
+        if r.is_empty() {
+            eps.iter().filter(fallback).collect()
+        } else {
+            r
+        }
     } else {
         vec![]
     };
@@ -406,6 +452,49 @@ fn servers(eps: &[Ep], policy: &Policy, local: bool) -> (Vec<ExpectedServer>, bo
     });
     out.extend(draining.map(|e| server(e, 0)));
     (out, no_local)
+}
+
+/// Which of a Service port's ready endpoints this node's proxier uses for
+/// the cluster's traffic, from their topology hints (kube-proxy's
+/// `topologyModeFromHints`): this node's, when every ready endpoint has a
+/// node hint and one names this node (`trafficDistribution:
+/// PreferSameNode`; the PreferSameTrafficDistribution gate, on by
+/// default since Kubernetes 1.34, is taken as on); else this zone's,
+/// when every ready endpoint has a zone hint and one names this node's
+/// zone (`PreferClose`, `PreferSameZone`, topology mode Auto); else all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topology {
+    All,
+    SameNode,
+    SameZone,
+}
+
+impl Topology {
+    fn of(eps: &[Ep], node: &ThisNode) -> Topology {
+        let ready: Vec<&Ep> = eps.iter().filter(|e| e.endpoint.ready).collect();
+        if ready.is_empty() {
+            return Topology::All;
+        }
+        let all_and_one = |hints: fn(&Ep) -> &Vec<String>, mine: Option<&str>| {
+            ready.iter().all(|e| !hints(e).is_empty())
+                && mine.is_some_and(|m| ready.iter().any(|e| hints(e).iter().any(|h| h == m)))
+        };
+        if all_and_one(|e| &e.nodes, Some(node.name.as_str())) {
+            Topology::SameNode
+        } else if all_and_one(|e| &e.zones, node.zone.as_deref()) {
+            Topology::SameZone
+        } else {
+            Topology::All
+        }
+    }
+
+    fn allows(self, e: &Ep, node: &ThisNode) -> bool {
+        match self {
+            Topology::All => true,
+            Topology::SameNode => e.nodes.contains(&node.name),
+            Topology::SameZone => node.zone.as_ref().is_some_and(|z| e.zones.contains(z)),
+        }
+    }
 }
 
 fn server(e: &Ep, weight: u32) -> ExpectedServer {

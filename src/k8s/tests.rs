@@ -356,3 +356,99 @@ fn the_kinds_of_address() {
         assert!(t.iter().any(|s| s.kind == k), "{k:?}");
     }
 }
+
+/// `one`, with node-a in zone-1 (its `topology.kubernetes.io/zone`).
+fn zoned(endpoints: &str) -> Vec<String> {
+    let spec =
+        r#"{"clusterIP":"10.96.1.1","ports":[{"port":80}],"trafficDistribution":"PreferClose"}"#;
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[
+        {{"apiVersion":"v1","kind":"Node","metadata":{{"name":"node-a",
+          "labels":{{"topology.kubernetes.io/zone":"zone-1"}}}},
+          "status":{{"addresses":[{{"type":"InternalIP","address":"192.168.50.10"}}]}}}},
+        {{"apiVersion":"v1","kind":"Service","metadata":{{"namespace":"t","name":"s"}},
+          "spec":{spec}}},
+        {{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","addressType":"IPv4",
+          "metadata":{{"namespace":"t","name":"s-1","labels":{{"kubernetes.io/service-name":"s"}}}},
+          "ports":[{{"port":8080}}],"endpoints":{endpoints}}}]}}"#
+    );
+    let c = read(&[&text]);
+    lines(&expected(&c, &node(&c, "node-a")))
+}
+
+/// Topology hints, as kube-proxy's `topologyModeFromHints` reads them.
+#[test]
+fn topology_hints_narrow_the_clusters_endpoints() {
+    let e = |last: u8, node: &str, ready: bool, zones: &str, nodes: &str| {
+        format!(
+            r#"{{"addresses":["10.244.0.{last}"],"nodeName":"{node}","conditions":{{"ready":{ready}}},
+               "hints":{{"forZones":[{zones}],"forNodes":[{nodes}]}}}}"#
+        )
+    };
+    let z = |name: &str| format!(r#"{{"name":"{name}"}}"#);
+    let list = |eps: &[String]| format!("[{}]", eps.join(","));
+    let rule = |lasts: &[u8]| {
+        let servers: Vec<String> = lasts
+            .iter()
+            .map(|l| format!("-> 10.244.0.{l}:8080 w1"))
+            .collect();
+        vec![format!(
+            "TCP 10.96.1.1:80 rr t/s: ClusterIp {}",
+            servers.join(" ")
+        )]
+    };
+    let cases: &[(&str, Vec<String>, Vec<String>)] = &[
+        (
+            "zone hints that cover this zone: that zone's only",
+            vec![
+                e(1, "node-a", true, &z("zone-1"), ""),
+                e(2, "node-b", true, &z("zone-2"), ""),
+                e(3, "node-c", true, &z("zone-1"), ""),
+            ],
+            rule(&[1, 3]),
+        ),
+        (
+            "no hint for this zone: all of them",
+            vec![
+                e(1, "node-b", true, &z("zone-2"), ""),
+                e(2, "node-b", true, &z("zone-3"), ""),
+            ],
+            rule(&[1, 2]),
+        ),
+        (
+            "a ready endpoint without a hint: all of them",
+            vec![
+                e(1, "node-a", true, &z("zone-1"), ""),
+                e(2, "node-b", true, "", ""),
+            ],
+            rule(&[1, 2]),
+        ),
+        (
+            "the only hint for this zone on an endpoint not ready: all ready ones",
+            vec![
+                e(1, "node-a", false, &z("zone-1"), ""),
+                e(2, "node-b", true, &z("zone-2"), ""),
+            ],
+            rule(&[2]),
+        ),
+        (
+            "node hints before zone hints",
+            vec![
+                e(1, "node-a", true, &z("zone-1"), &z("node-a")),
+                e(2, "node-c", true, &z("zone-1"), &z("node-c")),
+            ],
+            rule(&[1]),
+        ),
+        (
+            "node hints for other nodes only: the zone's",
+            vec![
+                e(1, "node-b", true, &z("zone-1"), &z("node-b")),
+                e(2, "node-c", true, &z("zone-2"), &z("node-c")),
+            ],
+            rule(&[1]),
+        ),
+    ];
+    for (what, eps, want) in cases {
+        assert_eq!(zoned(&list(eps)), *want, "{what}");
+    }
+}
