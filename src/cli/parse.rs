@@ -17,6 +17,7 @@ use super::{
     OwnerFilter, RestoreMode, SvcArg,
 };
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
+use crate::format::WATCH_EVERY;
 use crate::ipvs::model::{svc_flags, tun_flags};
 use crate::ipvs::{
     Daemon, DestConfig, Family, Forward, Protocol, ServiceConfig, ServiceId, Timeouts, TunnelType,
@@ -693,8 +694,7 @@ impl<'a> Reading<'a> {
             Tag::Changes => {
                 self.set_option(Opt::Changes)?;
                 self.format.changes = true;
-                let default = watch_interval(None);
-                self.format.watch = self.format.watch.or(default);
+                self.format.watch = self.format.watch.or(Some(WATCH_EVERY));
             }
             _ => return Ok(false),
         }
@@ -845,13 +845,12 @@ impl<'a> Reading<'a> {
     }
 }
 
-/// `set_option` on the option bits alone, for a handler that holds a
-/// field of the reading at the same time.
-/// Ours: `--watch`'s interval: none given is 2 s; else a decimal number
-/// of seconds (fractions allowed, no sign or exponent) from 0.1 to 86400.
+/// Ours: `--watch`'s interval: none given is `WATCH_EVERY`; else a
+/// decimal number of seconds (fractions allowed, no sign or exponent) from
+/// 0.1 to 86400.
 fn watch_interval(value: Option<&str>) -> Option<std::time::Duration> {
     let Some(v) = value else {
-        return Some(std::time::Duration::from_secs(2));
+        return Some(WATCH_EVERY);
     };
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     let dots = v.bytes().filter(|b| *b == b'.').count();
@@ -864,6 +863,8 @@ fn watch_interval(value: Option<&str>) -> Option<std::time::Duration> {
         .then(|| std::time::Duration::from_secs_f64(secs))
 }
 
+/// `set_option` on the option bits alone, for a handler that holds a
+/// field of the reading at the same time.
 fn set_bit(options: &mut u64, opt: Opt) -> Result<(), CliError> {
     if *options & opt.bit() != 0 {
         return fail(format!("multiple '{}' options specified", opt.name()));

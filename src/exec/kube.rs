@@ -58,13 +58,6 @@ pub(super) fn run(
         Command::Check { format } => Some(run_check(format, &mut input, io)),
         Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
         Command::List { .. } | Command::Save { .. } if plain => None,
-        Command::List { target, format } if format.watch.is_some() => {
-            let one = match target {
-                ListTarget::Service(id) => Some(id),
-                _ => None,
-            };
-            Some(run_watch(one, format, &mut input, io))
-        }
         Command::List { target, format } => {
             let one = match target {
                 ListTarget::All => None,
@@ -72,7 +65,11 @@ pub(super) fn run(
                 // The parser refuses these options with the other listings.
                 _ => return None,
             };
-            Some(run_list(one, format, &mut input, names, io))
+            Some(if format.watch.is_some() {
+                run_watch(one, format, &mut input, io)
+            } else {
+                run_list(one, format, &mut input, names, io)
+            })
         }
         Command::Save { format } => Some(run_save(format, &mut input, names, io)),
         _ => None,

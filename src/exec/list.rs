@@ -91,9 +91,6 @@ fn sorted_dests(
         let served = matches!(so.dests_into(&svc.id, &mut dests), Ok(true))
             // `-S` writes a tunnel's type, port and flags: not in getsockopt.
             && !(format.rule && dests.iter().any(|d| d.config.forward == Forward::Tunnel));
-        if !served {
-            tally.missed += 1;
-        }
         if served {
             tally.sockopt += 1;
             if !format.nosort {
@@ -101,6 +98,7 @@ fn sorted_dests(
             }
             return Ok(dests);
         }
+        tally.missed += 1;
     }
     tally.netlink += 1;
     if let Err(e) = k.client.dests_into(&svc.id, &mut dests) {
@@ -168,7 +166,7 @@ pub(super) fn list_all(
                 .try_for_each(|svc| service_entry(k, svc, format, &names, io, false, &mut tally))
         })
     } else {
-        let fast = path != ListPath::Netlink && sockopt_may_serve(format) && open_sockopt(k);
+        let fast = short_cut(k, format, path);
         dumped(k.client.service_defs(), io).and_then(|defs| {
             // The order as positions: the services stay where the dump put
             // them, and are copied out one at a time.
@@ -266,9 +264,13 @@ fn sockopt_may_serve(f: &Format) -> bool {
     !(f.stats || f.rate || f.exact || f.tun_info || f.json)
 }
 
-/// Open the getsockopt short cut's socket, once a run; false, and netlink
-/// for every service, when it cannot be opened.
-fn open_sockopt(k: &mut Kernel) -> bool {
+/// Whether a text listing may take real servers over getsockopt: the
+/// path allows it, the format does (`sockopt_may_serve`), and the socket
+/// opens (once a run; netlink for every service when it cannot).
+fn short_cut(k: &mut Kernel, format: &Format, path: ListPath) -> bool {
+    if path == ListPath::Netlink || !sockopt_may_serve(format) {
+        return false;
+    }
     if k.sockopt.is_none() {
         k.sockopt = Sockopt::open().ok();
     }
@@ -292,7 +294,7 @@ pub(super) fn list_service(
     let path = ListPath::from_env();
     // Asked after the netlink answer, so that a service that is gone still
     // gets ipvsadm's error text from netlink.
-    let fast = path != ListPath::Netlink && sockopt_may_serve(format) && open_sockopt(k);
+    let fast = short_cut(k, format, path);
     let mut tally = Tally::default();
     let printed = service_entry(k, &svc, format, &names, io, fast, &mut tally);
     flush_text(k, io);

@@ -18,7 +18,7 @@ use super::kernel::{try_init, Kernel};
 use super::list::watch_table;
 use super::Flow;
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::format::Format;
+use crate::format::{Format, WATCH_EVERY};
 use crate::ipvs::ServiceId;
 use crate::streams::Streams;
 use crate::watch::diff::Event;
@@ -26,9 +26,6 @@ use crate::watch::lines::{json_line_labelled, text_labelled, timestamp};
 use crate::watch::track::Tracker;
 use crate::watch::view::{self, Action, Key, Status, ViewState};
 use crate::watch::Labels;
-
-/// The interval when none is given.
-const DEFAULT_EVERY: Duration = Duration::from_secs(2);
 
 /// `-L --watch` or `--changes`, of the table or the one service named:
 /// lines unless standard output is a terminal and neither `--changes`
@@ -40,7 +37,7 @@ pub(super) fn watch(
     labels: Labels,
     io: &mut Streams,
 ) -> Flow {
-    let every = format.watch.unwrap_or(DEFAULT_EVERY);
+    let every = format.watch.unwrap_or(WATCH_EVERY);
     let mut r = Refresher {
         k,
         broken: false,

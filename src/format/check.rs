@@ -4,14 +4,12 @@
 //! docs/check.schema.json. Pure: report in, text out. The table's rows are
 //! also the document's `findings`, so both say the same thing.
 
-use std::net::IpAddr;
-
 use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::{json, Value};
 
-use super::json;
+use super::{endpoint, json};
 use crate::check_report::{ModuleState, Report, Status, KUBE_IPVS0};
-use crate::ipvs::{Family, Service, ServiceId};
+use crate::ipvs::{Family, Service};
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,36 +37,9 @@ fn row(
     }
 }
 
-fn endpoint(addr: &IpAddr, port: u16) -> String {
-    match addr {
-        IpAddr::V4(a) => format!("{a}:{port}"),
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
-    }
-}
-
-/// A service as ipvsadm's numeric listing names it: `TCP 10.0.0.1:80`,
-/// `FWM 7` (`FWM 7 IPv6`).
+/// A service as ipvsadm's numeric listing names it (`super::service_text`).
 pub fn service_label(s: &Service) -> String {
-    id_label(&s.id)
-}
-
-/// `service_label` of a service's identity.
-pub fn id_label(id: &ServiceId) -> String {
-    match *id {
-        ServiceId::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!(
-            "{} {}",
-            json::protocol(protocol).to_uppercase(),
-            endpoint(&addr, port)
-        ),
-        ServiceId::Fwmark { family, mark } => match family {
-            Family::Inet => format!("FWM {mark}"),
-            Family::Inet6 => format!("FWM {mark} IPv6"),
-        },
-    }
+    super::service_text(&s.id)
 }
 
 fn module_detail(state: ModuleState) -> &'static str {

@@ -92,15 +92,13 @@ impl Line {
         let end = self.len + digits;
         let mut i = end;
         while n >= 100 {
-            let pair = (n % 100) as usize * 2;
-            n /= 100;
             i -= 2;
-            self.buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            self.pair(i, (n % 100) as usize);
+            n /= 100;
         }
         if n >= 10 {
-            let pair = n as usize * 2;
             i -= 2;
-            self.buf[i..i + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+            self.pair(i, n as usize);
         } else {
             i -= 1;
             self.buf[i] = b'0' + n as u8;
@@ -150,52 +148,35 @@ impl Line {
         &self.buf[..self.len]
     }
 
-    /// Append the line to `out`.
-    pub(super) fn finish<S: Sink>(&self, out: &mut S) {
-        out.put(self.bytes());
+    /// Append the line to the general path's text.
+    pub(super) fn finish(&self, out: &mut String) {
+        match std::str::from_utf8(self.bytes()) {
+            Ok(s) => out.push_str(s),
+            Err(_) => unreachable!("a line is built of ASCII"),
+        }
     }
 
     /// `%u` of a byte (an IPv4 address's octet): at most three digits.
     fn octet(&mut self, o: u8) {
         if o >= 100 {
             self.byte(b'0' + o / 100);
-            let pair = (o % 100) as usize * 2;
-            self.buf[self.len..self.len + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-            self.len += 2;
-        } else if o >= 10 {
-            let pair = o as usize * 2;
-            self.buf[self.len..self.len + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        }
+        if o >= 10 {
+            self.pair(self.len, o as usize % 100);
             self.len += 2;
         } else {
             self.byte(b'0' + o);
         }
     }
-}
 
-/// Where a finished line goes: the general path's text, or the bytes a
-/// whole listing gathers (`block`), which need no check that they are
-/// UTF-8.
-pub(super) trait Sink {
-    fn put(&mut self, ascii: &[u8]);
-}
-
-impl Sink for String {
-    fn put(&mut self, ascii: &[u8]) {
-        match std::str::from_utf8(ascii) {
-            Ok(s) => self.push_str(s),
-            Err(_) => unreachable!("a line is built of ASCII"),
-        }
-    }
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, ascii: &[u8]) {
-        self.extend_from_slice(ascii);
+    /// The two digits of `n` (under 100) at `at`.
+    fn pair(&mut self, at: usize, n: usize) {
+        self.buf[at..at + 2].copy_from_slice(&PAIRS[2 * n..2 * n + 2]);
     }
 }
 
 /// A line built by `build` into `out`, when `build` says it wrote one.
-fn line_out<S: Sink>(out: &mut S, build: impl FnOnce(&mut Line) -> bool) -> bool {
+fn line_out(out: &mut String, build: impl FnOnce(&mut Line) -> bool) -> bool {
     let mut l = Line::new();
     let written = build(&mut l);
     if written {
@@ -239,7 +220,7 @@ fn name_into(l: &mut Line, id: &ServiceId, f: &Format) -> bool {
 /// A real server's line of `-Ln`, `-Ln --thresholds` or `-Ln
 /// --persistent-conn` (`print_service_entry`'s formats), when it is IPv4
 /// and printed numerically; false, and nothing written, otherwise.
-pub(super) fn dest<S: Sink>(out: &mut S, d: &Dest, f: &Format) -> bool {
+pub(super) fn dest(out: &mut String, d: &Dest, f: &Format) -> bool {
     line_out(out, |l| dest_into(l, d, f))
 }
 
@@ -289,13 +270,7 @@ fn dest_into(l: &mut Line, d: &Dest, f: &Format) -> bool {
 /// A real server's `-S -n` line ("-a %s -r %s %s -w %d\n") when it is
 /// IPv4, does not tunnel (a tunnel adds its type) and the service's name
 /// is short enough; false, and nothing written, otherwise.
-pub(super) fn save_dest<S: Sink>(
-    out: &mut S,
-    svc_name: &[u8],
-    d: &Dest,
-    f: &Format,
-    sw: &str,
-) -> bool {
+pub(super) fn save_dest(out: &mut String, svc_name: &[u8], d: &Dest, f: &Format, sw: &str) -> bool {
     line_out(out, |l| save_dest_into(l, svc_name, d, f, sw))
 }
 
@@ -325,7 +300,8 @@ fn save_dest_into(l: &mut Line, svc_name: &[u8], d: &Dest, f: &Format, sw: &str)
 /// (no flags, persistence or persistence engine: the bulk of a kube-proxy
 /// table) and every real server's line is one of this file's; false, and
 /// `out` as it was, otherwise. The listing gathers these bytes without a
-/// check that they are UTF-8, the general path's text with one. One line
+/// check that they are UTF-8 (`Line::finish` checks each line of the
+/// general path's text). One line
 /// buffer serves every real server: it is cleared, not made anew.
 pub(super) fn block(out: &mut Vec<u8>, svc: &Service, dests: &[Dest], f: &Format) -> bool {
     let cfg = &svc.config;
@@ -424,6 +400,16 @@ mod tests {
         }
     }
 
+    /// A TCP, UDP or SCTP service on a random real server's address.
+    fn service_id(r: &mut Rng) -> ServiceId {
+        let d = dest(r);
+        ServiceId::Addr {
+            protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
+            addr: d.addr,
+            port: d.port,
+        }
+    }
+
     /// The general path's line for this real server, and this file's.
     fn both(d: &Dest, f: &Format) -> (String, String) {
         let mut general = String::new();
@@ -486,12 +472,7 @@ mod tests {
         let t = crate::resolve::Table::default();
         let names = super::super::Names::new(&t);
         for _ in 0..5_000 {
-            let d = dest(&mut r);
-            let id = ServiceId::Addr {
-                protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
-                addr: d.addr,
-                port: d.port,
-            };
+            let id = service_id(&mut r);
             let svc = crate::ipvs::ServiceDef {
                 id,
                 config: Default::default(),
@@ -541,12 +522,7 @@ mod tests {
         ]);
         let (mut took, mut left) = (0, 0);
         for _ in 0..20_000 {
-            let first = dest(&mut r);
-            let id = ServiceId::Addr {
-                protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
-                addr: first.addr,
-                port: first.port,
-            };
+            let id = service_id(&mut r);
             let flags = r.pick(&[0, 0, 0, svc_flags::HASHED, svc_flags::PERSISTENT, 0x0c]);
             let config = ServiceConfig {
                 scheduler: ShortName::from_bytes(r.pick(&[&b"rr"[..], b"wlc", b"r\xffr", b""])),

@@ -23,7 +23,7 @@ use crate::ipvs::{
     Daemon, Dest, Forward, Info, Protocol, Service, ServiceId, Timeouts, TunnelType,
 };
 use crate::resolve::Resolver;
-pub use options::{Format, RULES_NUMERIC};
+pub use options::{Format, RULES_NUMERIC, WATCH_EVERY};
 
 /// glibc's `inet_ntop(AF_INET6, ...)`: longest run of two or more zero
 /// groups compressed (the first on a tie), and IPv4-compatible or
@@ -192,6 +192,31 @@ pub fn protocol_upper(p: Protocol) -> String {
         Protocol::Udp => "UDP".to_string(),
         Protocol::Sctp => "SCTP".to_string(),
         Protocol::Other(n) => n.to_string(),
+    }
+}
+
+/// An address and port as a listing writes them: IPv6 in brackets.
+pub fn endpoint(addr: &IpAddr, port: u16) -> String {
+    match addr {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// A service as ipvsadm's numeric listing names it, in our reports (the
+/// check, `--k8s`, `--migrate`, `--watch`): `TCP 10.0.0.1:80`, `FWM 7`,
+/// `FWM 7 IPv6`.
+pub fn service_text(id: &ServiceId) -> String {
+    match id {
+        ServiceId::Addr {
+            protocol,
+            addr,
+            port,
+        } => format!("{} {}", protocol_upper(*protocol), endpoint(addr, *port)),
+        ServiceId::Fwmark { family, mark } => match family {
+            crate::ipvs::Family::Inet => format!("FWM {mark}"),
+            crate::ipvs::Family::Inet6 => format!("FWM {mark} IPv6"),
+        },
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Format {
     pub changes: bool,
 }
 
+/// `--watch`'s interval when none is given, and `--changes`'.
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// `-S -n`'s format: rules, numeric; what a file for `-R` is written in.
 pub const RULES_NUMERIC: Format = Format {
     numeric: true,

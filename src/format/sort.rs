@@ -215,34 +215,24 @@ pub fn cmp_services(a: &Service, b: &Service) -> i32 {
 }
 
 /// `ipvs_cmp_services` on two services' identities. Two IPv4 addresses
-/// (the bulk of a kube-proxy table) are compared without building the
-/// keys: both fwmarks are 0 and both families AF_INET, so what is left is
-/// the protocol, the first word and the port, as `cmp_keys` takes them.
+/// (the bulk of a kube-proxy table) are compared on their packed keys
+/// (`Packed::cmp_plain`): both fwmarks are 0 and both families AF_INET,
+/// so what is left is the protocol, the first word and the port, as
+/// `cmp_keys` takes them.
 fn cmp_ids(a: &ServiceId, b: &ServiceId) -> i32 {
-    if let (
-        ServiceId::Addr {
-            protocol: pa,
-            addr: IpAddr::V4(aa),
-            port: qa,
-        },
-        ServiceId::Addr {
-            protocol: pb,
-            addr: IpAddr::V4(ab),
-            port: qb,
-        },
-    ) = (a, b)
-    {
-        let r = pa.raw() as i32 - pb.raw() as i32;
-        if r != 0 {
-            return r;
-        }
-        let r = sub(u32::from(*aa), u32::from(*ab));
-        if r != 0 {
-            return r;
-        }
-        return *qa as i32 - *qb as i32;
+    cmp_packed(&Packed::of(a, 0), &Packed::of(b, 0), || {
+        cmp_keys(&svc_key(a), &svc_key(b))
+    })
+}
+
+/// Two packed services compared: on their keys when both are IPv4
+/// addresses, else by `general`.
+fn cmp_packed(a: &Packed, b: &Packed, general: impl FnOnce() -> i32) -> i32 {
+    if (a.tag | b.tag) & GENERAL == 0 {
+        a.cmp_plain(b)
+    } else {
+        general()
     }
-    cmp_keys(&svc_key(a), &svc_key(b))
 }
 
 /// libipvs `ipvs_cmp_dests`.
@@ -278,11 +268,10 @@ pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
         .collect();
     let mut tmp = vec![Packed::default(); items.len() / 2];
     msort_with_tmp(&mut items, &mut tmp, &|a: &Packed, b: &Packed| {
-        if (a.tag | b.tag) & GENERAL == 0 {
-            a.cmp_plain(b)
-        } else {
-            cmp_ids(&v[a.pos()].id, &v[b.pos()].id)
-        }
+        cmp_packed(a, b, || {
+            let (a, b) = (&v[a.pos()].id, &v[b.pos()].id);
+            cmp_keys(&svc_key(a), &svc_key(b))
+        })
     });
     items.into_iter().map(|p| p.pos() as u32).collect()
 }

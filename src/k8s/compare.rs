@@ -85,10 +85,10 @@ pub struct Live<'a> {
 pub struct Rule<'a>(pub &'a ServiceId);
 
 impl fmt::Display for Rule<'_> {
-    /// As the check's other lines name a service (`format::check`), so
+    /// As the check's other lines name a service (`format::service_text`), so
     /// that an IPv4 and an IPv6 firewall mark of one number are told apart.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::format::check::id_label(self.0))
+        f.write_str(&crate::format::service_text(self.0))
     }
 }
 

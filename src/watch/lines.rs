@@ -3,14 +3,13 @@
 //! `-j`, one JSON object a line (its shape in docs/changes.schema.json).
 //! Addresses are numeric. Pure.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use super::Labels;
 use serde_json::{json, Map, Value};
 
 use super::diff::{server_fields, service_fields, Change, DestKey, Event};
-use crate::format::{json, protocol_upper};
+use crate::format::json;
 use crate::ipvs::{ConnCounts, ServiceId};
 
 /// A time since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -41,28 +40,7 @@ fn civil(days: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// An address and port as a listing writes them: IPv6 in brackets.
-pub fn endpoint(addr: &IpAddr, port: u16) -> String {
-    match addr {
-        IpAddr::V4(a) => format!("{a}:{port}"),
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
-    }
-}
-
-/// A service as `-Ln` names it: `TCP 10.0.0.1:80`, `FWM 5`, `FWM 5 IPv6`.
-pub fn service_text(id: &ServiceId) -> String {
-    match id {
-        ServiceId::Addr {
-            protocol,
-            addr,
-            port,
-        } => format!("{} {}", protocol_upper(*protocol), endpoint(addr, *port)),
-        ServiceId::Fwmark { family, mark } => match family {
-            crate::ipvs::Family::Inet => format!("FWM {mark}"),
-            crate::ipvs::Family::Inet6 => format!("FWM {mark} IPv6"),
-        },
-    }
-}
+pub use crate::format::{endpoint, service_text};
 
 /// A field's value in a text line: strings bare, lists joined by commas,
 /// null as `none`.
