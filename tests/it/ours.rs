@@ -728,7 +728,20 @@ fn service_script_start_reload_stop_save() {
     if !available("service_script_start_reload_stop_save") {
         return;
     }
-    let s = sections("package-service", &[repo().to_str().unwrap()]);
+    // Debian's own conffiles, from Debian's package, shared with the VM.
+    let work = Work::new("ours-package-service");
+    let debian = work.dir.join("debian");
+    let got = std::process::Command::new(repo().join("packaging/deb/debian-ipvsadm"))
+        .arg("--conffiles")
+        .arg(&debian)
+        .output()
+        .expect("run packaging/deb/debian-ipvsadm");
+    assert!(got.status.success(), "debian-ipvsadm: {got:?}");
+    let s = sections_in(
+        &work,
+        "package-service",
+        &[repo().to_str().unwrap(), debian.to_str().unwrap()],
+    );
     // start: the reference's -R of the same file, comments removed; both
     // sync daemons on IFACE with SYNCID. A second start changes nothing.
     assert!(s["start"].ends_with("rc=0\n"), "{}", s["start"]);
@@ -783,6 +796,16 @@ fn service_script_start_reload_stop_save() {
         s["missing-rules"]
     );
     assert_eq!(s["auto-false"], "rc=0\n0\n");
+    // Debian's settings file as a host has it, and a kept rules file of
+    // 1,000 services: the reference's table of that file, no daemon.
+    assert!(
+        s["debian-start"].ends_with("rc=0\n"),
+        "{}",
+        s["debian-start"]
+    );
+    assert!(s["debian-table-ref"].lines().count() > 2000);
+    assert_eq!(s["debian-table-ours"], s["debian-table-ref"]);
+    assert_eq!(s["debian-daemons"], "");
 }
 
 /// The counters of a reference `-Ln --stats --exact` listing, by service
