@@ -51,6 +51,7 @@ fn debian_package_replaces_debians_own_and_back() {
     for round in [
         "apt, files edited",
         "dpkg, files edited",
+        "tty, files edited",
         "apt, files pristine",
     ] {
         for way in ["ours in place", "the way back"] {
