@@ -94,8 +94,8 @@ fn sorted_dests(
         // Any getsockopt failure (the service gone meanwhile: ESRCH) goes
         // to netlink without a word: its answer, or its error text, is the
         // one ipvsadm would have given.
-        let served =
-            matches!(so.dests_into(&svc.id, &mut dests), Ok(true)) && !tunnel_in_rules(format, &dests);
+        let served = matches!(so.dests_into(&svc.id, &mut dests), Ok(true))
+            && !tunnel_in_rules(format, &dests);
         if served {
             tally.sockopt += 1;
             if !format.nosort {
@@ -275,11 +275,20 @@ fn counted_dests(
 ) -> Option<Vec<Dest>> {
     let mut dests = std::mem::take(&mut k.dests);
     let so = k.sockopt.as_mut()?;
-    let served = matches!(so.counted_dests_into(&svc.id, num_dests, &mut dests), Ok(true))
+    // A table whose services nearly all have real servers of both
+    // families would waste a GET_DESTS on each: past a few, netlink
+    // alone, as in the hybrid path (`Tally::worth_trying`).
+    let tried = tally.worth_trying();
+    let served = tried
+        && matches!(
+            so.counted_dests_into(&svc.id, num_dests, &mut dests),
+            Ok(true)
+        )
         && !tunnel_in_rules(format, &dests);
     if served {
         tally.sockopt += 1;
     } else {
+        tally.missed += usize::from(tried);
         tally.netlink += 1;
         k.client.dests_into(&svc.id, &mut dests).ok()?;
     }

@@ -134,6 +134,9 @@ mod tests {
         // A prefix of the name is another module.
         assert_eq!(services_counted("ip_vs_rr 16384 2 - Live 0x0\n"), None);
         // Fewer references than its schedulers hold: not the kernel we know.
-        assert_eq!(services_counted("ip_vs 1 3 ip_vs_rr,ip_vs_wrr, Live 0x0\n"), None);
+        assert_eq!(
+            services_counted("ip_vs 1 3 ip_vs_rr,ip_vs_wrr, Live 0x0\n"),
+            None
+        );
     }
 }

@@ -61,32 +61,12 @@ pub fn dests_len(n: usize) -> usize {
     DESTS_HEAD + n * DEST_ENTRY
 }
 
-/// An IPv4 service as GET_SERVICES writes it: who it is and how many real
-/// servers it counts (of every family, though GET_DESTS writes only those
-/// of the service's own family).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counted {
-    pub id: ServiceId,
-    pub num_dests: u32,
-}
-
-/// The service entries a GET_SERVICES answer holds, in the kernel's
-/// order. The kernel writes no count back (`__ip_vs_get_service_entries`
-/// stops at the number asked for, or at the table's end and leaves the
-/// rest), so the buffer must be zero-filled before the call: an entry is
-/// written when its scheduler name is not empty (`ip_vs_copy_service`
-/// always writes one, "none" at the least).
-pub fn written_services(buf: &[u8]) -> Vec<Counted> {
-    service_entries(buf)
-        .map(|e| Counted {
-            id: entry_id(e),
-            num_dests: u32_ne(e, 44),
-        })
-        .collect()
-}
-
-/// The written entries of a GET_SERVICES answer in a buffer zero-filled
-/// before the call (see `written_services`).
+/// The written entries of a GET_SERVICES answer, in the kernel's order.
+/// The kernel writes no count back (`__ip_vs_get_service_entries` stops
+/// at the number asked for, or at the table's end and leaves the rest),
+/// so the buffer must be zero-filled before the call: an entry is written
+/// when its scheduler name is not empty (`ip_vs_copy_service` always
+/// writes one, "none" at the least).
 fn service_entries(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
     buf.get(SERVICES_HEAD..)
         .unwrap_or_default()
@@ -158,7 +138,8 @@ impl Table {
         for e in service_entries(buf) {
             t.defs.push(entry_def(e));
             t.num_dests.push(u32_ne(e, 44));
-            t.keys.push(e[..ENTRY_DEF].try_into().unwrap_or([0; ENTRY_DEF]));
+            t.keys
+                .push(e[..ENTRY_DEF].try_into().unwrap_or([0; ENTRY_DEF]));
         }
         t
     }
@@ -343,19 +324,6 @@ impl Sockopt {
         Ok(u32_ne(&self.buf, 8) as usize)
     }
 
-    /// IP_VS_SO_GET_SERVICES with room for `cap` entries: those written.
-    /// The buffer (104 bytes a service) is given back at once: what is
-    /// kept of each entry is a fifth of it.
-    pub fn services(&mut self, cap: usize) -> std::io::Result<Vec<Counted>> {
-        let len = services_len(cap);
-        self.zeroed(len);
-        self.buf[..4].copy_from_slice(&(cap as u32).to_ne_bytes());
-        let got = self.get(SO_GET_SERVICES, len);
-        let written = got.map(|()| written_services(&self.buf));
-        self.buf = Vec::new();
-        written
-    }
-
     /// The IPv4 services of this namespace (see `Table`): GET_INFO's
     /// count, then GET_SERVICES with room for one more; None when the
     /// answer does not hold exactly that many (the table changed between
@@ -511,26 +479,17 @@ mod tests {
         let mut buf = vec![0; services_len(4)];
         svc_entry(&mut buf, 0, [10, 96, 0, 1], 443, 0, 2);
         svc_entry(&mut buf, 1, [0; 4], 0, 5, 0);
-        let w = written_services(&buf);
-        assert_eq!(
-            w,
-            [
-                Counted {
-                    id: tcp([10, 96, 0, 1], 443),
-                    num_dests: 2
-                },
-                Counted {
-                    id: ServiceId::Fwmark {
-                        family: Family::Inet,
-                        mark: 5
-                    },
-                    num_dests: 0
-                },
-            ]
-        );
+        let t = Table::of(&buf);
+        let fw = ServiceId::Fwmark {
+            family: Family::Inet,
+            mark: 5,
+        };
+        let ids: Vec<_> = t.defs.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [tcp([10, 96, 0, 1], 443), fw]);
+        assert_eq!(t.num_dests, [2, 0]);
         // A short buffer (not a whole entry at the end) is no entry.
-        assert_eq!(written_services(&buf[..services_len(1) + 50]).len(), 1);
-        assert!(written_services(&buf[..4]).is_empty());
+        assert_eq!(Table::of(&buf[..services_len(1) + 50]).defs.len(), 1);
+        assert!(Table::of(&buf[..4]).defs.is_empty());
     }
 
     #[test]
