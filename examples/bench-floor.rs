@@ -162,7 +162,9 @@ fn list_hybrid() -> Result<(), Box<dyn std::error::Error>> {
 /// twice).
 fn list_sockopt() -> Result<(), Box<dyn std::error::Error>> {
     let mut so = Sockopt::open()?;
-    let table = so.table()?.ok_or("the table changed under GET_SERVICES")?;
+    let table = so
+        .table(None)?
+        .ok_or("the table changed under GET_SERVICES")?;
     let mut dests: Vec<Dest> = Vec::new();
     let mut n = 0usize;
     for (d, &count) in table.defs.iter().zip(&table.num_dests) {

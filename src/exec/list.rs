@@ -227,8 +227,13 @@ fn alone(k: &mut Kernel, format: &Format, names: &Names, tally: &mut Tally) -> b
     let Some(so) = k.sockopt.as_mut() else {
         return false;
     };
-    let table = match so.table() {
-        Ok(Some(t)) if t.defs.len() as u64 == counted => t,
+    // GET_INFO's count first: a table that is not all IPv4 of this
+    // namespace costs no GET_SERVICES.
+    let Ok(want) = usize::try_from(counted) else {
+        return false;
+    };
+    let table = match so.table(Some(want)) {
+        Ok(Some(t)) => t,
         _ => return false,
     };
     let order = if format.nosort {

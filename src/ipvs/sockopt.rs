@@ -326,10 +326,14 @@ impl Sockopt {
 
     /// The IPv4 services of this namespace (see `Table`): GET_INFO's
     /// count, then GET_SERVICES with room for one more; None when the
-    /// answer does not hold exactly that many (the table changed between
-    /// the two calls).
-    pub fn table(&mut self) -> std::io::Result<Option<Table>> {
+    /// count is not `want` (if given: asked before the larger call) or
+    /// the answer does not hold exactly that many (the table changed
+    /// between the two calls).
+    pub fn table(&mut self, want: Option<usize>) -> std::io::Result<Option<Table>> {
         let n = self.num_services()?;
+        if want.is_some_and(|w| w != n) {
+            return Ok(None);
+        }
         let len = services_len(n + 1);
         self.zeroed(len);
         self.buf[..4].copy_from_slice(&(n as u32 + 1).to_ne_bytes());
