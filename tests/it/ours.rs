@@ -1307,6 +1307,7 @@ fn sockopt_alone_where_proved(s: &BTreeMap<String, String>) {
 /// goes to the head of the list, so one already sent is sent again (seen:
 /// the same `-a` line twice in one block, from both tools).
 fn churn_holds(s: &BTreeMap<String, String>) {
+    let rounds = CHURN_ROUNDS;
     let churn: BTreeMap<&str, usize> = s["churn"]
         .split_whitespace()
         .map(|kv| {
@@ -1314,7 +1315,6 @@ fn churn_holds(s: &BTreeMap<String, String>) {
             (k, v.parse().unwrap())
         })
         .collect();
-    let rounds = CHURN_ROUNDS;
     let want = [("bad", 0), ("fail", 0), ("noise", 0), ("hybrid_alone", 0)];
     for (k, v) in [("runs", 6 * rounds), ("counted", 3 * rounds)]
         .into_iter()
@@ -1326,15 +1326,18 @@ fn churn_holds(s: &BTreeMap<String, String>) {
     // and the dump disagree (the table changed between the two), and for
     // a service whose count moved; under this churn it still served at
     // least one service in 100 and 106 of 112 counted runs measured (151
-    // of 160 with 80 rounds): more than half is a wide margin that still
-    // fails when it is seldom taken.
+    // of 160 with 80 rounds; 60 of 60 in 20 rounds of issue 29's three
+    // counted runs): more than half is a wide margin that still fails
+    // when it is seldom taken.
     assert!(
         churn["fast"] * 2 > churn["counted"],
         "the short cut was seldom taken under churn: {churn:?}"
     );
     // Getsockopt alone (issue 29) holds between the writer's IPv4-only
     // batches and not after the others (IPv6 services, pe sip): taken in
-    // some of the default runs, never in the forced hybrid ones.
+    // some of the default runs (16 of 40 in 20 rounds measured, its
+    // blocks held to the kernel's states with the rest), never in the
+    // forced hybrid ones.
     assert!(churn["alone"] > 0, "getsockopt alone never held: {churn:?}");
     let history = churn::History::replay(&s["churn/log"]);
     // The model is the kernel's: the table the log leaves is the one the
@@ -1425,4 +1428,4 @@ fn churn_holds(s: &BTreeMap<String, String>) {
 }
 
 /// The rounds of the churn (`churns` in list-paths).
-const CHURN_ROUNDS: usize = 56;
+const CHURN_ROUNDS: usize = 48;
