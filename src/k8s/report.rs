@@ -36,13 +36,22 @@ pub fn coded(node: &ThisNode, expected: &[ExpectedService], findings: &[Finding]
         code: None,
         subject: format!("node {}", node.name),
         detail: format!(
-            "{} Services, {} virtual services expected: {verdict}",
+            "{} Services, {} virtual services expected{}: {verdict}",
             services.len(),
-            expected.len()
+            expected.iter().filter(|e| e.certain).count(),
+            maybe(expected)
         ),
     }];
     v.extend(findings.iter().map(line));
     v
+}
+
+/// The loopback node ports of a proxier of unknown version, told apart.
+fn maybe(expected: &[ExpectedService]) -> String {
+    match expected.iter().filter(|e| !e.certain).count() {
+        0 => String::new(),
+        n => format!(" (and {n} on loopback addresses, which only kube-proxy 1.21 and older uses)"),
+    }
 }
 
 fn line(f: &Finding) -> Coded {

@@ -133,12 +133,28 @@ fn property_truncated_and_mutated_inputs_never_panic() {
 
 // The rules: the expected table on a node of the fixture cluster.
 
-use super::expect::{expected, this_node, AddressKind, ExpectedService, ThisNode};
+use super::expect::{expected, node_addresses, this_node, AddressKind, ExpectedService, ThisNode};
+use super::nodeport::Host;
+use crate::cli::NodePortAddresses;
 use crate::ipvs::ServiceId;
 use std::net::IpAddr;
 
+/// The named Node, on a host whose addresses are the Node's own (so that
+/// its node ports are on them), at an unknown kube-proxy version.
 pub(super) fn node(c: &Cluster, name: &str) -> ThisNode {
-    this_node(c, Some(name), &[]).unwrap()
+    let n = c
+        .nodes
+        .iter()
+        .find(|n| n.metadata.name.as_deref() == Some(name));
+    let addrs = n.map(node_addresses).unwrap_or_default();
+    this_node(c, Some(name), &host(&addrs), &NodePortAddresses::All).unwrap()
+}
+
+fn host(addrs: &[IpAddr]) -> Host<'_> {
+    Host {
+        addrs,
+        kube_ipvs0: &[],
+    }
 }
 
 fn vs_text(id: &ServiceId) -> String {
@@ -243,11 +259,13 @@ fn local_policies_use_this_nodes_endpoints() {
 #[test]
 fn this_node_by_name_or_by_a_host_address() {
     let c = read(&[LIST]);
-    let by_addr = this_node(&c, None, &["fd00::a".parse().unwrap()]).unwrap();
+    let all = &NodePortAddresses::All;
+    let by_addr = this_node(&c, None, &host(&["fd00::a".parse().unwrap()]), all).unwrap();
     assert_eq!(by_addr.name, "node-a");
     assert_eq!(by_addr.addresses.len(), 3, "InternalIP and ExternalIP");
-    assert!(this_node(&c, None, &["10.0.0.1".parse().unwrap()]).is_none());
-    assert!(this_node(&c, Some("node-c"), &[]).is_none());
+    let elsewhere = ["10.0.0.1".parse().unwrap()];
+    assert!(this_node(&c, None, &host(&elsewhere), all).is_none());
+    assert!(this_node(&c, Some("node-c"), &host(&[]), all).is_none());
 }
 
 /// A cluster from one Service (JSON of its `spec`) and one EndpointSlice's
