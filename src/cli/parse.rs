@@ -994,6 +994,39 @@ mod tests {
     }
 
     #[test]
+    fn nodeport_addresses_go_where_k8s_goes_and_need_it() {
+        let kube = |line: &str| match p(line) {
+            Ok(Command::Check { .. }) | Ok(Command::List { .. }) => {}
+            Ok(Command::CleanupKubeProxy) | Ok(Command::Save { .. }) => {}
+            other => panic!("{line}: {other:?}"),
+        };
+        for line in [
+            "--check --k8s c.json --nodeport-addresses 10.0.0.0/8,::/0",
+            "-Ln --k8s c.json --nodeport-addresses=primary",
+            "-S --owner=other --k8s c.json --nodeport-addresses 10.0.0.0/8",
+            "--cleanup-kube-proxy --k8s c.json --nodeport-addresses 10.0.0.0/8",
+        ] {
+            kube(line);
+        }
+        assert_eq!(
+            failure("-Ln --nodeport-addresses 10.0.0.0/8"),
+            "--nodeport-addresses needs --k8s"
+        );
+        assert_eq!(
+            failure("-Ln --k8s c.json --nodeport-addresses 10.0.0.0"),
+            "invalid CIDR `10.0.0.0' in --nodeport-addresses"
+        );
+        assert_eq!(
+            failure("-A -t 10.0.0.1:80 --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'add-service' command"
+        );
+        assert_eq!(
+            failure("-R --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'restore' command"
+        );
+    }
+
+    #[test]
     fn watch_and_changes_go_with_listings_of_the_table_only() {
         for line in [
             "-Lnc --watch",
