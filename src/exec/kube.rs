@@ -109,6 +109,7 @@ impl Input<'_> {
         let host = Host {
             addrs: &net.listed,
             kube_ipvs0: &kube_ipvs0,
+            secondary: &net.secondary,
         };
         let node = self.node(&cluster, &host, io)?;
         let table = expected(&cluster, &node);

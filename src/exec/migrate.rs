@@ -34,6 +34,8 @@ pub(super) struct NodeNet {
     /// The same addresses in the order the kernel lists them (for a
     /// stable order of the expectation).
     pub(super) listed: Vec<IpAddr>,
+    /// The secondary IPv4 addresses among them.
+    pub(super) secondary: Vec<IpAddr>,
     /// kube-ipvs0's index and addresses.
     pub(super) kube_ipvs0: Option<(u32, Vec<Addr>)>,
 }
@@ -65,6 +67,11 @@ impl NodeNet {
         NodeNet {
             host: set(addrs.iter().map(|a| a.addr)),
             listed: addrs.iter().map(|a| a.addr).collect(),
+            secondary: addrs
+                .iter()
+                .filter(|a| a.secondary)
+                .map(|a| a.addr)
+                .collect(),
             kube_ipvs0: kube,
         }
     }

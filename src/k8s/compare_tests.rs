@@ -245,6 +245,7 @@ fn a_node_port_on_every_address_of_the_host_each_missed_alone() {
     let host = Host {
         addrs: &addrs,
         kube_ipvs0: &[],
+        secondary: &[],
     };
     let this = this_node(&c, Some("node-a"), &host, &NodePortAddresses::All).unwrap();
     let expected = expected(&c, &this);

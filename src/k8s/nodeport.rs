@@ -20,13 +20,15 @@
 //! - Loopback addresses: used by 1.21 and older (the local routing table's
 //!   sources: `127.0.0.1`, `::1`), never since 1.22 (PRs 101023 and
 //!   101429: localhost node ports never worked in IPVS mode).
+//! - 1.21 and older, matching all, took IPv4 addresses from the local
+//!   routes' preferred source, which for a secondary address is the
+//!   primary one of its subnet: secondary IPv4 addresses get none there.
 //! - `primary`: the Node's first address of each family (InternalIPs
 //!   before ExternalIPs), as a `/32` or `/128`, unless loopback; a family
 //!   without one matches all.
 //!
-//! Not mirrored: 1.21 and older took IPv4 addresses from the local routes'
-//! preferred source, which hides a secondary address behind the primary
-//! one of its subnet; here every address counts.
+//! Where the Node says no version, what only one generation uses is
+//! optional: neither missed nor an orphan.
 
 use std::net::IpAddr;
 
@@ -65,12 +67,14 @@ impl Proxier {
         }
     }
 
-    /// Whether loopback addresses have node ports; `None` when unknown.
-    fn loopback(self) -> Option<bool> {
-        match self {
-            Proxier::Before122 => Some(true),
-            Proxier::Since122 => Some(false),
-            Proxier::Unknown => None,
+    /// Whether an address gets node ports, from whether the older and
+    /// the newer proxier would use it: `Some(certain)`, or `None`.
+    fn uses(self, old: bool, new: bool) -> Option<bool> {
+        match (self, old, new) {
+            (Proxier::Before122, true, _) | (Proxier::Since122, _, true) => Some(true),
+            (Proxier::Unknown, true, true) => Some(true),
+            (Proxier::Unknown, true, false) | (Proxier::Unknown, false, true) => Some(false),
+            _ => None,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Host<'a> {
     pub addrs: &'a [IpAddr],
     /// The addresses on kube-ipvs0.
     pub kube_ipvs0: &'a [IpAddr],
+    /// The secondary IPv4 addresses (`IFA_F_SECONDARY`).
+    pub secondary: &'a [IpAddr],
 }
 
 /// The addresses kube-proxy would serve node ports on, IPv4 first, each
@@ -131,10 +137,12 @@ pub fn addresses(
             if !chosen || out.iter().any(|x| x.addr == a) {
                 continue;
             }
-            let certain = match (a.is_loopback(), proxier.loopback()) {
-                (false, _) | (true, Some(true)) => true,
-                (true, Some(false)) => continue,
-                (true, None) => false,
+            // The older proxier's sources of local routes: loopback ones
+            // in, a secondary address hidden behind its subnet's primary
+            // one; the newer one's interface addresses: loopback ones out.
+            let old = !(match_all && host.secondary.contains(&a));
+            let Some(certain) = proxier.uses(old, !a.is_loopback()) else {
+                continue;
             };
             out.push(NodePortAddr { addr: a, certain });
         }
@@ -189,6 +197,7 @@ mod tests {
         let host = Host {
             addrs: &addrs,
             kube_ipvs0: &kube,
+            secondary: &[],
         };
         let node = ips(&["192.168.188.61", "fd00:188::61", "198.18.0.61"]);
         addresses(want, proxier, &host, &node)
@@ -271,6 +280,7 @@ mod tests {
         let host = Host {
             addrs: &addrs,
             kube_ipvs0: &kube,
+            secondary: &[],
         };
         let on = |node: &[&str]| -> Vec<String> {
             let got = addresses(
@@ -283,6 +293,35 @@ mod tests {
         };
         assert_eq!(on(&["172.17.0.1"]), ["172.17.0.1", "::1", "fd00:188::61"]);
         assert_eq!(on(&["127.0.0.1", "172.17.0.1"]).len(), 6);
+    }
+
+    #[test]
+    fn a_secondary_ipv4_address_only_since_1_22_unless_named() {
+        let addrs = ips(&["192.168.188.61", "192.168.188.62", "fd00::1", "fd00::2"]);
+        let secondary = ips(&["192.168.188.62", "fd00::2"]);
+        let host = Host {
+            addrs: &addrs,
+            kube_ipvs0: &[],
+            secondary: &secondary[..1],
+        };
+        let got = |want: &NodePortAddresses, p: Proxier| -> Vec<(String, bool)> {
+            let got = addresses(want, p, &host, &[]);
+            got.iter()
+                .map(|a| (a.addr.to_string(), a.certain))
+                .collect()
+        };
+        let all = NodePortAddresses::All;
+        assert_eq!(
+            got(&all, Proxier::Before122),
+            sure(&["192.168.188.61", "fd00::1", "fd00::2"])
+        );
+        assert_eq!(got(&all, Proxier::Since122).len(), 4);
+        assert_eq!(
+            got(&all, Proxier::Unknown)[1],
+            ("192.168.188.62".to_string(), false)
+        );
+        let named = NodePortAddresses::parse_flag("192.168.188.0/24").unwrap();
+        assert_eq!(got(&named, Proxier::Before122).len(), 4);
     }
 
     #[test]

@@ -154,6 +154,7 @@ fn host(addrs: &[IpAddr]) -> Host<'_> {
     Host {
         addrs,
         kube_ipvs0: &[],
+        secondary: &[],
     }
 }
 

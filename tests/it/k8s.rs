@@ -324,6 +324,8 @@ fn k8s_node_from_a_generated_cluster() {
     ];
     want.extend(drained.clone());
     assert_eq!((codes(&doc), rc), (want, 1), "{doc:#}");
+    let (doc, rc) = doc_and_rc(&s["check-secondary-address"]);
+    assert_eq!((codes(&doc), rc), (drained.clone(), 0), "{doc:#}");
     let (doc, rc) = doc_and_rc(&s["check-narrowed"]);
     assert_eq!((codes(&doc), rc), (drained.clone(), 0), "{doc:#}");
     assert_eq!(agree(&s, "narrowed"), named);
