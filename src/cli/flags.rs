@@ -735,7 +735,7 @@ pub static FLAGS: &[Flag] = &[
         None,
         R,
         Tag::NodeportAddresses,
-        "cidr,...|primary",
+        "cidr|primary|localhost|all,...",
         "With --k8s: the node addresses kube-proxy serves node ports on, as its flag of that name (default every address).",
     ),
     f(

@@ -1,43 +1,47 @@
 //! `--nodeport-addresses` (ours): the value of kube-proxy's flag of that
 //! name and of its configuration's `nodePortAddresses`, which narrow the
 //! node's addresses a node port is served on. Read here as kube-proxy's
-//! validation (`validateKubeProxyNodePortAddress`) takes it: the keyword
-//! `primary` alone, or CIDRs of either family. A plain value: the
-//! expectation (`k8s::nodeport`) applies it.
+//! newest validation (`validateKubeProxyNodePortAddress`) takes it: CIDRs
+//! of either family and the keywords `primary`, `localhost` and `all`, in
+//! any combination (kube-proxy before 1.37 takes `primary` alone only).
+//! A plain value: the expectation (`k8s::nodeport`) applies it.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// Which of the node's addresses its node ports are on.
+/// Which of the node's addresses its node ports are on. Empty (the
+/// default): every address kube-proxy finds on the node.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum NodePortAddresses {
-    /// Unset: every address kube-proxy finds on the node.
-    #[default]
-    All,
-    /// `primary`: the Node's first address of each family.
-    Primary,
-    /// CIDRs, each an address (host bits cleared) and a prefix length.
-    Cidrs(Vec<(IpAddr, u8)>),
+pub struct NodePortAddresses {
+    /// `primary`: the Node's first address of each family too.
+    pub primary: bool,
+    /// CIDRs, each an address (host bits cleared) and a prefix length;
+    /// `localhost` is `127.0.0.0/8` and `::1/128`, `all` `0.0.0.0/0` and
+    /// `::/0`.
+    pub cidrs: Vec<(IpAddr, u8)>,
 }
 
 impl NodePortAddresses {
     /// The words of the flag or of the configuration's list; the first bad
     /// one is the error.
     pub fn parse<S: AsRef<str>>(items: &[S]) -> Result<Self, String> {
-        let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-        if items.contains(&"primary") {
-            return match items.as_slice() {
-                ["primary"] => Ok(NodePortAddresses::Primary),
-                _ => Err("--nodeport-addresses takes primary alone or CIDRs, not both".into()),
-            };
+        let mut out = NodePortAddresses::default();
+        for s in items.iter().map(AsRef::as_ref) {
+            match s {
+                "primary" => out.primary = true,
+                "localhost" => out.cidrs.extend([
+                    (IpAddr::V4(Ipv4Addr::new(127, 0, 0, 0)), 8),
+                    (IpAddr::V6(Ipv6Addr::LOCALHOST), 128),
+                ]),
+                "all" => out.cidrs.extend([
+                    (IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
+                    (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
+                ]),
+                _ => out.cidrs.push(
+                    cidr(s).ok_or_else(|| format!("invalid CIDR `{s}' in --nodeport-addresses"))?,
+                ),
+            }
         }
-        if items.is_empty() {
-            return Ok(NodePortAddresses::All);
-        }
-        let cidrs = items
-            .iter()
-            .map(|s| cidr(s).ok_or_else(|| format!("invalid CIDR `{s}' in --nodeport-addresses")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(NodePortAddresses::Cidrs(cidrs))
+        Ok(out)
     }
 
     /// The flag's value: words split at commas, as kube-proxy's string
@@ -84,30 +88,35 @@ mod tests {
     }
 
     #[test]
-    fn primary_alone_or_cidrs_of_both_families() {
+    fn cidrs_of_both_families_and_the_keywords() {
         let p = NodePortAddresses::parse_flag;
-        assert_eq!(p("primary"), Ok(NodePortAddresses::Primary));
+        let cidrs = |primary, c: &[(&str, u8)]| NodePortAddresses {
+            primary,
+            cidrs: c.iter().map(|&(a, l)| (ip(a), l)).collect(),
+        };
+        assert_eq!(p("primary"), Ok(cidrs(true, &[])));
         assert_eq!(
             p("10.1.2.3/8,fd00::1/64,127.0.0.1/32"),
-            Ok(NodePortAddresses::Cidrs(vec![
-                (ip("10.0.0.0"), 8),
-                (ip("fd00::"), 64),
-                (ip("127.0.0.1"), 32)
-            ]))
+            Ok(cidrs(
+                false,
+                &[("10.0.0.0", 8), ("fd00::", 64), ("127.0.0.1", 32)]
+            ))
         );
         assert_eq!(
-            p("0.0.0.0/0"),
-            Ok(NodePortAddresses::Cidrs(vec![(ip("0.0.0.0"), 0)]))
+            p("primary,localhost,all"),
+            Ok(cidrs(
+                true,
+                &[("127.0.0.0", 8), ("::1", 128), ("0.0.0.0", 0), ("::", 0)]
+            ))
         );
         for bad in [
-            "primary,10.0.0.0/8",
             "10.0.0.0",
             "10.0.0.0/33",
             "::/129",
             "10.0.0.0/+8",
             "",
             "10.0.0.0/8,",
-            "all",
+            "Primary",
         ] {
             assert!(p(bad).is_err(), "{bad}");
         }
@@ -117,7 +126,7 @@ mod tests {
         );
         assert_eq!(
             NodePortAddresses::parse::<&str>(&[]),
-            Ok(NodePortAddresses::All)
+            Ok(NodePortAddresses::default())
         );
     }
 }

@@ -1013,7 +1013,7 @@ mod tests {
             "--nodeport-addresses needs --k8s"
         );
         assert_eq!(
-            failure("-Ln --k8s c.json --nodeport-addresses 10.0.0.0"),
+            failure("-Ln --k8s c.json --nodeport-addresses primary,10.0.0.0"),
             "invalid CIDR `10.0.0.0' in --nodeport-addresses"
         );
         assert_eq!(

@@ -247,7 +247,7 @@ fn a_node_port_on_every_address_of_the_host_each_missed_alone() {
         kube_ipvs0: &[],
         secondary: &[],
     };
-    let this = this_node(&c, Some("node-a"), &host, &NodePortAddresses::All).unwrap();
+    let this = this_node(&c, Some("node-a"), &host, &NodePortAddresses::default()).unwrap();
     let expected = expected(&c, &this);
     let on_docker: Vec<&ExpectedService> = expected
         .iter()

@@ -128,15 +128,16 @@ const HEADLESS: &str = "service.kubernetes.io/headless";
 /// The Node label topology hints name zones by.
 const ZONE: &str = "topology.kubernetes.io/zone";
 
-/// A Node's InternalIP and ExternalIP addresses.
+/// A Node's InternalIP addresses, then its ExternalIP ones (the order
+/// kube-proxy picks its primary addresses in: `GetNodeHostIPs`).
 pub fn node_addresses(node: &Node) -> Vec<IpAddr> {
     let addrs = node.status.as_ref().and_then(|s| s.addresses.as_ref());
-    addrs
-        .into_iter()
-        .flatten()
-        .filter(|a| a.type_ == "InternalIP" || a.type_ == "ExternalIP")
-        .filter_map(|a| a.address.parse().ok())
-        .collect()
+    let mut out = Vec::new();
+    for kind in ["InternalIP", "ExternalIP"] {
+        let of_kind = addrs.into_iter().flatten().filter(|a| a.type_ == kind);
+        out.extend(of_kind.filter_map(|a| a.address.parse::<IpAddr>().ok()));
+    }
+    out
 }
 
 /// This node: the one named, or the Node one of whose InternalIP or

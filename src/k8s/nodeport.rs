@@ -10,7 +10,8 @@
 //! (`syncProxyRules` in pkg/proxy/ipvs/proxier.go) with `NodeIPs` or
 //! `GetAllLocalAddressesExcept` and `isValidForSet`
 //! (pkg/proxy/ipvs/netlink_linux.go); the `primary` keyword as
-//! cmd/kube-proxy/app/server.go resolves it. The rules:
+//! cmd/kube-proxy/app/server.go resolves it (`localhost` and `all`, of
+//! the newest versions, are CIDRs: `cli::nodeport`). The rules:
 //! - Per family, the CIDRs of that family; none, or a zero one
 //!   (`0.0.0.0/0`, `::/0`), is every address ("match all").
 //! - Match all: every address on an interface other than kube-ipvs0,
@@ -115,11 +116,10 @@ pub fn addresses(
     host: &Host,
     node_addrs: &[IpAddr],
 ) -> Vec<NodePortAddr> {
-    let cidrs: Vec<(IpAddr, u8)> = match want {
-        NodePortAddresses::All => Vec::new(),
-        NodePortAddresses::Primary => primary(node_addrs),
-        NodePortAddresses::Cidrs(c) => c.clone(),
-    };
+    let mut cidrs = want.cidrs.clone();
+    if want.primary {
+        cidrs.extend(primary(node_addrs));
+    }
     let mut out: Vec<NodePortAddr> = Vec::new();
     for v6 in [false, true] {
         let family: Vec<(IpAddr, u8)> = cidrs
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn every_address_but_kube_ipvs0_and_link_local_loopback_by_version() {
-        let all = NodePortAddresses::All;
+        let all = NodePortAddresses::default();
         assert_eq!(
             pick(&all, Proxier::Before122),
             sure(&[
@@ -269,9 +269,33 @@ mod tests {
     }
 
     #[test]
+    fn the_newest_keywords_localhost_and_all() {
+        let c = |s: &str| NodePortAddresses::parse_flag(s).unwrap();
+        // localhost: the loopback addresses, which only 1.21 and older use.
+        assert!(pick(&c("localhost"), Proxier::Since122).is_empty());
+        assert_eq!(
+            pick(&c("localhost"), Proxier::Before122),
+            sure(&["127.0.0.1", "::1"])
+        );
+        // all: every address, whatever else is named beside it.
+        assert_eq!(
+            pick(&c("primary,all"), Proxier::Since122),
+            pick(&NodePortAddresses::default(), Proxier::Since122)
+        );
+        // primary with a CIDR: both.
+        assert_eq!(
+            pick(&c("primary,172.17.0.0/16"), Proxier::Since122),
+            sure(&["192.168.188.61", "172.17.0.1", "fd00:188::61"])
+        );
+    }
+
+    #[test]
     fn primary_is_the_nodes_first_address_of_each_family() {
         assert_eq!(
-            pick(&NodePortAddresses::Primary, Proxier::Since122),
+            pick(
+                &NodePortAddresses::parse_flag("primary").unwrap(),
+                Proxier::Since122
+            ),
             sure(&["192.168.188.61", "fd00:188::61"])
         );
         // No IPv6 address on the Node: IPv6 matches all; a loopback first
@@ -284,7 +308,7 @@ mod tests {
         };
         let on = |node: &[&str]| -> Vec<String> {
             let got = addresses(
-                &NodePortAddresses::Primary,
+                &NodePortAddresses::parse_flag("primary").unwrap(),
                 Proxier::Before122,
                 &host,
                 &ips(node),
@@ -310,7 +334,7 @@ mod tests {
                 .map(|a| (a.addr.to_string(), a.certain))
                 .collect()
         };
-        let all = NodePortAddresses::All;
+        let all = NodePortAddresses::default();
         assert_eq!(
             got(&all, Proxier::Before122),
             sure(&["192.168.188.61", "fd00::1", "fd00::2"])

@@ -46,11 +46,12 @@ pub fn coded(node: &ThisNode, expected: &[ExpectedService], findings: &[Finding]
     v
 }
 
-/// The loopback node ports of a proxier of unknown version, told apart.
+/// The node ports only some kube-proxy versions make, told apart when the
+/// Node says no version.
 fn maybe(expected: &[ExpectedService]) -> String {
     match expected.iter().filter(|e| !e.certain).count() {
         0 => String::new(),
-        n => format!(" (and {n} on loopback addresses, which only kube-proxy 1.21 and older uses)"),
+        n => format!(" (and {n} node ports that only some kube-proxy versions make: the Node says no version)"),
     }
 }
 
