@@ -31,6 +31,7 @@
 //! Where the Node says no version, what only one generation uses is
 //! optional: neither missed nor an orphan.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use k8s_openapi::api::core::v1::Node;
@@ -41,11 +42,12 @@ use crate::cli::NodePortAddresses;
 /// How the node's proxier finds node addresses, by its version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Proxier {
-    /// Kubernetes 1.21 and older: loopback addresses have node ports.
+    /// Kubernetes 1.21 and older: loopback addresses have node ports,
+    /// secondary IPv4 ones none (when matching all).
     Before122,
-    /// 1.22 and newer: they do not.
+    /// 1.22 and newer: the other way round.
     Since122,
-    /// The Node says no version: a node port on a loopback address may
+    /// The Node says no version: a node port only one of them makes may
     /// be there or not.
     Unknown,
 }
@@ -91,8 +93,8 @@ fn minor_of(v: &str) -> Option<u32> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodePortAddr {
     pub addr: IpAddr,
-    /// False for a loopback address when the proxier's version is
-    /// unknown: kube-proxy may or may not use it.
+    /// False when only one generation of the proxier uses it and the
+    /// Node says no version: kube-proxy may or may not use it.
     pub certain: bool,
 }
 
@@ -120,6 +122,8 @@ pub fn addresses(
     if want.primary {
         cidrs.extend(primary(node_addrs));
     }
+    // A set: kube-ipvs0 has an address per Service.
+    let on_kube_ipvs0: HashSet<&IpAddr> = host.kube_ipvs0.iter().collect();
     let mut out: Vec<NodePortAddr> = Vec::new();
     for v6 in [false, true] {
         let family: Vec<(IpAddr, u8)> = cidrs
@@ -130,7 +134,7 @@ pub fn addresses(
         let match_all = family.is_empty() || family.iter().any(|c| c.1 == 0);
         for &a in host.addrs.iter().filter(|a| a.is_ipv6() == v6) {
             let chosen = if match_all {
-                !(host.kube_ipvs0.contains(&a) || (v6 && link_local_v6(a)))
+                !(on_kube_ipvs0.contains(&a) || (v6 && link_local_v6(a)))
             } else {
                 family.iter().any(|&(net, len)| network(a, len) == net)
             };
