@@ -54,6 +54,7 @@ complete -c ipvsadm -l migrate -d 'With --check: what switching kube-proxy to th
 iptables\t''"
 complete -c ipvsadm -l backup -d 'With --cleanup-kube-proxy --apply: where to save what is removed, as an -R file.' -r -f
 complete -c ipvsadm -l nodeport-range -d 'The cluster\'s node port range (default 30000-32767), for telling kube-proxy\'s services.' -r -f
+complete -c ipvsadm -l nodeport-addresses -d 'With --k8s: the node addresses kube-proxy serves node ports on, as its flag of that name (default every address).' -r -f
 complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again every so many seconds (default 2).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'

@@ -92,6 +92,7 @@ pub enum Tag {
     Backup,
     IncludeLikely,
     NodeportRange,
+    NodeportAddresses,
     Watch,
     Changes,
 }
@@ -728,6 +729,14 @@ pub static FLAGS: &[Flag] = &[
         Tag::NodeportRange,
         "first-last",
         "The cluster's node port range (default 30000-32767), for telling kube-proxy's services.",
+    ),
+    f(
+        "nodeport-addresses",
+        None,
+        R,
+        Tag::NodeportAddresses,
+        "cidr|primary|localhost|all,...",
+        "With --k8s: the node addresses kube-proxy serves node ports on, as its flag of that name (default every address).",
     ),
     f(
         "watch",

@@ -6,6 +6,7 @@ pub mod addr;
 pub mod docs;
 pub mod flags;
 pub mod matrix;
+pub mod nodeport;
 pub mod parse;
 pub mod popt;
 pub mod quick;
@@ -16,6 +17,7 @@ pub mod usage;
 use std::net::IpAddr;
 
 use crate::ipvs::{Daemon, DestConfig, ServiceConfig, ServiceId, Timeouts};
+pub use nodeport::NodePortAddresses;
 
 /// The list options (`-n`, `-S`, `--stats`, ...) are the formatter's own
 /// type; the parser builds them, and `Command` carries them.
@@ -119,6 +121,8 @@ pub struct KubeArgs {
     pub include_likely: bool,
     /// `--nodeport-range`, first and last port.
     pub nodeport_range: Option<(u16, u16)>,
+    /// `--nodeport-addresses`: the node addresses node ports are on.
+    pub nodeport_addresses: NodePortAddresses,
 }
 
 /// `--owner=kube-proxy` or `--owner=other`.

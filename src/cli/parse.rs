@@ -14,7 +14,7 @@ use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{
     CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget, MigrationTarget,
-    OwnerFilter, RestoreMode, SvcArg,
+    NodePortAddresses, OwnerFilter, RestoreMode, SvcArg,
 };
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::format::WATCH_EVERY;
@@ -684,6 +684,11 @@ impl<'a> Reading<'a> {
                     None => return fail(format!("invalid node port range `{v}'")),
                 }
             }
+            Tag::NodeportAddresses => {
+                self.set_option(Opt::NodeportAddresses)?;
+                self.kube().nodeport_addresses =
+                    NodePortAddresses::parse_flag(value.unwrap_or("")).map_err(CliError::Fail)?;
+            }
             Tag::Watch => {
                 self.set_option(Opt::Watch)?;
                 match watch_interval(value) {
@@ -708,6 +713,9 @@ impl<'a> Reading<'a> {
         check_command(cmd, options).map_err(CliError::Fail)?;
         if options & Opt::Node.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--node needs --k8s");
+        }
+        if options & Opt::NodeportAddresses.bit() != 0 && options & Opt::K8s.bit() == 0 {
+            return fail("--nodeport-addresses needs --k8s");
         }
         if options & Opt::Backup.bit() != 0 && options & Opt::Apply.bit() == 0 {
             return fail("--backup needs --apply");
@@ -983,6 +991,39 @@ mod tests {
             let line = format!("-Ln --watch={bad}");
             assert_eq!(failure(&line), "illegal watch interval specified", "{line}");
         }
+    }
+
+    #[test]
+    fn nodeport_addresses_go_where_k8s_goes_and_need_it() {
+        let kube = |line: &str| match p(line) {
+            Ok(Command::Check { .. }) | Ok(Command::List { .. }) => {}
+            Ok(Command::CleanupKubeProxy) | Ok(Command::Save { .. }) => {}
+            other => panic!("{line}: {other:?}"),
+        };
+        for line in [
+            "--check --k8s c.json --nodeport-addresses 10.0.0.0/8,::/0",
+            "-Ln --k8s c.json --nodeport-addresses=primary",
+            "-S --owner=other --k8s c.json --nodeport-addresses 10.0.0.0/8",
+            "--cleanup-kube-proxy --k8s c.json --nodeport-addresses 10.0.0.0/8",
+        ] {
+            kube(line);
+        }
+        assert_eq!(
+            failure("-Ln --nodeport-addresses 10.0.0.0/8"),
+            "--nodeport-addresses needs --k8s"
+        );
+        assert_eq!(
+            failure("-Ln --k8s c.json --nodeport-addresses primary,10.0.0.0"),
+            "invalid CIDR `10.0.0.0' in --nodeport-addresses"
+        );
+        assert_eq!(
+            failure("-A -t 10.0.0.1:80 --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'add-service' command"
+        );
+        assert_eq!(
+            failure("-R --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'restore' command"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod compare;
 pub mod expect;
 pub mod input;
 pub mod migrate;
+pub mod nodeport;
 pub mod owner;
 pub mod report;
 pub mod view;

@@ -133,12 +133,29 @@ fn property_truncated_and_mutated_inputs_never_panic() {
 
 // The rules: the expected table on a node of the fixture cluster.
 
-use super::expect::{expected, this_node, AddressKind, ExpectedService, ThisNode};
+use super::expect::{expected, node_addresses, this_node, AddressKind, ExpectedService, ThisNode};
+use super::nodeport::Host;
+use crate::cli::NodePortAddresses;
 use crate::ipvs::ServiceId;
 use std::net::IpAddr;
 
+/// The named Node, on a host whose addresses are the Node's own (so that
+/// its node ports are on them), at an unknown kube-proxy version.
 pub(super) fn node(c: &Cluster, name: &str) -> ThisNode {
-    this_node(c, Some(name), &[]).unwrap()
+    let n = c
+        .nodes
+        .iter()
+        .find(|n| n.metadata.name.as_deref() == Some(name));
+    let addrs = n.map(node_addresses).unwrap_or_default();
+    this_node(c, Some(name), &host(&addrs), &NodePortAddresses::default()).unwrap()
+}
+
+fn host(addrs: &[IpAddr]) -> Host<'_> {
+    Host {
+        addrs,
+        kube_ipvs0: &[],
+        secondary: &[],
+    }
 }
 
 fn vs_text(id: &ServiceId) -> String {
@@ -243,11 +260,34 @@ fn local_policies_use_this_nodes_endpoints() {
 #[test]
 fn this_node_by_name_or_by_a_host_address() {
     let c = read(&[LIST]);
-    let by_addr = this_node(&c, None, &["fd00::a".parse().unwrap()]).unwrap();
+    let all = &NodePortAddresses::default();
+    let by_addr = this_node(&c, None, &host(&["fd00::a".parse().unwrap()]), all).unwrap();
     assert_eq!(by_addr.name, "node-a");
     assert_eq!(by_addr.addresses.len(), 3, "InternalIP and ExternalIP");
-    assert!(this_node(&c, None, &["10.0.0.1".parse().unwrap()]).is_none());
-    assert!(this_node(&c, Some("node-c"), &[]).is_none());
+    let elsewhere = ["10.0.0.1".parse().unwrap()];
+    assert!(this_node(&c, None, &host(&elsewhere), all).is_none());
+    assert!(this_node(&c, Some("node-c"), &host(&[]), all).is_none());
+}
+
+#[test]
+fn primary_is_the_first_internal_ip_though_an_external_one_comes_first() {
+    let c = read(
+        &[r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},
+        "status":{"addresses":[{"type":"ExternalIP","address":"203.0.113.9"},
+            {"type":"Hostname","address":"n"},{"type":"InternalIP","address":"10.0.0.9"}]}}"#],
+    );
+    let want = NodePortAddresses::parse_flag("primary").unwrap();
+    let addrs: Vec<IpAddr> = ["203.0.113.9", "10.0.0.9", "fd00::9"]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+    let n = this_node(&c, None, &host(&addrs), &want).unwrap();
+    assert_eq!(
+        n.addresses,
+        addrs[..2].iter().rev().copied().collect::<Vec<_>>()
+    );
+    let on: Vec<IpAddr> = n.node_ports.iter().map(|a| a.addr).collect();
+    assert_eq!(on, [addrs[1], addrs[2]], "10.0.0.9, and IPv6 matching all");
 }
 
 /// A cluster from one Service (JSON of its `spec`) and one EndpointSlice's
