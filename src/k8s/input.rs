@@ -54,32 +54,87 @@ impl fmt::Display for ReadError {
 /// The name `-` is given in errors.
 pub const STDIN_NAME: &str = "standard input";
 
+/// The most the files of one run may hold together: a cluster of 10,000
+/// Services with their EndpointSlices and 1,000 Nodes, as kubectl writes
+/// it, is well under half of it. More, or an endless input (`/dev/zero`, a
+/// pipe from `kubectl get -w`), is an error rather than memory spent
+/// until the kernel kills the process.
+pub const MAX_INPUT: u64 = 256 << 20;
+
 /// Read every file (`-` is standard input, read once whatever the number
 /// of times it is named: a second read would find it empty) into one
-/// cluster; the first failure wins.
+/// cluster; the first failure wins. At most `MAX_INPUT` bytes in all.
 pub fn read_files(paths: &[String], stdin: &mut dyn Read) -> Result<Cluster, ReadError> {
+    read_files_bounded(paths, stdin, MAX_INPUT)
+}
+
+/// `read_files` with the bound given.
+pub fn read_files_bounded(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    limit: u64,
+) -> Result<Cluster, ReadError> {
     let mut cluster = Cluster::default();
     let mut stdin_read = false;
+    let mut left = limit;
     for path in paths {
         let (name, bytes) = if path == "-" {
             if stdin_read {
                 continue;
             }
             stdin_read = true;
-            let mut b = Vec::new();
-            stdin
-                .read_to_end(&mut b)
-                .map_err(|e| io_error(STDIN_NAME, &e))?;
-            (STDIN_NAME, b)
+            (
+                STDIN_NAME,
+                read_bounded(STDIN_NAME, stdin, &mut left, limit)?,
+            )
         } else {
+            let mut file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
             (
                 path.as_str(),
-                std::fs::read(path).map_err(|e| io_error(path, &e))?,
+                read_bounded(path, &mut file, &mut left, limit)?,
             )
         };
         read_bytes(name, &bytes, &mut cluster)?;
     }
     Ok(cluster)
+}
+
+/// Read all of `from`, spending at most `left` bytes of the run's
+/// `limit`; one byte more is the error.
+fn read_bounded(
+    name: &str,
+    from: &mut dyn Read,
+    left: &mut u64,
+    limit: u64,
+) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    from.take(left.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(name, &e))?;
+    let len = bytes.len() as u64;
+    if len > *left {
+        return Err(ReadError {
+            file: name.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "more than {} of cluster objects (the limit of --k8s; an endless input \
+                 such as kubectl get -w is not a file)",
+                size(limit)
+            ),
+        });
+    }
+    *left -= len;
+    Ok(bytes)
+}
+
+/// A size in MiB when whole, else in bytes.
+fn size(bytes: u64) -> String {
+    if bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> ReadError {

@@ -89,6 +89,49 @@ fn files_and_standard_input_read_once() {
     assert!(e.to_string().starts_with("/nonexistent/k8s.json: "));
 }
 
+/// The bound on the input is exact whatever the split between a file
+/// and standard input: up to `limit` bytes in all are read, one more is
+/// refused for its size (naming the input that went over), never read on.
+#[test]
+fn property_the_input_bound_is_exact() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let file = std::env::temp_dir().join(format!("ipvsadm-bound-{}.json", std::process::id()));
+    let padded = |len: usize| {
+        let mut t = SERVICE.trim_end().as_bytes().to_vec();
+        t.resize(len.max(t.len()), b' ');
+        t
+    };
+    let base = SERVICE.trim_end().len();
+    for _ in 0..200 {
+        let (a, b) = (base + rng.below(3000), base + rng.below(3000));
+        let limit = (base + rng.below(6000)) as u64;
+        std::fs::write(&file, padded(a)).unwrap();
+        let stdin_text = padded(b);
+        let paths = [file.to_str().unwrap().to_string(), "-".to_string()];
+        let r = super::input::read_files_bounded(&paths, &mut stdin_text.as_slice(), limit);
+        match r {
+            Ok(c) => {
+                assert!((a + b) as u64 <= limit, "{a}+{b} read within {limit}");
+                assert_eq!(c.services.len(), 2);
+            }
+            Err(e) => {
+                assert!((a + b) as u64 > limit, "{a}+{b} within {limit}: {e}");
+                let over = if a as u64 > limit {
+                    paths[0].as_str()
+                } else {
+                    "standard input"
+                };
+                assert_eq!(e.file, over);
+                assert!(
+                    e.message.starts_with(&format!("more than {limit} bytes")),
+                    "{e}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
 /// Truncated and mutated fixtures never panic; a truncated document is
 /// always an error, and every error's place lies inside the input.
 #[test]
