@@ -109,6 +109,8 @@ pub struct Invocation {
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
+    /// `--k8s-api`: the objects from the API server instead of files.
+    pub api: Option<ApiSource>,
     pub node: Option<String>,
     /// `--owner`: `Some(None)` shows whose each service is,
     /// `Some(Some(w))` narrows to `w`'s too.
@@ -119,6 +121,22 @@ pub struct KubeArgs {
     pub include_likely: bool,
     /// `--nodeport-range`, first and last port.
     pub nodeport_range: Option<(u16, u16)>,
+}
+
+impl KubeArgs {
+    /// Whether the cluster's objects are to be read (`--k8s` or
+    /// `--k8s-api`).
+    pub fn has_cluster(&self) -> bool {
+        !self.files.is_empty() || self.api.is_some()
+    }
+}
+
+/// Ours: `--k8s-api` with `--kubeconfig FILE` and `--context NAME`, as
+/// kubectl's options of those names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiSource {
+    pub kubeconfig: Option<String>,
+    pub context: Option<String>,
 }
 
 /// `--owner=kube-proxy` or `--owner=other`.
