@@ -2,27 +2,16 @@
 //! services,endpointslices,nodes -A -o json` writes (a `v1` `List`), a
 //! typed list (`ServiceList`, ...) or one object, from files or `-`
 //! (standard input). Kinds the check has no use for are skipped, unknown
-//! fields ignored (the object types are `k8s-openapi`'s). A file that is
-//! not such JSON is an error naming the file, the line and the column.
+//! fields ignored (the object types are `k8s-openapi`'s, made in one pass
+//! over the text by `item`). A file that is not such JSON is an error
+//! naming the file, the line and the column; 256 MiB in all is the most
+//! read.
 
 use std::fmt;
 use std::io::Read;
 
-use k8s_openapi::api::core::v1::{Node, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-/// What the files hold, in the order read.
-#[derive(Debug, Default, Clone)]
-pub struct Cluster {
-    pub services: Vec<Service>,
-    pub slices: Vec<EndpointSlice>,
-    pub nodes: Vec<Node>,
-    /// Items of other kinds (`kubectl get all` writes Pods, Deployments
-    /// and more), skipped.
-    pub skipped: usize,
-}
+pub use super::item::Cluster;
+use super::item::{message, Doc};
 
 /// A file that could not be read, or is not the JSON kubectl writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,65 +155,25 @@ pub fn read_bytes(file: &str, bytes: &[u8], into: &mut Cluster) -> Result<(), Re
     }
 }
 
-/// The fields that say what a document is; the items stay text until
-/// their kind is known, so an error inside one still has its place in
-/// the file.
-#[derive(Deserialize)]
-struct Head<'a> {
-    kind: Option<String>,
-    #[serde(borrow)]
-    items: Option<Vec<&'a RawValue>>,
-}
-
-/// Read one document into `into`.
+/// Read one document into `into`, in one pass (`item`).
 pub fn read_str(file: &str, text: &str, into: &mut Cluster) -> Result<(), ReadError> {
-    let fail = |at: usize, e: serde_json::Error| {
-        let inner = offset_of(text.as_bytes(), at, e.line(), e.column());
-        let (line, column) = position(text.as_bytes(), inner);
+    let doc: Doc = serde_json::from_str(text).map_err(|e| {
+        let at = offset_of(text.as_bytes(), 0, e.line(), e.column());
+        let (line, column) = position(text.as_bytes(), at);
         ReadError {
             file: file.to_string(),
             line,
             column,
             message: message(&e),
         }
-    };
-    let head: Head = serde_json::from_str(text).map_err(|e| fail(0, e))?;
-    match (head.kind.as_deref(), head.items) {
+    })?;
+    match (doc.kind.as_deref(), doc.items) {
         (Some(kind), Some(items)) if kind == "List" || kind.ends_with("List") => {
-            for item in items {
-                let raw = item.get();
-                // Where the item starts in `text`: `raw` borrows from it.
-                let at = raw.as_ptr() as usize - text.as_ptr() as usize;
-                let kind = serde_json::from_str::<Head>(raw)
-                    .map_err(|e| fail(at, e))?
-                    .kind;
-                add(kind.as_deref(), raw, into).map_err(|e| fail(at, e))?;
-            }
-            Ok(())
+            into.append(items);
         }
-        (kind, _) => add(kind, text, into).map_err(|e| fail(0, e)),
-    }
-}
-
-/// Parse one object of the kind named and keep it.
-fn add(kind: Option<&str>, text: &str, into: &mut Cluster) -> Result<(), serde_json::Error> {
-    match kind {
-        Some("Service") => into.services.push(serde_json::from_str(text)?),
-        Some("EndpointSlice") => into.slices.push(serde_json::from_str(text)?),
-        Some("Node") => into.nodes.push(serde_json::from_str(text)?),
-        _ => into.skipped += 1,
+        _ => into.append(doc.object),
     }
     Ok(())
-}
-
-/// serde_json's message without the " at line L column C" it appends:
-/// the place is told once, in the file's own numbers.
-fn message(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 /// The byte offset in `text` of serde_json's (line, column), counted

@@ -17,6 +17,7 @@ pub mod cleanup;
 pub mod compare;
 pub mod expect;
 pub mod input;
+mod item;
 pub mod migrate;
 pub mod owner;
 pub mod report;
