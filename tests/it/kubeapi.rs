@@ -121,6 +121,15 @@ mod server {
             self.dir.join(name).to_str().unwrap().to_string()
         }
 
+        /// A command of the server's (`apply JSON`, `delete JSON`,
+        /// `compact`, `drop`).
+        pub fn command(&mut self, line: &str) {
+            use std::io::Write;
+            let stdin = self.child.stdin.as_mut().unwrap();
+            writeln!(stdin, "{line}").unwrap();
+            stdin.flush().unwrap();
+        }
+
         /// The GET requests served so far.
         pub fn requests(&self) -> Vec<String> {
             let log = std::fs::read_to_string(self.dir.join("requests.log")).unwrap_or_default();
@@ -433,6 +442,23 @@ fn k8s_api_failures_are_one_line_exit_2() {
         run(gone.to_str().unwrap(), "--check"),
         format!("ipvsadm: cannot reach the API server at https://127.0.0.1:{port}: Connection refused\n")
     );
+    // No kubeconfig anywhere, and not in a pod.
+    let out = assert_cmd::Command::cargo_bin("ipvsadm")
+        .unwrap()
+        .args(["--check", "--k8s-api"])
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env_remove("KUBERNETES_SERVICE_PORT")
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("ipvsadm: cannot find the API server (no kubeconfig, not in a pod): ")
+            && err.lines().count() == 1,
+        "{err}"
+    );
     let missing = dir.join("missing");
     let err = run(missing.to_str().unwrap(), "--check");
     assert!(
@@ -441,4 +467,84 @@ fn k8s_api_failures_are_one_line_exit_2() {
             && err.lines().count() == 1,
         "{err}"
     );
+}
+
+/// The test server's watch, which the exporter to come will need, as
+/// kube's client sees it: changes made on the server arrive as MODIFIED
+/// and DELETED from the list's resourceVersion, BOOKMARKs come when asked
+/// for, a cut connection ends the stream, and a version older than the
+/// history kept is an ERROR event with 410 Gone.
+#[cfg(feature = "kube")]
+#[test]
+fn test_server_watches_as_the_api_does() {
+    use futures::StreamExt;
+    use k8s_openapi::api::core::v1::Service;
+    use kube::api::{Api, ListParams, WatchEvent, WatchParams};
+
+    let Served {
+        mut server,
+        kubeconfig,
+        ..
+    } = served("watch", 5, &["--bookmark-every", "0.2"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let file = kube::config::Kubeconfig::read_from(&kubeconfig).unwrap();
+        let config = kube::Config::from_custom_kubeconfig(file, &Default::default())
+            .await
+            .unwrap();
+        let api: Api<Service> = Api::all(kube::Client::try_from(config).unwrap());
+        let list = api.list(&ListParams::default()).await.unwrap();
+        let version = list.metadata.resource_version.clone().unwrap();
+        let params = WatchParams::default().timeout(30);
+        let mut events = api.watch(&params, &version).await.unwrap().boxed();
+
+        let mut changed = serde_json::to_value(&list.items[0]).unwrap();
+        changed["kind"] = "Service".into();
+        changed["apiVersion"] = "v1".into();
+        changed["metadata"]["labels"] = serde_json::json!({"changed": "yes"});
+        server.command(&format!("apply {changed}"));
+        server.command(&format!("delete {changed}"));
+        let name = list.items[0].metadata.name.clone();
+        match events.next().await {
+            Some(Ok(WatchEvent::Modified(s))) => {
+                assert_eq!(s.metadata.name, name);
+                assert_eq!(s.metadata.labels.unwrap()["changed"], "yes");
+            }
+            other => panic!("{other:?}"),
+        }
+        match events.next().await {
+            Some(Ok(WatchEvent::Deleted(s))) => assert_eq!(s.metadata.name, name),
+            other => panic!("{other:?}"),
+        }
+        let last = api.list(&ListParams::default()).await.unwrap();
+        assert_eq!(last.items.len(), list.items.len() - 1);
+        let last = last.metadata.resource_version.unwrap();
+        assert!(last.parse::<u64>().unwrap() > version.parse::<u64>().unwrap());
+
+        // Bookmarks, asked for; then the connection cut mid-stream.
+        let mut marked = api.watch(&params, &last).await.unwrap().boxed();
+        match marked.next().await {
+            Some(Ok(WatchEvent::Bookmark(b))) => assert_eq!(b.metadata.resource_version, last),
+            other => panic!("{other:?}"),
+        }
+        server.command("drop");
+        loop {
+            match marked.next().await {
+                Some(Ok(WatchEvent::Bookmark(_))) => continue,
+                Some(Err(_)) | None => break,
+                other => panic!("{other:?}"),
+            }
+        }
+
+        // History compacted: the first version is gone.
+        server.command("compact");
+        let mut gone = api.watch(&params, &version).await.unwrap().boxed();
+        match gone.next().await {
+            Some(Ok(WatchEvent::Error(e))) => assert_eq!(e.code, 410, "{e:?}"),
+            other => panic!("{other:?}"),
+        }
+    });
 }
