@@ -111,6 +111,8 @@ pub struct Invocation {
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
+    /// `--k8s-api`: the objects from the API server instead of files.
+    pub api: Option<ApiSource>,
     pub node: Option<String>,
     /// `--owner`: `Some(None)` shows whose each service is,
     /// `Some(Some(w))` narrows to `w`'s too.
@@ -123,6 +125,22 @@ pub struct KubeArgs {
     pub nodeport_range: Option<(u16, u16)>,
     /// `--nodeport-addresses`: the node addresses node ports are on.
     pub nodeport_addresses: NodePortAddresses,
+}
+
+impl KubeArgs {
+    /// Whether the cluster's objects are to be read (`--k8s` or
+    /// `--k8s-api`).
+    pub fn has_cluster(&self) -> bool {
+        !self.files.is_empty() || self.api.is_some()
+    }
+}
+
+/// Ours: `--k8s-api` with `--kubeconfig FILE` and `--context NAME`, as
+/// kubectl's options of those names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiSource {
+    pub kubeconfig: Option<String>,
+    pub context: Option<String>,
 }
 
 /// `--owner=kube-proxy` or `--owner=other`.

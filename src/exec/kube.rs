@@ -24,7 +24,7 @@ use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
 /// The node and the table kube-proxy would build on it, when `--k8s` was
 /// given.
 type Expectation = Option<(ThisNode, Vec<ExpectedService>)>;
-use crate::k8s::input::{read_files, Cluster};
+use crate::k8s::input::Cluster;
 use crate::k8s::nodeport::Host;
 use crate::k8s::{owner, report, view};
 use crate::resolve::Resolver;
@@ -52,10 +52,10 @@ pub(super) fn run(
         program,
         stdin,
     };
-    let plain = kube.files.is_empty() && kube.owner.is_none();
+    let plain = !kube.has_cluster() && kube.owner.is_none();
     match command {
         // The plain check is `check::run`'s.
-        Command::Check { .. } if kube.files.is_empty() && kube.migrate.is_none() => None,
+        Command::Check { .. } if !kube.has_cluster() && kube.migrate.is_none() => None,
         Command::Check { format } => Some(run_check(format, &mut input, io)),
         Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
         Command::List { .. } | Command::Save { .. } if plain => None,
@@ -100,11 +100,10 @@ impl Input<'_> {
         net: &NodeNet,
         io: &mut Streams,
     ) -> Result<Expectation, i32> {
-        if self.kube.files.is_empty() {
+        if !self.kube.has_cluster() {
             return Ok(None);
         }
-        let cluster =
-            read_files(&self.kube.files, self.stdin).map_err(|e| self.fail(io, &e.to_string()))?;
+        let cluster = super::cluster::read(self.kube, self.stdin).map_err(|e| self.fail(io, &e))?;
         let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
         let host = Host {
             addrs: &net.listed,

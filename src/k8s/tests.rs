@@ -89,6 +89,94 @@ fn files_and_standard_input_read_once() {
     assert!(e.to_string().starts_with("/nonexistent/k8s.json: "));
 }
 
+/// The one-pass reader makes the objects `k8s-openapi`'s own
+/// deserialisers make, whatever the order of the keys: kubectl's (sorted,
+/// `kind` before the fields) and reversed (every field before `kind`,
+/// kept as text until it is known).
+#[test]
+fn one_pass_objects_are_k8s_openapis_in_any_key_order() {
+    use k8s_openapi::api::core::v1::{Node, Service};
+    use k8s_openapi::api::discovery::v1::EndpointSlice;
+    use serde_json::Value;
+    let list: Value = serde_json::from_str(LIST).unwrap();
+    let items = list["items"].as_array().unwrap();
+    let reversed = |item: &Value| {
+        let fields: Vec<String> = item
+            .as_object()
+            .unwrap()
+            .iter()
+            .rev()
+            .map(|(k, v)| format!("{}:{v}", Value::from(k.as_str())))
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    };
+    for order in [Value::to_string, reversed] {
+        let texts: Vec<String> = items.iter().map(order).collect();
+        let doc = format!("{{\"kind\":\"List\",\"items\":[{}]}}", texts.join(","));
+        let c = read(&[&doc]);
+        let want = |kind: &'static str| items.iter().filter(move |i| i["kind"] == kind).cloned();
+        let services: Vec<Service> = want("Service")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        let slices: Vec<EndpointSlice> = want("EndpointSlice")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        let nodes: Vec<Node> = want("Node")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        assert_eq!(c.services, services);
+        assert_eq!(c.slices, slices);
+        assert_eq!(c.nodes, nodes);
+        assert!(!services.is_empty() && !slices.is_empty() && !nodes.is_empty());
+    }
+    // A field before the kind that does not parse: an error, not a skip.
+    let e = read_err(r#"{"spec": {"ports": 7}, "kind": "Service"}"#);
+    assert!(e.message.contains("invalid type"), "{e}");
+}
+
+/// The bound on the input is exact whatever the split between a file
+/// and standard input: up to `limit` bytes in all are read, one more is
+/// refused for its size (naming the input that went over), never read on.
+#[test]
+fn property_the_input_bound_is_exact() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let file = std::env::temp_dir().join(format!("ipvsadm-bound-{}.json", std::process::id()));
+    let padded = |len: usize| {
+        let mut t = SERVICE.trim_end().as_bytes().to_vec();
+        t.resize(len.max(t.len()), b' ');
+        t
+    };
+    let base = SERVICE.trim_end().len();
+    for _ in 0..200 {
+        let (a, b) = (base + rng.below(3000), base + rng.below(3000));
+        let limit = (base + rng.below(6000)) as u64;
+        std::fs::write(&file, padded(a)).unwrap();
+        let stdin_text = padded(b);
+        let paths = [file.to_str().unwrap().to_string(), "-".to_string()];
+        let r = super::input::read_files_bounded(&paths, &mut stdin_text.as_slice(), limit);
+        match r {
+            Ok(c) => {
+                assert!((a + b) as u64 <= limit, "{a}+{b} read within {limit}");
+                assert_eq!(c.services.len(), 2);
+            }
+            Err(e) => {
+                assert!((a + b) as u64 > limit, "{a}+{b} within {limit}: {e}");
+                let over = if a as u64 > limit {
+                    paths[0].as_str()
+                } else {
+                    "standard input"
+                };
+                assert_eq!(e.file, over);
+                assert!(
+                    e.message.starts_with(&format!("more than {limit} bytes")),
+                    "{e}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
 /// Truncated and mutated fixtures never panic; a truncated document is
 /// always an error, and every error's place lies inside the input.
 #[test]

@@ -514,7 +514,7 @@ fn k8s_node_from_a_generated_cluster() {
 }
 
 /// Run ours with these arguments and standard input; (stdout, stderr, status).
-fn ours(args: &[&str], stdin: &str) -> (String, String, i32) {
+pub(crate) fn ours(args: &[&str], stdin: &str) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("ipvsadm")
         .unwrap()
         .args(args)
