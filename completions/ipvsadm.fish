@@ -47,6 +47,8 @@ gre\t''"
 complete -c ipvsadm -l tun-port -d 'Destination port of a gue tunnel.' -r -f
 complete -c ipvsadm -l netns -d 'Run the command in this network namespace.' -r -f
 complete -c ipvsadm -l k8s -d 'With -L, -S, --check or --cleanup-kube-proxy: the cluster\'s objects as kubectl writes them (- for standard input; repeatable).' -r -F
+complete -c ipvsadm -l kubeconfig -d 'With --k8s-api: the kubeconfig file to use.' -r -F
+complete -c ipvsadm -l context -d 'With --k8s-api: the kubeconfig context to use.' -r -f
 complete -c ipvsadm -l node -d 'With --k8s: the Node this host is, instead of finding it by its addresses.' -r -f
 complete -c ipvsadm -l owner -d 'With -L: say whose each virtual service is; =kube-proxy or =other narrows -L and -S to that part.' -r -f -a "kube-proxy\t''
 other\t''"
@@ -54,6 +56,7 @@ complete -c ipvsadm -l migrate -d 'With --check: what switching kube-proxy to th
 iptables\t''"
 complete -c ipvsadm -l backup -d 'With --cleanup-kube-proxy --apply: where to save what is removed, as an -R file.' -r -f
 complete -c ipvsadm -l nodeport-range -d 'The cluster\'s node port range (default 30000-32767), for telling kube-proxy\'s services.' -r -f
+complete -c ipvsadm -l nodeport-addresses -d 'With --k8s: the node addresses kube-proxy serves node ports on, as its flag of that name (default every address).' -r -f
 complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again every so many seconds (default 2).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
@@ -94,6 +97,7 @@ complete -c ipvsadm -l check -d 'Check this node for kube-proxy\'s IPVS mode.'
 complete -c ipvsadm -l validate -d 'With -R: check every line, change nothing.'
 complete -c ipvsadm -l reconcile -d 'With -R: make the table equal to the input, without a flush.'
 complete -c ipvsadm -l metrics -d 'With -L: print the table in Prometheus\'s text format.'
+complete -c ipvsadm -l k8s-api -d 'Instead of --k8s FILE: read the cluster\'s objects from the API server, found as kubectl finds it.'
 complete -c ipvsadm -l cleanup-kube-proxy -d 'Remove kube-proxy\'s virtual services and kube-ipvs0 addresses only (a dry run without --apply).'
 complete -c ipvsadm -l apply -d 'With --cleanup-kube-proxy: make the changes, after saving what they remove.'
 complete -c ipvsadm -l include-likely -d 'With --cleanup-kube-proxy: remove the services only likely kube-proxy\'s too.'

@@ -383,6 +383,7 @@ pub mod tests {
                     index,
                     addr: a.parse().unwrap(),
                     prefix: 32,
+                    secondary: false,
                 })
                 .collect(),
             }),

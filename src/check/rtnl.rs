@@ -25,6 +25,8 @@ const IFLA_LINKINFO: u16 = 18;
 const IFLA_INFO_KIND: u16 = 1;
 const IFA_ADDRESS: u16 = 1;
 const IFA_LOCAL: u16 = 2;
+/// `ifa_flags`: a secondary IPv4 address.
+const IFA_F_SECONDARY: u8 = 0x01;
 
 /// The type bits of an attribute (NLA_F_NESTED and NLA_F_NET_BYTEORDER off).
 const NLA_TYPE_MASK: u16 = 0x3fff;
@@ -53,6 +55,9 @@ pub struct Addr {
     pub addr: IpAddr,
     /// The prefix length it was added with (`/32`).
     pub prefix: u8,
+    /// An IPv4 address in the subnet of an earlier one on its interface
+    /// (`IFA_F_SECONDARY`): its local route takes that one as source.
+    pub secondary: bool,
 }
 
 /// Every interface and every address of the current network namespace.
@@ -257,6 +262,8 @@ pub fn parse_addr(msg: &[u8]) -> Result<Option<Addr>, Error> {
     };
     let family = p[0] as u16;
     let prefix = p[1];
+    // The bit means "temporary" for IPv6.
+    let secondary = family == libc::AF_INET as u16 && p[2] & IFA_F_SECONDARY != 0;
     let index = u32::from_ne_bytes([p[4], p[5], p[6], p[7]]);
     let (mut local, mut address) = (None, None);
     for (t, v) in attrs(&p[IFADDRMSG_LEN..])? {
@@ -272,6 +279,7 @@ pub fn parse_addr(msg: &[u8]) -> Result<Option<Addr>, Error> {
             index,
             addr,
             prefix,
+            secondary,
         })),
         None if family == libc::AF_INET as u16 || family == libc::AF_INET6 as u16 => {
             Err(malformed("address message without an address"))
@@ -389,6 +397,31 @@ mod tests {
         let a = parse_addr(&msg(RTM_NEWADDR, &body)).unwrap().unwrap();
         assert_eq!(a.index, 3);
         assert_eq!(a.addr, "10.0.0.1".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn a_secondary_ipv4_address_is_told_an_ipv6_temporary_one_not() {
+        let mut body = ifaddr(2, 3);
+        body[2] = 0x01;
+        body.extend(attr(IFA_LOCAL, &[10, 0, 0, 9]));
+        assert!(
+            parse_addr(&msg(RTM_NEWADDR, &body))
+                .unwrap()
+                .unwrap()
+                .secondary
+        );
+        let mut body = ifaddr(10, 4);
+        body[2] = 0x01;
+        body.extend(attr(
+            IFA_ADDRESS,
+            &"fd00::9".parse::<Ipv6Addr>().unwrap().octets(),
+        ));
+        assert!(
+            !parse_addr(&msg(RTM_NEWADDR, &body))
+                .unwrap()
+                .unwrap()
+                .secondary
+        );
     }
 
     #[test]

@@ -105,11 +105,12 @@ pub enum Opt {
     Backup,
     IncludeLikely,
     NodeportRange,
+    NodeportAddresses,
     Watch,
     Changes,
 }
 
-pub const NUMBER_OF_OPT: usize = 49;
+pub const NUMBER_OF_OPT: usize = 50;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -159,6 +160,7 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "backup",
     "include-likely",
     "nodeport-range",
+    "nodeport-addresses",
     "watch",
     "changes",
 ];
@@ -225,6 +227,7 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         Backup,
         IncludeLikely,
         NodeportRange,
+        NodeportAddresses,
         Watch,
         Changes,
     ]
@@ -232,27 +235,27 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg wat chg
-/// (the last fifteen are ours: `--netns` goes with every command; `--k8s`
-/// and `--node` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`;
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg
+/// (the last sixteen are ours: `--netns` goes with every command; `--k8s`,
+/// `--node` and `--nodeport-addresses` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`;
 /// `--watch` and `--changes` with `-L`).
 const MATRIX: [&[u8; NUMBER_OF_OPT]; 16] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx   ", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx xx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx xx", // check
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx    xx", // cleanup-kube-proxy
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    ", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xx", // check
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xx", // cleanup-kube-proxy
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

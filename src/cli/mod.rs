@@ -6,6 +6,7 @@ pub mod addr;
 pub mod docs;
 pub mod flags;
 pub mod matrix;
+pub mod nodeport;
 pub mod parse;
 pub mod popt;
 pub mod quick;
@@ -16,6 +17,7 @@ pub mod usage;
 use std::net::IpAddr;
 
 use crate::ipvs::{Daemon, DestConfig, ServiceConfig, ServiceId, Timeouts};
+pub use nodeport::NodePortAddresses;
 
 /// The list options (`-n`, `-S`, `--stats`, ...) are the formatter's own
 /// type; the parser builds them, and `Command` carries them.
@@ -109,6 +111,8 @@ pub struct Invocation {
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
+    /// `--k8s-api`: the objects from the API server instead of files.
+    pub api: Option<ApiSource>,
     pub node: Option<String>,
     /// `--owner`: `Some(None)` shows whose each service is,
     /// `Some(Some(w))` narrows to `w`'s too.
@@ -119,6 +123,24 @@ pub struct KubeArgs {
     pub include_likely: bool,
     /// `--nodeport-range`, first and last port.
     pub nodeport_range: Option<(u16, u16)>,
+    /// `--nodeport-addresses`: the node addresses node ports are on.
+    pub nodeport_addresses: NodePortAddresses,
+}
+
+impl KubeArgs {
+    /// Whether the cluster's objects are to be read (`--k8s` or
+    /// `--k8s-api`).
+    pub fn has_cluster(&self) -> bool {
+        !self.files.is_empty() || self.api.is_some()
+    }
+}
+
+/// Ours: `--k8s-api` with `--kubeconfig FILE` and `--context NAME`, as
+/// kubectl's options of those names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiSource {
+    pub kubeconfig: Option<String>,
+    pub context: Option<String>,
 }
 
 /// `--owner=kube-proxy` or `--owner=other`.

@@ -13,8 +13,8 @@ use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{
-    CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget, MigrationTarget,
-    OwnerFilter, RestoreMode, SvcArg,
+    ApiSource, CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget,
+    MigrationTarget, NodePortAddresses, OwnerFilter, RestoreMode, SvcArg,
 };
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
 use crate::format::WATCH_EVERY;
@@ -173,6 +173,8 @@ struct Reading<'a> {
     dest_af: u16,
     daemon: Daemon,
     sched_flags_arg: String,
+    /// Ours: `--k8s-api` was given (`--kubeconfig` and `--context` need it).
+    api_given: bool,
 }
 
 /// What the first option gave: a command whose options follow, or a
@@ -283,6 +285,7 @@ impl<'a> Reading<'a> {
             dest_af: 0,
             daemon: Daemon::default(),
             sched_flags_arg: String::new(),
+            api_given: false,
         }
     }
 
@@ -626,6 +629,8 @@ impl<'a> Reading<'a> {
                 self.options |= Opt::K8s.bit();
                 self.kube().files.push(value.unwrap_or("").to_string());
             }
+            // `--k8s-api` is a `--k8s` as the rules between options go.
+            Tag::K8sApi | Tag::Kubeconfig | Tag::Context => self.api_option(tag, value)?,
             Tag::Node => {
                 self.set_option(Opt::Node)?;
                 self.kube().node = Some(value.unwrap_or("").to_string());
@@ -633,6 +638,29 @@ impl<'a> Reading<'a> {
             _ => return self.migration_option(tag, value),
         }
         Ok(true)
+    }
+
+    /// `--k8s-api`, `--kubeconfig` and `--context`, each at most once.
+    fn api_option(&mut self, tag: Tag, value: Option<&str>) -> Result<(), CliError> {
+        if tag == Tag::K8sApi {
+            if self.api_given {
+                return fail("--k8s-api given twice");
+            }
+            self.api_given = true;
+            self.options |= Opt::K8s.bit();
+            self.kube().api.get_or_insert_with(ApiSource::default);
+            return Ok(());
+        }
+        let api = self.kube().api.get_or_insert_with(ApiSource::default);
+        let (name, slot) = match tag {
+            Tag::Kubeconfig => ("--kubeconfig", &mut api.kubeconfig),
+            _ => ("--context", &mut api.context),
+        };
+        if slot.is_some() {
+            return fail(format!("{name} given twice"));
+        }
+        *slot = Some(value.unwrap_or("").to_string());
+        Ok(())
     }
 
     /// Ours: the options about kube-proxy's part of the node.
@@ -684,6 +712,11 @@ impl<'a> Reading<'a> {
                     None => return fail(format!("invalid node port range `{v}'")),
                 }
             }
+            Tag::NodeportAddresses => {
+                self.set_option(Opt::NodeportAddresses)?;
+                self.kube().nodeport_addresses =
+                    NodePortAddresses::parse_flag(value.unwrap_or("")).map_err(CliError::Fail)?;
+            }
             Tag::Watch => {
                 self.set_option(Opt::Watch)?;
                 match watch_interval(value) {
@@ -704,10 +737,14 @@ impl<'a> Reading<'a> {
     /// `process_options`: the matrix, then the rules between options and
     /// the defaults they leave.
     fn check(&mut self, cmd: Cmd) -> Result<(), CliError> {
+        check_command(cmd, self.options).map_err(CliError::Fail)?;
+        self.check_api()?;
         let (options, svc, dest) = (self.options, &mut self.svc, &mut self.dest);
-        check_command(cmd, options).map_err(CliError::Fail)?;
         if options & Opt::Node.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--node needs --k8s");
+        }
+        if options & Opt::NodeportAddresses.bit() != 0 && options & Opt::K8s.bit() == 0 {
+            return fail("--nodeport-addresses needs --k8s");
         }
         if options & Opt::Backup.bit() != 0 && options & Opt::Apply.bit() == 0 {
             return fail("--backup needs --apply");
@@ -772,6 +809,21 @@ impl<'a> Reading<'a> {
             {
                 return fail("options conflicts in the list command");
             }
+        }
+        Ok(())
+    }
+
+    /// Ours: `--k8s-api` instead of `--k8s FILE`, never with it; its
+    /// options only with it.
+    fn check_api(&mut self) -> Result<(), CliError> {
+        let Some(kube) = self.kube.as_mut() else {
+            return Ok(());
+        };
+        if self.api_given && !kube.files.is_empty() {
+            return fail("--k8s-api reads the cluster instead of --k8s FILE, not with it");
+        }
+        if !self.api_given && kube.api.is_some() {
+            return fail("--kubeconfig and --context need --k8s-api");
         }
         Ok(())
     }
@@ -954,6 +1006,55 @@ mod tests {
         }
     }
 
+    /// `--k8s-api` is a `--k8s` as the rules between options go; its
+    /// options need it, and it reads instead of files, never with them.
+    #[test]
+    fn k8s_api_goes_where_k8s_goes() {
+        let kube = |line: &str| {
+            parse_invocation(&crate::test_util::argv(line), &names())
+                .unwrap()
+                .kube
+                .unwrap()
+        };
+        let k = kube("--check --k8s-api --kubeconfig /k --context c --node n");
+        assert!(k.files.is_empty() && k.has_cluster());
+        assert_eq!(
+            k.api,
+            Some(ApiSource {
+                kubeconfig: Some("/k".into()),
+                context: Some("c".into()),
+            })
+        );
+        assert_eq!(k.node.as_deref(), Some("n"));
+        assert_eq!(kube("-Ln --k8s-api").api, Some(ApiSource::default()));
+        for (line, why) in [
+            (
+                "--check --kubeconfig /k",
+                "--kubeconfig and --context need --k8s-api",
+            ),
+            (
+                "-Ln --context c",
+                "--kubeconfig and --context need --k8s-api",
+            ),
+            (
+                "--check --k8s-api --k8s f.json",
+                "--k8s-api reads the cluster instead of --k8s FILE, not with it",
+            ),
+            ("--check --k8s-api --k8s-api", "--k8s-api given twice"),
+            (
+                "--check --k8s-api --context a --context b",
+                "--context given twice",
+            ),
+            (
+                "-A -t 1.2.3.4:80 --k8s-api",
+                "Illegal 'k8s' option with the 'add-service' command",
+            ),
+            ("-Lc --k8s-api", "options conflicts in the list command"),
+        ] {
+            assert_eq!(failure(line), why, "{line}");
+        }
+    }
+
     #[test]
     fn watch_takes_an_optional_interval_in_seconds() {
         use std::time::Duration;
@@ -983,6 +1084,39 @@ mod tests {
             let line = format!("-Ln --watch={bad}");
             assert_eq!(failure(&line), "illegal watch interval specified", "{line}");
         }
+    }
+
+    #[test]
+    fn nodeport_addresses_go_where_k8s_goes_and_need_it() {
+        let kube = |line: &str| match p(line) {
+            Ok(Command::Check { .. }) | Ok(Command::List { .. }) => {}
+            Ok(Command::CleanupKubeProxy) | Ok(Command::Save { .. }) => {}
+            other => panic!("{line}: {other:?}"),
+        };
+        for line in [
+            "--check --k8s c.json --nodeport-addresses 10.0.0.0/8,::/0",
+            "-Ln --k8s c.json --nodeport-addresses=primary",
+            "-S --owner=other --k8s c.json --nodeport-addresses 10.0.0.0/8",
+            "--cleanup-kube-proxy --k8s c.json --nodeport-addresses 10.0.0.0/8",
+        ] {
+            kube(line);
+        }
+        assert_eq!(
+            failure("-Ln --nodeport-addresses 10.0.0.0/8"),
+            "--nodeport-addresses needs --k8s"
+        );
+        assert_eq!(
+            failure("-Ln --k8s c.json --nodeport-addresses primary,10.0.0.0"),
+            "invalid CIDR `10.0.0.0' in --nodeport-addresses"
+        );
+        assert_eq!(
+            failure("-A -t 10.0.0.1:80 --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'add-service' command"
+        );
+        assert_eq!(
+            failure("-R --nodeport-addresses 10.0.0.0/8"),
+            "Illegal 'nodeport-addresses' option with the 'restore' command"
+        );
     }
 
     #[test]

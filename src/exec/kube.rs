@@ -24,7 +24,8 @@ use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
 /// The node and the table kube-proxy would build on it, when `--k8s` was
 /// given.
 type Expectation = Option<(ThisNode, Vec<ExpectedService>)>;
-use crate::k8s::input::{read_files, Cluster};
+use crate::k8s::input::Cluster;
+use crate::k8s::nodeport::Host;
 use crate::k8s::{owner, report, view};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
@@ -51,10 +52,10 @@ pub(super) fn run(
         program,
         stdin,
     };
-    let plain = kube.files.is_empty() && kube.owner.is_none();
+    let plain = !kube.has_cluster() && kube.owner.is_none();
     match command {
         // The plain check is `check::run`'s.
-        Command::Check { .. } if kube.files.is_empty() && kube.migrate.is_none() => None,
+        Command::Check { .. } if !kube.has_cluster() && kube.migrate.is_none() => None,
         Command::Check { format } => Some(run_check(format, &mut input, io)),
         Command::CleanupKubeProxy => Some(migrate::cleanup(&mut input, names, io)),
         Command::List { .. } | Command::Save { .. } if plain => None,
@@ -92,25 +93,33 @@ impl Input<'_> {
 
     /// The cluster and this node's expected table when `--k8s` was given
     /// (`None` without it), or the error told.
+    /// The one expectation `--check`, `-L`, `-S`, `--owner`, `--migrate`
+    /// and `--cleanup-kube-proxy` all judge by.
     pub(super) fn expectation(
         &mut self,
-        host: &[IpAddr],
+        net: &NodeNet,
         io: &mut Streams,
     ) -> Result<Expectation, i32> {
-        if self.kube.files.is_empty() {
+        if !self.kube.has_cluster() {
             return Ok(None);
         }
-        let cluster =
-            read_files(&self.kube.files, self.stdin).map_err(|e| self.fail(io, &e.to_string()))?;
-        let node = self.node(&cluster, host, io)?;
+        let cluster = super::cluster::read(self.kube, self.stdin).map_err(|e| self.fail(io, &e))?;
+        let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
+        let host = Host {
+            addrs: &net.listed,
+            kube_ipvs0: &kube_ipvs0,
+            secondary: &net.secondary,
+        };
+        let node = self.node(&cluster, &host, io)?;
         let table = expected(&cluster, &node);
         Ok(Some((node, table)))
     }
 
     /// This node: the one `--node` names, or the one with an address of
     /// this host.
-    fn node(&self, cluster: &Cluster, host: &[IpAddr], io: &mut Streams) -> Result<ThisNode, i32> {
-        this_node(cluster, self.kube.node.as_deref(), host).ok_or_else(|| {
+    fn node(&self, cluster: &Cluster, host: &Host, io: &mut Streams) -> Result<ThisNode, i32> {
+        let want = &self.kube.nodeport_addresses;
+        this_node(cluster, self.kube.node.as_deref(), host, want).ok_or_else(|| {
             let why = match &self.kube.node {
                 Some(n) => format!("no Node named {n} in the cluster's objects"),
                 None => "no Node in the cluster's objects has an address of this host \
@@ -125,11 +134,9 @@ impl Input<'_> {
 fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
     // The files first: a bad one is told before anything is looked at.
     let facts = facts::gather();
-    let host: Vec<IpAddr> = match &facts.net {
-        Ok(net) => net.addrs.iter().map(|a| a.addr).collect(),
-        Err(_) => Vec::new(),
-    };
-    let expectation = match input.expectation(&host, io) {
+    let net = NodeNet::from_facts(&facts);
+    let host = net.listed.clone();
+    let expectation = match input.expectation(&net, io) {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -153,9 +160,7 @@ fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
         report.coded = report::coded(node, expected, &findings);
     }
     if let Some(target) = input.kube.migrate {
-        let net = NodeNet::from_facts(&facts);
-        let expected = expectation.as_ref().map(|(_, e)| e.as_slice());
-        let owners = Owners::new(&net, input.kube, expected, explained.as_ref());
+        let owners = Owners::new(&net, input.kube, explained.as_ref());
         let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
         let judged: Vec<owner::Ownership> =
             services.iter().map(|(s, d)| owners.judge(s, d)).collect();
@@ -190,8 +195,7 @@ fn net_and_expectation(
     // Without the host's addresses only --node can find it, and nothing is
     // on kube-ipvs0.
     let net = NodeNet::read().unwrap_or_default();
-    let host: Vec<IpAddr> = net.host.iter().copied().collect();
-    let expected = input.expectation(&host, io)?.map(|(_, e)| e);
+    let expected = input.expectation(&net, io)?.map(|(_, e)| e);
     Ok((net, expected))
 }
 
@@ -232,7 +236,7 @@ fn run_list(
         Err(code) => return code,
     };
     let explained = expected.as_deref().map(view::Explained::new);
-    let owners = Owners::new(&net, input.kube, expected.as_deref(), explained.as_ref());
+    let owners = Owners::new(&net, input.kube, explained.as_ref());
     let show_owner = input.kube.owner.is_some();
     let judged = narrow(&mut table, &owners, input.kube.owner.flatten());
     if format.json {
@@ -355,7 +359,7 @@ fn run_save(format: &Format, input: &mut Input, names: &dyn Resolver, io: &mut S
         Err(code) => return code,
     };
     let explained = expected.as_deref().map(view::Explained::new);
-    let owners = Owners::new(&net, input.kube, expected.as_deref(), explained.as_ref());
+    let owners = Owners::new(&net, input.kube, explained.as_ref());
     narrow(&mut table, &owners, input.kube.owner.flatten());
     let names = Names::new(names);
     let mut text = String::new();

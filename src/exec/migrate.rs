@@ -19,11 +19,10 @@ use crate::check_report::KUBE_IPVS0;
 use crate::cli::KubeArgs;
 use crate::format::errors::{ipvs_strerror, strerror, Op};
 use crate::format::{Format, Names};
-use crate::ipvs::{Dest, Error, Protocol, Service};
+use crate::ipvs::{Dest, Error, Service};
 use crate::k8s::cleanup::{backup, delete_line, plan, service_addrs, Plan};
-use crate::k8s::expect::ExpectedService;
 use crate::k8s::migrate::{kube_chains, kube_ipsets, Outside};
-use crate::k8s::owner::{judge, node_ports_of, Context, Ownership, NODE_PORTS};
+use crate::k8s::owner::{judge, Context, Ownership, NODE_PORTS};
 use crate::k8s::view::Explained;
 use crate::resolve::Resolver;
 use crate::streams::Streams;
@@ -32,6 +31,11 @@ use crate::streams::Streams;
 #[derive(Debug, Clone, Default)]
 pub(super) struct NodeNet {
     pub(super) host: HashSet<IpAddr>,
+    /// The same addresses in the order the kernel lists them (for a
+    /// stable order of the expectation).
+    pub(super) listed: Vec<IpAddr>,
+    /// The secondary IPv4 addresses among them.
+    pub(super) secondary: Vec<IpAddr>,
     /// kube-ipvs0's index and addresses.
     pub(super) kube_ipvs0: Option<(u32, Vec<Addr>)>,
 }
@@ -62,6 +66,12 @@ impl NodeNet {
         });
         NodeNet {
             host: set(addrs.iter().map(|a| a.addr)),
+            listed: addrs.iter().map(|a| a.addr).collect(),
+            secondary: addrs
+                .iter()
+                .filter(|a| a.secondary)
+                .map(|a| a.addr)
+                .collect(),
             kube_ipvs0: kube,
         }
     }
@@ -79,14 +89,12 @@ pub(super) struct Owners<'a> {
     host: HashSet<IpAddr>,
     range: (u16, u16),
     explained: Option<&'a Explained<'a>>,
-    node_ports: HashSet<(Protocol, u16)>,
 }
 
 impl<'a> Owners<'a> {
     pub(super) fn new(
         net: &NodeNet,
         kube: &KubeArgs,
-        expected: Option<&[ExpectedService]>,
         explained: Option<&'a Explained<'a>>,
     ) -> Self {
         Owners {
@@ -96,7 +104,6 @@ impl<'a> Owners<'a> {
                 .nodeport_range
                 .unwrap_or((*NODE_PORTS.start(), *NODE_PORTS.end())),
             explained,
-            node_ports: expected.map(node_ports_of).unwrap_or_default(),
         }
     }
 
@@ -106,7 +113,6 @@ impl<'a> Owners<'a> {
             host: &self.host,
             node_ports: self.range.0..=self.range.1,
             expected: self.explained,
-            expected_node_ports: &self.node_ports,
         };
         judge(svc, dests, &ctx)
     }
@@ -141,7 +147,7 @@ pub(super) fn cleanup(input: &mut Input, names: &dyn Resolver, io: &mut Streams)
     };
     let expected = expected.as_deref();
     let explained = expected.map(Explained::new);
-    let owners = Owners::new(&net, input.kube, expected, explained.as_ref());
+    let owners = Owners::new(&net, input.kube, explained.as_ref());
     let judged: Vec<Ownership> = table.iter().map(|(s, d)| owners.judge(s, d)).collect();
     let bound: Option<Vec<IpAddr>> = net
         .kube_ipvs0

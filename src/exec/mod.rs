@@ -5,10 +5,12 @@
 //! other file owns one thing: `kernel` the one IPVS connection and
 //! ipvsadm's init errors, `list` the listings in text and JSON, `restore`
 //! the `-R` batcher (`restore_table`), `conn` the connection file (`-c`),
-//! `kube` the wiring of `--k8s`, `--owner` and `--migrate`, `migrate`
-//! ownership's facts and `--cleanup-kube-proxy`.
+//! `kube` the wiring of `--k8s`, `--owner` and `--migrate`, `cluster`
+//! where the cluster's objects come from (files or the API server),
+//! `migrate` ownership's facts and `--cleanup-kube-proxy`.
 //! `watch` the loop of `--watch` and `--changes`.
 
+mod cluster;
 mod conn;
 mod kernel;
 mod kube;

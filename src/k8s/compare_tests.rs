@@ -5,8 +5,10 @@
 use std::net::IpAddr;
 
 use super::compare::{compare, Code, Live};
-use super::expect::{expected, AddressKind, ExpectedService};
+use super::expect::{expected, this_node, AddressKind, ExpectedService};
+use super::nodeport::Host;
 use super::tests::{node, read, LIST};
+use crate::cli::NodePortAddresses;
 use crate::ipvs::{svc_flags, Dest, DestConfig, Service, ServiceConfig, ServiceId, Stats};
 
 /// The node's table as kube-proxy builds it: every expected virtual
@@ -213,7 +215,7 @@ fn a_virtual_service_and_its_address_left_behind() {
 }
 
 #[test]
-fn node_ports_on_other_host_addresses_are_explained_others_not() {
+fn node_ports_on_host_addresses_kube_proxy_would_not_use_are_orphans() {
     let mut n = node_a();
     let other: IpAddr = "172.17.0.1".parse().unwrap();
     n.host.push(other);
@@ -222,17 +224,53 @@ fn node_ports_on_other_host_addresses_are_explained_others_not() {
         addr: other,
         port,
     };
+    // The expectation (made without this address) has no node port here:
+    // even a node port of the cluster's is no Service's on it.
     n.table.push(bare(np(30080)));
-    assert_eq!(n.codes(), vec![]);
-    n.table.push(bare(np(31999)));
     assert_eq!(
         n.codes(),
-        one(Code::OrphanService, "TCP 172.17.0.1:31999", None)
+        one(Code::OrphanService, "TCP 172.17.0.1:30080", None)
     );
-    // Someone else's rule on no kube-proxy address: not ours to judge.
+    // Someone else's rule, not in the node port range: not ours to judge.
     n.table.pop();
     n.table.push(bare(np(8080)));
     assert_eq!(n.codes(), vec![]);
+}
+
+#[test]
+fn a_node_port_on_every_address_of_the_host_each_missed_alone() {
+    let c = read(&[LIST]);
+    let mut addrs = node(&c, "node-a").addresses;
+    addrs.push("172.17.0.1".parse().unwrap());
+    let host = Host {
+        addrs: &addrs,
+        kube_ipvs0: &[],
+        secondary: &[],
+    };
+    let this = this_node(&c, Some("node-a"), &host, &NodePortAddresses::default()).unwrap();
+    let expected = expected(&c, &this);
+    let on_docker: Vec<&ExpectedService> = expected
+        .iter()
+        .filter(|e| matches!(e.id, ServiceId::Addr { addr, .. } if addr == addrs[3]))
+        .collect();
+    assert_eq!(on_docker.len(), 2, "shop/web and shop/lb");
+    let mut table = built(&expected);
+    let at = table.iter().position(|(s, _)| s.id == on_docker[0].id);
+    table.remove(at.unwrap());
+    let live = Live {
+        services: &table,
+        kube_ipvs0: &[],
+        host: &addrs,
+    };
+    let got: Vec<(Code, String)> = compare(&expected, &live)
+        .into_iter()
+        .filter(|f| f.code.needs_attention())
+        .map(|f| (f.code, f.rule))
+        .collect();
+    assert_eq!(
+        got,
+        [(Code::MissingService, "TCP 172.17.0.1:30080".to_string())]
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! addresses) to the expected virtual services and real servers, each
 //! naming the Service and endpoint it comes from. The rules are facts read
 //! from kube-proxy (`pkg/proxy/ipvs/proxier.go`, its endpoint
-//! categorisation and its EndpointSlice cache); where versions differ the
+//! categorisation and its EndpointSlice cache); which of this host's
+//! addresses carry node ports is `nodeport`'s. Where versions differ the
 //! expectation carries what a comparison must accept from either.
 
 use std::collections::HashMap;
@@ -12,6 +13,8 @@ use std::net::IpAddr;
 use k8s_openapi::api::core::v1::{Node, Service, ServicePort};
 
 use super::input::Cluster;
+use super::nodeport::{self, Host, NodePortAddr, Proxier};
+use crate::cli::NodePortAddresses;
 use crate::ipvs::{Protocol, ServiceId};
 
 /// kube-proxy's default scheduler.
@@ -24,13 +27,16 @@ pub const DEFAULT_AFFINITY_TIMEOUT: u32 = 10800;
 #[derive(Debug, Clone)]
 pub struct ThisNode {
     pub name: String,
-    /// Where node ports are expected: the Node's InternalIP and
-    /// ExternalIP addresses (newer proxiers may use every local address
-    /// too; the comparison accepts those).
+    /// The Node's InternalIP and ExternalIP addresses.
     pub addresses: Vec<IpAddr>,
     /// Its `topology.kubernetes.io/zone` label: the zone topology hints
     /// name.
     pub zone: Option<String>,
+    /// Its kube-proxy's generation, from the Node's version.
+    pub proxier: Proxier,
+    /// Where node ports are expected: the addresses of this host its
+    /// kube-proxy would use (`nodeport::addresses`).
+    pub node_ports: Vec<NodePortAddr>,
 }
 
 /// Which of a Service's addresses a virtual service is on.
@@ -89,6 +95,10 @@ pub struct ExpectedService {
     pub servers: Vec<ExpectedServer>,
     /// A Local traffic policy applies to this address.
     pub local: bool,
+    /// False for a node port on a loopback address when the proxier's
+    /// version is unknown: it may be there or not, and its absence is no
+    /// finding.
+    pub certain: bool,
     /// Local, with no local endpoint: the proxier since Kubernetes 1.22
     /// (PR 97081) then uses the cluster's endpoints, older ones none; an
     /// empty virtual service is explained either way.
@@ -118,30 +128,41 @@ const HEADLESS: &str = "service.kubernetes.io/headless";
 /// The Node label topology hints name zones by.
 const ZONE: &str = "topology.kubernetes.io/zone";
 
-/// A Node's InternalIP and ExternalIP addresses.
+/// A Node's InternalIP addresses, then its ExternalIP ones (the order
+/// kube-proxy picks its primary addresses in: `GetNodeHostIPs`).
 pub fn node_addresses(node: &Node) -> Vec<IpAddr> {
     let addrs = node.status.as_ref().and_then(|s| s.addresses.as_ref());
-    addrs
-        .into_iter()
-        .flatten()
-        .filter(|a| a.type_ == "InternalIP" || a.type_ == "ExternalIP")
-        .filter_map(|a| a.address.parse().ok())
-        .collect()
+    let mut out = Vec::new();
+    for kind in ["InternalIP", "ExternalIP"] {
+        let of_kind = addrs.into_iter().flatten().filter(|a| a.type_ == kind);
+        out.extend(of_kind.filter_map(|a| a.address.parse::<IpAddr>().ok()));
+    }
+    out
 }
 
 /// This node: the one named, or the Node one of whose InternalIP or
-/// ExternalIP addresses is an address of this host.
-pub fn this_node(cluster: &Cluster, name: Option<&str>, host: &[IpAddr]) -> Option<ThisNode> {
+/// ExternalIP addresses is an address of this host; its node ports on the
+/// host's addresses `want` narrows to.
+pub fn this_node(
+    cluster: &Cluster,
+    name: Option<&str>,
+    host: &Host,
+    want: &NodePortAddresses,
+) -> Option<ThisNode> {
     let node = cluster.nodes.iter().find(|n| {
         let n_name = n.metadata.name.as_deref();
         match name {
             Some(name) => n_name == Some(name),
-            None => node_addresses(n).iter().any(|a| host.contains(a)),
+            None => node_addresses(n).iter().any(|a| host.addrs.contains(a)),
         }
     })?;
+    let addresses = node_addresses(node);
+    let proxier = Proxier::of(node);
     Some(ThisNode {
         name: node.metadata.name.clone().unwrap_or_default(),
-        addresses: node_addresses(node),
+        node_ports: nodeport::addresses(want, proxier, host, &addresses),
+        addresses,
+        proxier,
         zone: node
             .metadata
             .labels
@@ -349,7 +370,7 @@ fn service(
             };
             let key = (ns.clone(), name.clone(), v6, sref.port_name.clone(), proto);
             let eps = endpoints.get(&key).map_or(&[][..], Vec::as_slice);
-            let mut add = |addr: IpAddr, number: u16, kind: AddressKind| {
+            let mut add = |addr: IpAddr, number: u16, kind: AddressKind, certain: bool| {
                 let local = match kind {
                     AddressKind::ClusterIp => policy.internal_local,
                     _ => policy.external_local,
@@ -368,21 +389,22 @@ fn service(
                     servers,
                     local,
                     no_local_endpoint,
+                    certain,
                 });
             };
             let Ok(number) = u16::try_from(port.port) else {
                 continue;
             };
-            add(*cluster_ip, number, AddressKind::ClusterIp);
+            add(*cluster_ip, number, AddressKind::ClusterIp, true);
             for a in external_ips.iter().filter(same) {
-                add(*a, number, AddressKind::ExternalIp);
+                add(*a, number, AddressKind::ExternalIp, true);
             }
             for a in lb_ips.iter().filter(same) {
-                add(*a, number, AddressKind::LoadBalancer);
+                add(*a, number, AddressKind::LoadBalancer, true);
             }
             if let Some(np) = node_port(port) {
-                for a in node.addresses.iter().filter(same) {
-                    add(*a, np, AddressKind::NodePort);
+                for a in node.node_ports.iter().filter(|a| same(&&a.addr)) {
+                    add(a.addr, np, AddressKind::NodePort, a.certain);
                 }
             }
         }

@@ -2,27 +2,16 @@
 //! services,endpointslices,nodes -A -o json` writes (a `v1` `List`), a
 //! typed list (`ServiceList`, ...) or one object, from files or `-`
 //! (standard input). Kinds the check has no use for are skipped, unknown
-//! fields ignored (the object types are `k8s-openapi`'s). A file that is
-//! not such JSON is an error naming the file, the line and the column.
+//! fields ignored (the object types are `k8s-openapi`'s, made in one pass
+//! over the text by `item`). A file that is not such JSON is an error
+//! naming the file, the line and the column; 256 MiB in all is the most
+//! read.
 
 use std::fmt;
 use std::io::Read;
 
-use k8s_openapi::api::core::v1::{Node, Service};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-/// What the files hold, in the order read.
-#[derive(Debug, Default, Clone)]
-pub struct Cluster {
-    pub services: Vec<Service>,
-    pub slices: Vec<EndpointSlice>,
-    pub nodes: Vec<Node>,
-    /// Items of other kinds (`kubectl get all` writes Pods, Deployments
-    /// and more), skipped.
-    pub skipped: usize,
-}
+pub use super::item::Cluster;
+use super::item::{message, Doc};
 
 /// A file that could not be read, or is not the JSON kubectl writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,32 +43,87 @@ impl fmt::Display for ReadError {
 /// The name `-` is given in errors.
 pub const STDIN_NAME: &str = "standard input";
 
+/// The most the files of one run may hold together: a cluster of 10,000
+/// Services with their EndpointSlices and 1,000 Nodes, as kubectl writes
+/// it, is well under half of it. More, or an endless input (`/dev/zero`, a
+/// pipe from `kubectl get -w`), is an error rather than memory spent
+/// until the kernel kills the process.
+pub const MAX_INPUT: u64 = 256 << 20;
+
 /// Read every file (`-` is standard input, read once whatever the number
 /// of times it is named: a second read would find it empty) into one
-/// cluster; the first failure wins.
+/// cluster; the first failure wins. At most `MAX_INPUT` bytes in all.
 pub fn read_files(paths: &[String], stdin: &mut dyn Read) -> Result<Cluster, ReadError> {
+    read_files_bounded(paths, stdin, MAX_INPUT)
+}
+
+/// `read_files` with the bound given.
+pub fn read_files_bounded(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    limit: u64,
+) -> Result<Cluster, ReadError> {
     let mut cluster = Cluster::default();
     let mut stdin_read = false;
+    let mut left = limit;
     for path in paths {
         let (name, bytes) = if path == "-" {
             if stdin_read {
                 continue;
             }
             stdin_read = true;
-            let mut b = Vec::new();
-            stdin
-                .read_to_end(&mut b)
-                .map_err(|e| io_error(STDIN_NAME, &e))?;
-            (STDIN_NAME, b)
+            (
+                STDIN_NAME,
+                read_bounded(STDIN_NAME, stdin, &mut left, limit)?,
+            )
         } else {
+            let mut file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
             (
                 path.as_str(),
-                std::fs::read(path).map_err(|e| io_error(path, &e))?,
+                read_bounded(path, &mut file, &mut left, limit)?,
             )
         };
         read_bytes(name, &bytes, &mut cluster)?;
     }
     Ok(cluster)
+}
+
+/// Read all of `from`, spending at most `left` bytes of the run's
+/// `limit`; one byte more is the error.
+fn read_bounded(
+    name: &str,
+    from: &mut dyn Read,
+    left: &mut u64,
+    limit: u64,
+) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    from.take(left.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(name, &e))?;
+    let len = bytes.len() as u64;
+    if len > *left {
+        return Err(ReadError {
+            file: name.to_string(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "more than {} of cluster objects (the limit of --k8s; an endless input \
+                 such as kubectl get -w is not a file)",
+                size(limit)
+            ),
+        });
+    }
+    *left -= len;
+    Ok(bytes)
+}
+
+/// A size in MiB when whole, else in bytes.
+fn size(bytes: u64) -> String {
+    if bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> ReadError {
@@ -111,65 +155,25 @@ pub fn read_bytes(file: &str, bytes: &[u8], into: &mut Cluster) -> Result<(), Re
     }
 }
 
-/// The fields that say what a document is; the items stay text until
-/// their kind is known, so an error inside one still has its place in
-/// the file.
-#[derive(Deserialize)]
-struct Head<'a> {
-    kind: Option<String>,
-    #[serde(borrow)]
-    items: Option<Vec<&'a RawValue>>,
-}
-
-/// Read one document into `into`.
+/// Read one document into `into`, in one pass (`item`).
 pub fn read_str(file: &str, text: &str, into: &mut Cluster) -> Result<(), ReadError> {
-    let fail = |at: usize, e: serde_json::Error| {
-        let inner = offset_of(text.as_bytes(), at, e.line(), e.column());
-        let (line, column) = position(text.as_bytes(), inner);
+    let doc: Doc = serde_json::from_str(text).map_err(|e| {
+        let at = offset_of(text.as_bytes(), 0, e.line(), e.column());
+        let (line, column) = position(text.as_bytes(), at);
         ReadError {
             file: file.to_string(),
             line,
             column,
             message: message(&e),
         }
-    };
-    let head: Head = serde_json::from_str(text).map_err(|e| fail(0, e))?;
-    match (head.kind.as_deref(), head.items) {
+    })?;
+    match (doc.kind.as_deref(), doc.items) {
         (Some(kind), Some(items)) if kind == "List" || kind.ends_with("List") => {
-            for item in items {
-                let raw = item.get();
-                // Where the item starts in `text`: `raw` borrows from it.
-                let at = raw.as_ptr() as usize - text.as_ptr() as usize;
-                let kind = serde_json::from_str::<Head>(raw)
-                    .map_err(|e| fail(at, e))?
-                    .kind;
-                add(kind.as_deref(), raw, into).map_err(|e| fail(at, e))?;
-            }
-            Ok(())
+            into.append(items);
         }
-        (kind, _) => add(kind, text, into).map_err(|e| fail(0, e)),
-    }
-}
-
-/// Parse one object of the kind named and keep it.
-fn add(kind: Option<&str>, text: &str, into: &mut Cluster) -> Result<(), serde_json::Error> {
-    match kind {
-        Some("Service") => into.services.push(serde_json::from_str(text)?),
-        Some("EndpointSlice") => into.slices.push(serde_json::from_str(text)?),
-        Some("Node") => into.nodes.push(serde_json::from_str(text)?),
-        _ => into.skipped += 1,
+        _ => into.append(doc.object),
     }
     Ok(())
-}
-
-/// serde_json's message without the " at line L column C" it appends:
-/// the place is told once, in the file's own numbers.
-fn message(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 /// The byte offset in `text` of serde_json's (line, column), counted

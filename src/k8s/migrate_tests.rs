@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use super::cleanup::plan;
 use super::migrate::{findings, kube_chains, kube_ipsets, Outside};
 use super::owner::{judge, Context, Owner, Ownership, NODE_PORTS};
+use super::view::Explained;
 use crate::cli::MigrationTarget;
 use crate::ipvs::{
     Dest, DestConfig, Family, Forward, Protocol, Service, ServiceConfig, ServiceId, Stats,
@@ -45,7 +46,6 @@ fn server(addr: &str, forward: Forward) -> Dest {
 struct Node {
     kube_ipvs0: HashSet<IpAddr>,
     host: HashSet<IpAddr>,
-    node_ports: HashSet<(Protocol, u16)>,
 }
 
 impl Node {
@@ -53,7 +53,6 @@ impl Node {
         Node {
             kube_ipvs0: [ip("10.96.0.1"), ip("10.96.0.99")].into(),
             host: [ip("192.168.1.10"), ip("10.96.0.1"), ip("10.96.0.99")].into(),
-            node_ports: HashSet::new(),
         }
     }
 
@@ -62,12 +61,21 @@ impl Node {
     }
 
     fn judge(&self, s: &Service, d: &[Dest], range: std::ops::RangeInclusive<u16>) -> Ownership {
+        self.judge_with(s, d, range, None)
+    }
+
+    fn judge_with(
+        &self,
+        s: &Service,
+        d: &[Dest],
+        range: std::ops::RangeInclusive<u16>,
+        expected: Option<&Explained>,
+    ) -> Ownership {
         let ctx = Context {
             kube_ipvs0: &self.kube_ipvs0,
             host: &self.host,
             node_ports: range,
-            expected: None,
-            expected_node_ports: &self.node_ports,
+            expected,
         };
         judge(s, d, &ctx)
     }
@@ -108,13 +116,12 @@ fn ownership_from_kube_proxys_marks() {
         mark: 7,
     };
     assert_eq!(n.owner(&fwm, &masq), Owner::Other);
-    // A node port the cluster expects makes it certain.
-    let mut n = Node::new();
-    n.node_ports.insert((Protocol::Tcp, 30080));
-    assert_eq!(
-        n.owner(&tcp("192.168.1.10", 30080), &masq),
-        Owner::KubeProxy
-    );
+    // With the cluster's objects, a node port no Service explains stays
+    // only likely kube-proxy's, told as a leftover (the check's orphan).
+    let none = Explained::new(&[]);
+    let o = n.judge_with(&tcp("192.168.1.10", 30080), &masq, NODE_PORTS, Some(&none));
+    assert_eq!(o.owner, Owner::LikelyKubeProxy);
+    assert_eq!(o.evidence.last().unwrap(), "no Service: a leftover");
 }
 
 /// A node with one service of each owner and a foreign address.

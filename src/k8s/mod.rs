@@ -6,14 +6,20 @@
 //! the node check's report, `view` the `-L --k8s` listing. For the way
 //! out of IPVS mode (issue 20): `owner` (whose each virtual service is),
 //! `migrate` (what a switch of kube-proxy's mode would do) and `cleanup`
-//! (kube-proxy's part, to remove alone). No API server is asked: a
-//! person runs kubectl where they can and brings the file to the node.
+//! (kube-proxy's part, to remove alone). `api` (only with the `kube`
+//! feature) lists the same objects from the API server for `--k8s-api`;
+//! without it a person runs kubectl where they can and brings the file
+//! to the node.
 
+#[cfg(feature = "kube")]
+pub mod api;
 pub mod cleanup;
 pub mod compare;
 pub mod expect;
 pub mod input;
+mod item;
 pub mod migrate;
+pub mod nodeport;
 pub mod owner;
 pub mod report;
 pub mod view;

@@ -13,9 +13,8 @@ use std::ops::RangeInclusive;
 
 use serde_json::{json, Value};
 
-use super::expect::AddressKind;
 use super::view::{kind_text, service_name, Explained};
-use crate::ipvs::{Dest, Forward, Protocol, Service, ServiceId};
+use crate::ipvs::{Dest, Forward, Service, ServiceId};
 
 /// The node port range unless the cluster says otherwise (the API
 /// server's `--service-node-port-range`).
@@ -66,20 +65,6 @@ pub struct Context<'a> {
     pub node_ports: RangeInclusive<u16>,
     /// The table kube-proxy would build, when `--k8s` gave the cluster.
     pub expected: Option<&'a Explained<'a>>,
-    /// (protocol, port) of every node port the cluster expects anywhere.
-    pub expected_node_ports: &'a HashSet<(Protocol, u16)>,
-}
-
-/// The node ports an expectation has, by protocol and port.
-pub fn node_ports_of(expected: &[super::expect::ExpectedService]) -> HashSet<(Protocol, u16)> {
-    expected
-        .iter()
-        .filter(|e| e.kind == AddressKind::NodePort)
-        .filter_map(|e| match e.id {
-            ServiceId::Addr { protocol, port, .. } => Some((protocol, port)),
-            ServiceId::Fwmark { .. } => None,
-        })
-        .collect()
 }
 
 fn forward_text(f: Forward) -> &'static str {
@@ -97,12 +82,7 @@ fn decided(owner: Owner, evidence: Vec<String>) -> Ownership {
 
 /// Whose `svc` (with its real servers `dests`) is.
 pub fn judge(svc: &Service, dests: &[Dest], ctx: &Context) -> Ownership {
-    let ServiceId::Addr {
-        protocol,
-        addr,
-        port,
-    } = svc.id
-    else {
+    let ServiceId::Addr { addr, port, .. } = svc.id else {
         let why = "a firewall-mark service: kube-proxy makes none";
         return decided(Owner::Other, vec![why.into()]);
     };
@@ -136,14 +116,16 @@ pub fn judge(svc: &Service, dests: &[Dest], ctx: &Context) -> Ownership {
         return decided(Owner::KubeProxy, why);
     }
     if ctx.host.contains(&addr) && ctx.node_ports.contains(&port) {
-        let np = format!("node port {port} on an address of this host");
-        // Newer proxiers put node ports on every local address: one the
-        // cluster expects on the Node's addresses explains it here too.
-        if ctx.expected_node_ports.contains(&(protocol, port)) {
-            let why = "a node port of the cluster's".to_string();
-            return decided(Owner::KubeProxy, vec![np, why, masq.into()]);
+        let mut why = vec![
+            format!("node port {port} on an address of this host"),
+            masq.to_string(),
+        ];
+        // The expectation has every address kube-proxy serves a node
+        // port on (as the check judges it): this one is no Service's.
+        if ctx.expected.is_some() {
+            why.push("no Service: a leftover".into());
         }
-        return decided(Owner::LikelyKubeProxy, vec![np, masq.into()]);
+        return decided(Owner::LikelyKubeProxy, why);
     }
     let why = format!("{addr} is neither on kube-ipvs0 nor a node port of this host");
     decided(Owner::Other, vec![why])

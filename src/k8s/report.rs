@@ -36,13 +36,23 @@ pub fn coded(node: &ThisNode, expected: &[ExpectedService], findings: &[Finding]
         code: None,
         subject: format!("node {}", node.name),
         detail: format!(
-            "{} Services, {} virtual services expected: {verdict}",
+            "{} Services, {} virtual services expected{}: {verdict}",
             services.len(),
-            expected.len()
+            expected.iter().filter(|e| e.certain).count(),
+            maybe(expected)
         ),
     }];
     v.extend(findings.iter().map(line));
     v
+}
+
+/// The node ports only some kube-proxy versions make, told apart when the
+/// Node says no version.
+fn maybe(expected: &[ExpectedService]) -> String {
+    match expected.iter().filter(|e| !e.certain).count() {
+        0 => String::new(),
+        n => format!(" (and {n} node ports that only some kube-proxy versions make: the Node says no version)"),
+    }
 }
 
 fn line(f: &Finding) -> Coded {

@@ -89,6 +89,94 @@ fn files_and_standard_input_read_once() {
     assert!(e.to_string().starts_with("/nonexistent/k8s.json: "));
 }
 
+/// The one-pass reader makes the objects `k8s-openapi`'s own
+/// deserialisers make, whatever the order of the keys: kubectl's (sorted,
+/// `kind` before the fields) and reversed (every field before `kind`,
+/// kept as text until it is known).
+#[test]
+fn one_pass_objects_are_k8s_openapis_in_any_key_order() {
+    use k8s_openapi::api::core::v1::{Node, Service};
+    use k8s_openapi::api::discovery::v1::EndpointSlice;
+    use serde_json::Value;
+    let list: Value = serde_json::from_str(LIST).unwrap();
+    let items = list["items"].as_array().unwrap();
+    let reversed = |item: &Value| {
+        let fields: Vec<String> = item
+            .as_object()
+            .unwrap()
+            .iter()
+            .rev()
+            .map(|(k, v)| format!("{}:{v}", Value::from(k.as_str())))
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    };
+    for order in [Value::to_string, reversed] {
+        let texts: Vec<String> = items.iter().map(order).collect();
+        let doc = format!("{{\"kind\":\"List\",\"items\":[{}]}}", texts.join(","));
+        let c = read(&[&doc]);
+        let want = |kind: &'static str| items.iter().filter(move |i| i["kind"] == kind).cloned();
+        let services: Vec<Service> = want("Service")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        let slices: Vec<EndpointSlice> = want("EndpointSlice")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        let nodes: Vec<Node> = want("Node")
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect();
+        assert_eq!(c.services, services);
+        assert_eq!(c.slices, slices);
+        assert_eq!(c.nodes, nodes);
+        assert!(!services.is_empty() && !slices.is_empty() && !nodes.is_empty());
+    }
+    // A field before the kind that does not parse: an error, not a skip.
+    let e = read_err(r#"{"spec": {"ports": 7}, "kind": "Service"}"#);
+    assert!(e.message.contains("invalid type"), "{e}");
+}
+
+/// The bound on the input is exact whatever the split between a file
+/// and standard input: up to `limit` bytes in all are read, one more is
+/// refused for its size (naming the input that went over), never read on.
+#[test]
+fn property_the_input_bound_is_exact() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let file = std::env::temp_dir().join(format!("ipvsadm-bound-{}.json", std::process::id()));
+    let padded = |len: usize| {
+        let mut t = SERVICE.trim_end().as_bytes().to_vec();
+        t.resize(len.max(t.len()), b' ');
+        t
+    };
+    let base = SERVICE.trim_end().len();
+    for _ in 0..200 {
+        let (a, b) = (base + rng.below(3000), base + rng.below(3000));
+        let limit = (base + rng.below(6000)) as u64;
+        std::fs::write(&file, padded(a)).unwrap();
+        let stdin_text = padded(b);
+        let paths = [file.to_str().unwrap().to_string(), "-".to_string()];
+        let r = super::input::read_files_bounded(&paths, &mut stdin_text.as_slice(), limit);
+        match r {
+            Ok(c) => {
+                assert!((a + b) as u64 <= limit, "{a}+{b} read within {limit}");
+                assert_eq!(c.services.len(), 2);
+            }
+            Err(e) => {
+                assert!((a + b) as u64 > limit, "{a}+{b} within {limit}: {e}");
+                let over = if a as u64 > limit {
+                    paths[0].as_str()
+                } else {
+                    "standard input"
+                };
+                assert_eq!(e.file, over);
+                assert!(
+                    e.message.starts_with(&format!("more than {limit} bytes")),
+                    "{e}"
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
 /// Truncated and mutated fixtures never panic; a truncated document is
 /// always an error, and every error's place lies inside the input.
 #[test]
@@ -133,12 +221,29 @@ fn property_truncated_and_mutated_inputs_never_panic() {
 
 // The rules: the expected table on a node of the fixture cluster.
 
-use super::expect::{expected, this_node, AddressKind, ExpectedService, ThisNode};
+use super::expect::{expected, node_addresses, this_node, AddressKind, ExpectedService, ThisNode};
+use super::nodeport::Host;
+use crate::cli::NodePortAddresses;
 use crate::ipvs::ServiceId;
 use std::net::IpAddr;
 
+/// The named Node, on a host whose addresses are the Node's own (so that
+/// its node ports are on them), at an unknown kube-proxy version.
 pub(super) fn node(c: &Cluster, name: &str) -> ThisNode {
-    this_node(c, Some(name), &[]).unwrap()
+    let n = c
+        .nodes
+        .iter()
+        .find(|n| n.metadata.name.as_deref() == Some(name));
+    let addrs = n.map(node_addresses).unwrap_or_default();
+    this_node(c, Some(name), &host(&addrs), &NodePortAddresses::default()).unwrap()
+}
+
+fn host(addrs: &[IpAddr]) -> Host<'_> {
+    Host {
+        addrs,
+        kube_ipvs0: &[],
+        secondary: &[],
+    }
 }
 
 fn vs_text(id: &ServiceId) -> String {
@@ -243,11 +348,34 @@ fn local_policies_use_this_nodes_endpoints() {
 #[test]
 fn this_node_by_name_or_by_a_host_address() {
     let c = read(&[LIST]);
-    let by_addr = this_node(&c, None, &["fd00::a".parse().unwrap()]).unwrap();
+    let all = &NodePortAddresses::default();
+    let by_addr = this_node(&c, None, &host(&["fd00::a".parse().unwrap()]), all).unwrap();
     assert_eq!(by_addr.name, "node-a");
     assert_eq!(by_addr.addresses.len(), 3, "InternalIP and ExternalIP");
-    assert!(this_node(&c, None, &["10.0.0.1".parse().unwrap()]).is_none());
-    assert!(this_node(&c, Some("node-c"), &[]).is_none());
+    let elsewhere = ["10.0.0.1".parse().unwrap()];
+    assert!(this_node(&c, None, &host(&elsewhere), all).is_none());
+    assert!(this_node(&c, Some("node-c"), &host(&[]), all).is_none());
+}
+
+#[test]
+fn primary_is_the_first_internal_ip_though_an_external_one_comes_first() {
+    let c = read(
+        &[r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},
+        "status":{"addresses":[{"type":"ExternalIP","address":"203.0.113.9"},
+            {"type":"Hostname","address":"n"},{"type":"InternalIP","address":"10.0.0.9"}]}}"#],
+    );
+    let want = NodePortAddresses::parse_flag("primary").unwrap();
+    let addrs: Vec<IpAddr> = ["203.0.113.9", "10.0.0.9", "fd00::9"]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+    let n = this_node(&c, None, &host(&addrs), &want).unwrap();
+    assert_eq!(
+        n.addresses,
+        addrs[..2].iter().rev().copied().collect::<Vec<_>>()
+    );
+    let on: Vec<IpAddr> = n.node_ports.iter().map(|a| a.addr).collect();
+    assert_eq!(on, [addrs[1], addrs[2]], "10.0.0.9, and IPv6 matching all");
 }
 
 /// A cluster from one Service (JSON of its `spec`) and one EndpointSlice's

@@ -7,7 +7,7 @@
 //! byte for byte, with every line named. Also the reader's errors and
 //! arguments, which need no kernel.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::process::Command;
 
@@ -88,6 +88,115 @@ fn labels(reference: &str, ours: &str) -> BTreeMap<String, String> {
     out
 }
 
+/// How many virtual services the check's first line says it expected.
+fn expected_count(doc: &Value) -> usize {
+    let line = doc["check"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "kubernetes" && f["code"].is_null())
+        .unwrap_or_else(|| panic!("no node line: {doc:#}"));
+    let detail = line["detail"].as_str().unwrap();
+    let (before, _) = detail
+        .split_once(" virtual services expected")
+        .unwrap_or_else(|| panic!("{detail}"));
+    before.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// The first service of the listing's JSON on this address.
+fn service_at<'a>(list: &'a Value, addr: &str) -> &'a Value {
+    let services = list["services"].as_array().unwrap();
+    let found = services.iter().find(|v| v["address"] == addr);
+    found.unwrap_or_else(|| panic!("no service on {addr}"))
+}
+
+/// A service of the listing's JSON as the check names it (`TCP 1.2.3.4:80`).
+fn rule_of(svc: &Value) -> String {
+    let proto = svc["protocol"].as_str().unwrap().to_uppercase();
+    let addr = svc["address"].as_str().unwrap();
+    let port = &svc["port"];
+    if addr.contains(':') {
+        format!("{proto} [{addr}]:{port}")
+    } else {
+        format!("{proto} {addr}:{port}")
+    }
+}
+
+/// The services a `--cleanup-kube-proxy` dry run would delete, as the
+/// check names them.
+fn deleted(dry_run: &str) -> BTreeSet<String> {
+    let text = dry_run.strip_suffix("rc=0\n").expect("dry run exit 0");
+    text.lines()
+        .map(|l| {
+            let rest = l.strip_prefix("-D ").unwrap_or_else(|| panic!("{l}"));
+            let (opt, at) = rest.split_once(' ').unwrap();
+            let proto = match opt {
+                "-t" => "TCP",
+                "-u" => "UDP",
+                "--sctp-service" => "SCTP",
+                _ => panic!("{l}"),
+            };
+            format!("{proto} {at}")
+        })
+        .collect()
+}
+
+/// For every virtual service of one node state, the check's verdict, the
+/// view's label and the owner agree, and the cleanup takes what the owner
+/// gives kube-proxy for certain: named by a Service (view) exactly when
+/// the owner says "Service ..." for certain and the cleanup deletes it;
+/// otherwise kube-proxy's only as a leftover the check calls
+/// ORPHAN_SERVICE. The check's count is the named ones plus the missed.
+/// The services named, in the check's words.
+fn agree(s: &BTreeMap<String, String>, name: &str) -> BTreeSet<String> {
+    let (check, _) = doc_and_rc(&s[&format!("check-{name}")]);
+    let (list, rc) = doc_and_rc(&s[&format!("owner-{name}")]);
+    assert_eq!(rc, 0, "{name}");
+    validate(&schema("ipvsadm.schema.json"), &list).unwrap();
+    let found = codes(&check);
+    let with = |code: &str| -> BTreeSet<String> {
+        found
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, r)| r.clone())
+            .collect()
+    };
+    let (orphans, missing) = (with("ORPHAN_SERVICE"), with("MISSING_SERVICE"));
+    let removed = deleted(&s[&format!("cleanup-{name}")]);
+    let mut named = BTreeSet::new();
+    let mut listed = BTreeSet::new();
+    for svc in list["services"].as_array().unwrap() {
+        let rule = rule_of(svc);
+        let evidence = &svc["owner_evidence"];
+        let first = evidence["reasons"][0].as_str().unwrap();
+        let certain = svc["owner"] == "kube-proxy" && evidence["certainty"] == "certain";
+        let by_service = certain && first.starts_with("Service ");
+        assert_eq!(!svc["kubernetes"].is_null(), by_service, "{name}: {svc}");
+        assert_eq!(removed.contains(&rule), certain, "{name}: {svc}");
+        if by_service {
+            for server in svc["servers"].as_array().unwrap() {
+                assert!(server["kubernetes"].is_object(), "{name}: {server}");
+            }
+            named.insert(rule.clone());
+        } else {
+            assert_eq!(
+                orphans.contains(&rule),
+                svc["owner"] == "kube-proxy",
+                "{name}: {svc}"
+            );
+        }
+        listed.insert(rule);
+    }
+    assert!(orphans.is_subset(&listed), "{name}: {orphans:?}");
+    assert!(missing.is_disjoint(&listed), "{name}: {missing:?}");
+    assert_eq!(
+        expected_count(&check),
+        named.len() + missing.len(),
+        "{name}"
+    );
+    named
+}
+
 #[test]
 fn k8s_node_from_a_generated_cluster() {
     if !available("k8s_node_from_a_generated_cluster") {
@@ -115,6 +224,28 @@ fn k8s_node_from_a_generated_cluster() {
         assert_eq!(rc, 0, "{name}: {doc:#}");
         assert_eq!(doc["check"]["attention"], 0, "{name}");
     }
+    // The seed's shape: node ports on every host address but kube-ipvs0's
+    // and the link-local ones, loopback included (node-a runs 1.20); the
+    // check expects every virtual service of the table, and check, view,
+    // owner and cleanup agree on each.
+    assert!(s["host-addrs"].contains(" fe80::"), "{}", s["host-addrs"]);
+    let rules = fs::read_to_string(dir.join("table.rules")).unwrap();
+    let (doc, _) = doc_and_rc(&s["check-clean"]);
+    assert_eq!(expected_count(&doc), rules.matches("-A ").count());
+    let named = agree(&s, "clean");
+    assert_eq!(named.len(), rules.matches("-A ").count());
+    for at in [
+        "127.0.0.1",
+        "192.168.188.61",
+        "198.18.0.61",
+        "172.17.0.1",
+        "10.244.235.192",
+        "[::1]",
+        "[fd00:188::61]",
+    ] {
+        assert!(named.contains(&format!("TCP {at}:30080")), "{at}");
+    }
+    assert!(!named.iter().any(|r| r.contains("fe80:")), "{named:?}");
     let text = &s["check-text"];
     assert!(text.contains("| kubernetes | node node-a "), "{text}");
     assert!(
@@ -158,6 +289,18 @@ fn k8s_node_from_a_generated_cluster() {
             1,
         ),
         ("local-gone", "EXPECTED_EMPTY", "TCP 10.96.10.40:6379", 0),
+        (
+            "loopback-node-port-deleted",
+            "MISSING_SERVICE",
+            "TCP 127.0.0.1:30080",
+            1,
+        ),
+        (
+            "outside-narrowing",
+            "ORPHAN_SERVICE",
+            "TCP 192.168.99.1:30080",
+            1,
+        ),
     ];
     for (name, code, subject, want_rc) in drifts {
         let (doc, rc) = doc_and_rc(&s[&format!("check-{name}")]);
@@ -170,6 +313,31 @@ fn k8s_node_from_a_generated_cluster() {
         assert_eq!(got, want, "{name}: {doc:#}");
         assert_eq!(rc, want_rc, "{name}");
     }
+
+    // A new host address: a node port of each NodePort Service missed on
+    // it; narrowed away, clean; a node port on it anyway, an orphan, and
+    // check, view, owner and cleanup agree on every service throughout.
+    let (doc, rc) = doc_and_rc(&s["check-new-address"]);
+    let mut want = vec![
+        pair("MISSING_SERVICE", "TCP 192.168.99.1:30080"),
+        pair("MISSING_SERVICE", "TCP 192.168.99.1:31443"),
+    ];
+    want.extend(drained.clone());
+    assert_eq!((codes(&doc), rc), (want, 1), "{doc:#}");
+    let (doc, rc) = doc_and_rc(&s["check-secondary-address"]);
+    assert_eq!((codes(&doc), rc), (drained.clone(), 0), "{doc:#}");
+    let (doc, rc) = doc_and_rc(&s["check-narrowed"]);
+    assert_eq!((codes(&doc), rc), (drained.clone(), 0), "{doc:#}");
+    assert_eq!(agree(&s, "narrowed"), named);
+    assert_eq!(agree(&s, "outside-narrowing"), named);
+    let (list, _) = doc_and_rc(&s["owner-outside-narrowing"]);
+    let stray = service_at(&list, "192.168.99.1");
+    assert!(stray["kubernetes"].is_null());
+    assert_eq!(stray["owner_evidence"]["certainty"], "likely");
+    assert_eq!(
+        stray["owner_evidence"]["reasons"][2],
+        "no Service: a leftover"
+    );
 
     // The view: the reference's listing, every line named.
     let view = s["k8s-list"]
@@ -232,6 +400,37 @@ fn k8s_node_from_a_generated_cluster() {
     assert!(named
         .iter()
         .any(|(l, v)| l.starts_with("-> 192.168.188.61:6443") && v == "endpoint, ready"));
+    // Every real server is a pod but the API server's endpoint, and the
+    // node ports on lo, docker0 and tunl0 are their Services'.
+    for (line, label) in &named {
+        if line.starts_with("-> ") && !line.starts_with("-> 192.168.188.61:6443") {
+            assert!(label.starts_with("pod "), "{line}: {label}");
+        }
+    }
+    for (line, label) in [
+        (
+            "TCP  127.0.0.1:30080 rr persistent 600",
+            "shop/web:http (NodePort, node port)",
+        ),
+        (
+            "TCP  [::1]:30080 rr persistent 600",
+            "shop/web:http (NodePort, node port)",
+        ),
+        (
+            "TCP  172.17.0.1:31443 rr",
+            "shop/lb (LoadBalancer, node port)",
+        ),
+        (
+            "TCP  10.244.235.192:30080 rr persistent 600",
+            "shop/web:http (NodePort, node port)",
+        ),
+    ] {
+        assert_eq!(
+            named.get(line).map(String::as_str),
+            Some(label),
+            "{line}\n{view}"
+        );
+    }
 
     // One service, the cluster from standard input.
     let one = s["k8s-one"]
@@ -254,12 +453,7 @@ fn k8s_node_from_a_generated_cluster() {
             assert!(server["kubernetes"].is_object(), "{server}");
         }
     }
-    let lb = doc["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["address"] == "203.0.113.50")
-        .unwrap();
+    let lb = service_at(&doc, "203.0.113.50");
     assert_eq!(lb["kubernetes"]["address_kind"], "load_balancer");
     assert_eq!(lb["servers"][0]["kubernetes"]["node"], "node-b");
 
@@ -320,7 +514,7 @@ fn k8s_node_from_a_generated_cluster() {
 }
 
 /// Run ours with these arguments and standard input; (stdout, stderr, status).
-fn ours(args: &[&str], stdin: &str) -> (String, String, i32) {
+pub(crate) fn ours(args: &[&str], stdin: &str) -> (String, String, i32) {
     let out = assert_cmd::Command::cargo_bin("ipvsadm")
         .unwrap()
         .args(args)

@@ -12,6 +12,7 @@ mod docs;
 mod fixtures;
 mod k8s;
 mod kernel;
+mod kubeapi;
 mod migrate;
 mod ours;
 mod package;

@@ -25,14 +25,22 @@ const FOREIGN: &[&str] = &[
     "-t 172.16.5.5:30500",
 ];
 
-/// kube-proxy's node ports on node-a's own addresses: only likely its
-/// without the cluster's objects.
+/// kube-proxy's node ports on the host's addresses (node-a's own, lo's,
+/// docker0's and tunl0's, as on the seed's node): only likely its without
+/// the cluster's objects.
 const NODE_PORTS: &[&str] = &[
+    "-t 127.0.0.1:30080",
     "-t 192.168.188.61:30080",
     "-t 198.18.0.61:30080",
+    "-t 172.17.0.1:30080",
+    "-t 10.244.235.192:30080",
     "-t [fd00:188::61]:30080",
+    "-t [::1]:30080",
+    "-t 127.0.0.1:31443",
     "-t 192.168.188.61:31443",
     "-t 198.18.0.61:31443",
+    "-t 172.17.0.1:31443",
+    "-t 10.244.235.192:31443",
 ];
 
 /// The service a `-Sn` line belongs to: `-t 10.96.0.1:443`, `-f 100`.
