@@ -1,6 +1,7 @@
 //! Talking to the kernel's IP Virtual Server: the model, the "IPVS"
 //! generic-netlink family, and a client holding one socket; the older
-//! getsockopt interface as a listing's short cut (`sockopt`). This module
+//! getsockopt interface as a listing's short cut (`sockopt`), with what
+//! the module list proves about the table (`modules`). This module
 //! knows nothing of the command line or of text output.
 
 pub mod batch;
@@ -8,6 +9,7 @@ pub mod client;
 pub mod convert;
 pub mod family;
 pub mod model;
+pub mod modules;
 pub mod requests;
 pub mod sockopt;
 
