@@ -91,6 +91,39 @@ pub enum Command {
     },
     /// Ours: `--cleanup-kube-proxy`, its options in `KubeArgs`.
     CleanupKubeProxy,
+    /// Ours: `--exporter`, the cluster's options in `KubeArgs`.
+    Exporter(ExporterArgs),
+}
+
+/// Ours: `--exporter`'s options (issue 27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExporterArgs {
+    /// `--listen`: where the HTTP server listens.
+    pub listen: std::net::SocketAddr,
+    /// `--grace`: how long a finding holds before it is drift.
+    pub grace: std::time::Duration,
+    /// `--read-interval`: the least time between two reads of the table.
+    pub read_interval: std::time::Duration,
+    /// `--table-metrics`: `-L --metrics`'s families in `/metrics` too.
+    pub table_metrics: bool,
+}
+
+/// The exporter's port: one of the free range of Prometheus's list of
+/// default port allocations (see README.md, "Every node at once").
+pub const EXPORTER_PORT: u16 = 9893;
+
+impl Default for ExporterArgs {
+    /// Bound to loopback: the metrics tell each Service's topology, so a
+    /// wider address is a choice the person makes (behind kube-rbac-proxy,
+    /// as kube-prometheus runs node-exporter).
+    fn default() -> Self {
+        ExporterArgs {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], EXPORTER_PORT)),
+            grace: std::time::Duration::from_secs(90),
+            read_interval: std::time::Duration::from_secs(5),
+            table_metrics: false,
+        }
+    }
 }
 
 /// A command and where it runs.

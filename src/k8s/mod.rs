@@ -18,6 +18,8 @@ pub mod compare;
 pub mod expect;
 pub mod input;
 mod item;
+#[cfg(feature = "kube")]
+pub mod live;
 pub mod migrate;
 pub mod nodeport;
 pub mod owner;

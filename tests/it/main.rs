@@ -9,6 +9,7 @@ mod check;
 mod churn;
 mod cli;
 mod docs;
+mod exporter;
 mod fixtures;
 mod k8s;
 mod kernel;
