@@ -5,6 +5,7 @@
 //! check's facts, the table among them, judged as `--check --k8s` judges
 //! them), one at a time. The drift's ages and the series are `exporter`'s.
 
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -15,6 +16,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use super::kube::{expectation_of, judge, table_of};
 use super::migrate::NodeNet;
 use crate::check::{self, facts};
+use crate::check_report::Report;
 use crate::cli::{ExporterArgs, KubeArgs};
 use crate::exporter::drift::{summarize, Observed, Summary, Tracker};
 use crate::exporter::serve::{serve, Page, Site, JSON_TYPE, METRICS_TYPE};
@@ -22,6 +24,7 @@ use crate::exporter::text::{self, Exposition, KindView, ReadView};
 use crate::format;
 use crate::k8s::api::Source;
 use crate::k8s::compare::{Code, Finding};
+use crate::k8s::expect::{ExpectedService, ThisNode};
 use crate::k8s::live::{self, Live, KINDS};
 use crate::k8s::report;
 use crate::streams::Streams;
@@ -113,15 +116,23 @@ struct State {
     tracker: Tracker,
     reads: u64,
     errors: u64,
+    /// The last expectation and what it was made from: the stores'
+    /// generation and this host's addresses. Made again only when either
+    /// moved, so a quiet cluster costs a reading no copy of its objects.
+    expectation: Option<(u64, Vec<IpAddr>, Arc<Expectation>)>,
 }
+
+/// This node and its expected table, or why there is none.
+type Expectation = Result<(ThisNode, Vec<ExpectedService>), String>;
 
 /// One reading of the node, judged.
 struct Reading {
     taken: Instant,
     at: SystemTime,
     took: Duration,
-    /// `--check --k8s -j`'s document.
-    check: String,
+    /// `--check --k8s`'s report, made a JSON document when `/check` asks
+    /// (none when the reading itself failed).
+    report: Option<Report>,
     /// `-L --metrics`'s families, with `--table-metrics`.
     table_metrics: Option<String>,
     node_found: bool,
@@ -237,10 +248,13 @@ impl Site for Node {
                 "/check" if !ready => {
                     Page::text(503, "the API server's objects are not all listed yet\n")
                 }
-                "/check" => Page {
-                    status: 200,
-                    content_type: JSON_TYPE,
-                    body: self.reading().await.check.clone(),
+                "/check" => match &self.reading().await.report {
+                    Some(report) => Page {
+                        status: 200,
+                        content_type: JSON_TYPE,
+                        body: format::check::document(report),
+                    },
+                    None => Page::text(500, "the node could not be read\n"),
                 },
                 "/" => Page::text(
                     200,
@@ -260,21 +274,21 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
     let took = t0.elapsed();
     let failed = matches!(facts.ipvs, facts::Ipvs::Failed(_));
     let net = NodeNet::from_facts(&facts);
-    let cluster = live.cluster();
     let mut report = check::eval::evaluate(&facts);
-    let expectation = expectation_of(&cluster, &net, kube).ok();
-    let findings = match &expectation {
+    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+    let expectation = expectation(&mut st, live, &net, kube);
+    let expectation = expectation.as_ref().as_ref().ok();
+    let findings = match expectation {
         Some(e) => judge(&facts, &net, e, &mut report),
         None => Vec::new(),
     };
-    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     st.reads += 1;
     st.errors += u64::from(failed);
     let held = st
         .tracker
         .observe(Instant::now(), findings.iter().map(observed).collect());
     let codes: Vec<&'static str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    let (expected_services, expected_virtual_services) = match &expectation {
+    let (expected_services, expected_virtual_services) = match expectation {
         Some((_, e)) => (
             report::services_of(e),
             e.iter().filter(|x| x.certain).count(),
@@ -291,7 +305,7 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
         taken: Instant::now(),
         at,
         took,
-        check: format::check::document(&report),
+        report: Some(report),
         table_metrics,
         node_found: expectation.is_some(),
         expected_services,
@@ -303,13 +317,32 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
     }
 }
 
+/// The expectation of the last reading when neither the objects nor this
+/// host's addresses moved since; else made again from the stores.
+fn expectation(st: &mut State, live: &Live, net: &NodeNet, kube: &KubeArgs) -> Arc<Expectation> {
+    let generation = live.health.generation.load(Ordering::Relaxed);
+    let mut addrs = net.listed.clone();
+    addrs.extend(net.kube_ipvs0_addrs());
+    addrs.extend(net.secondary.iter().copied());
+    if let Some((g, a, e)) = &st.expectation {
+        if *g == generation && *a == addrs {
+            return e.clone();
+        }
+    }
+    // Read after the generation: a change in between makes the next
+    // reading start again, never one that misses it.
+    let e = Arc::new(expectation_of(&live.cluster(), net, kube));
+    st.expectation = Some((generation, addrs, e.clone()));
+    e
+}
+
 /// A reading that could not be made at all.
 fn read_failed() -> Reading {
     Reading {
         taken: Instant::now(),
         at: SystemTime::now(),
         took: Duration::ZERO,
-        check: "{}".to_string(),
+        report: None,
         table_metrics: None,
         node_found: false,
         expected_services: 0,

@@ -14,6 +14,7 @@ mod fixtures;
 mod k8s;
 mod kernel;
 mod kubeapi;
+mod manifests;
 mod migrate;
 mod ours;
 mod package;
