@@ -61,6 +61,7 @@ complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again
 complete -c ipvsadm -l listen -d 'With --exporter: where to serve /metrics, /check, /healthz and /readyz (default 127.0.0.1:9893).' -r -f
 complete -c ipvsadm -l grace -d 'With --exporter: how long a finding must hold before it counts as drift (default 90).' -r -f
 complete -c ipvsadm -l read-interval -d 'With --exporter: the table is read at most once in this time, whatever the scrapes (default 5).' -r -f
+complete -c ipvsadm -l kube-proxy-metrics -d 'With --check --k8s or --exporter: kube-proxy\'s metrics port, read for its mode and last sync (default 127.0.0.1:10249).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'

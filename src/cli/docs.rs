@@ -84,7 +84,7 @@ fn group(tag: Tag) -> Group {
         Json | Netns | Check | Validate | Reconcile | Metrics | K8s | K8sApi | Kubeconfig
         | Context | Node | Owner | Migrate | CleanupKubeProxy | Apply | Backup | IncludeLikely
         | NodeportRange | NodeportAddresses | Watch | Changes | Exporter | Listen | Grace
-        | ReadInterval | TableMetrics => Group::Ours,
+        | ReadInterval | TableMetrics | KubeProxyMetrics => Group::Ours,
     }
 }
 
@@ -322,6 +322,9 @@ fn prose(tag: Tag) -> &'static str {
         }
         TableMetrics => {
             r"Without it \fB/metrics\fR stays at a few hundred series whatever the table's size, as a fleet's Prometheus needs; with it, every family of \fB\-L \-\-metrics\fR is added (14 a real server and 10 a service)."
+        }
+        KubeProxyMetrics => {
+            r"Where kube-proxy's \fB\-\-metrics\-bind\-address\fR answers on this node: \fB/proxyMode\fR and \fB/metrics\fR are read (plain HTTP, 1 second at most) for kube-proxy's mode and the time of its last sync (\fBkubeproxy_sync_proxy_rules_last_timestamp_seconds\fR). \fB\-\-check\fR adds a line of check \fBkubernetes\fR, code \fBKUBE_PROXY\fR (information: the mode and how long ago it last synced) or \fBKUBE_PROXY_NOT_IPVS\fR (attention: kube-proxy runs in another mode, so the table is not its to keep); the exporter adds \fBipvsadm_kube_proxy_up\fR, \fBipvsadm_kube_proxy_mode\fR and \fBipvsadm_kube_proxy_last_sync_timestamp_seconds\fR. A port that does not answer is no error: the check says nothing of it, the exporter's \fBipvsadm_kube_proxy_up\fR is 0."
         }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."

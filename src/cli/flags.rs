@@ -103,6 +103,7 @@ pub enum Tag {
     Grace,
     ReadInterval,
     TableMetrics,
+    KubeProxyMetrics,
 }
 
 /// One option of the table.
@@ -825,6 +826,14 @@ pub static FLAGS: &[Flag] = &[
         Tag::TableMetrics,
         "",
         "With --exporter: add every service's and real server's families of -L --metrics to /metrics.",
+    ),
+    f(
+        "kube-proxy-metrics",
+        None,
+        R,
+        Tag::KubeProxyMetrics,
+        "address:port",
+        "With --check --k8s or --exporter: kube-proxy's metrics port, read for its mode and last sync (default 127.0.0.1:10249).",
     ),
 ];
 

@@ -115,9 +115,10 @@ pub enum Opt {
     Grace,
     ReadInterval,
     TableMetrics,
+    KubeProxyMetrics,
 }
 
-pub const NUMBER_OF_OPT: usize = 54;
+pub const NUMBER_OF_OPT: usize = 55;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -174,6 +175,7 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "grace",
     "read-interval",
     "table-metrics",
+    "kube-proxy-metrics",
 ];
 
 impl Opt {
@@ -245,34 +247,36 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         Grace,
         ReadInterval,
         TableMetrics,
+        KubeProxyMetrics,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg lstn grac rint tblm
-/// (the last twenty are ours: `--netns` goes with every command; `--k8s`,
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg lstn grac rint tblm kpm
+/// (the last twenty-one are ours: `--netns` goes with every command; `--k8s`,
 /// `--node` and `--nodeport-addresses` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`;
 /// `--watch` and `--changes` with `-L`; `--listen`, `--grace`,
-/// `--read-interval` and `--table-metrics` with `--exporter` only).
+/// `--read-interval` and `--table-metrics` with `--exporter` only;
+/// `--kube-proxy-metrics` with `--check` and `--exporter`).
 const MATRIX: [&[u8; NUMBER_OF_OPT]; 17] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    xxxx", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxxxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xxxxxx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xxxxxx", // check
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xxxxxx", // cleanup-kube-proxy
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xxxxx  xx    ", // exporter
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    xxxxx", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxxxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xxxxxxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xxxxxx ", // check
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xxxxxxx", // cleanup-kube-proxy
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xxxxx  xx     ", // exporter
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

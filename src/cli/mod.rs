@@ -140,7 +140,7 @@ pub struct Invocation {
 /// (repeatable) and `--node NAME`: where the cluster's objects are read
 /// from, and which Node this host is; `--owner`, `--migrate`,
 /// `--nodeport-range` and the options of `--cleanup-kube-proxy`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
@@ -158,6 +158,29 @@ pub struct KubeArgs {
     pub nodeport_range: Option<(u16, u16)>,
     /// `--nodeport-addresses`: the node addresses node ports are on.
     pub nodeport_addresses: NodePortAddresses,
+    /// `--kube-proxy-metrics`: where kube-proxy's metrics port answers.
+    pub kube_proxy_metrics: std::net::SocketAddr,
+}
+
+/// kube-proxy's `--metrics-bind-address` by default.
+pub const KUBE_PROXY_METRICS: ([u8; 4], u16) = ([127, 0, 0, 1], 10249);
+
+impl Default for KubeArgs {
+    fn default() -> Self {
+        KubeArgs {
+            files: Vec::new(),
+            api: None,
+            node: None,
+            owner: None,
+            migrate: None,
+            apply: false,
+            backup: None,
+            include_likely: false,
+            nodeport_range: None,
+            nodeport_addresses: NodePortAddresses::default(),
+            kube_proxy_metrics: std::net::SocketAddr::from(KUBE_PROXY_METRICS),
+        }
+    }
 }
 
 impl KubeArgs {

@@ -774,6 +774,17 @@ impl<'a> Reading<'a> {
                 self.set_option(Opt::TableMetrics)?;
                 self.exporter.table_metrics = true;
             }
+            Tag::KubeProxyMetrics => {
+                self.set_option(Opt::KubeProxyMetrics)?;
+                match v.parse::<SocketAddr>() {
+                    Ok(a) => self.kube().kube_proxy_metrics = a,
+                    Err(_) => {
+                        return fail(format!(
+                            "--kube-proxy-metrics takes address:port, not `{v}'"
+                        ))
+                    }
+                }
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -790,6 +801,9 @@ impl<'a> Reading<'a> {
         }
         if options & Opt::NodeportAddresses.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--nodeport-addresses needs --k8s");
+        }
+        if options & Opt::KubeProxyMetrics.bit() != 0 && options & Opt::K8s.bit() == 0 {
+            return fail("--kube-proxy-metrics needs --k8s");
         }
         if options & Opt::Backup.bit() != 0 && options & Opt::Apply.bit() == 0 {
             return fail("--backup needs --apply");
@@ -1161,6 +1175,18 @@ mod tests {
             (
                 "--exporter --grace 1 --grace 2",
                 "multiple 'grace' options specified",
+            ),
+            (
+                "-Ln --kube-proxy-metrics 127.0.0.1:1",
+                "Illegal 'kube-proxy-metrics' option with the 'list' command",
+            ),
+            (
+                "--check --kube-proxy-metrics 127.0.0.1:1",
+                "--kube-proxy-metrics needs --k8s",
+            ),
+            (
+                "--exporter --kube-proxy-metrics x",
+                "--kube-proxy-metrics takes address:port, not `x'",
             ),
         ] {
             assert_eq!(failure(line), why, "{line}");

@@ -136,6 +136,8 @@ struct Reading {
     /// `-L --metrics`'s families, with `--table-metrics`.
     table_metrics: Option<String>,
     node_found: bool,
+    /// kube-proxy's mode and last sync, when its metrics port answered.
+    kube_proxy: Option<(String, Option<f64>)>,
     expected_services: usize,
     expected_virtual_services: usize,
     virtual_services: usize,
@@ -208,11 +210,9 @@ impl Node {
             expected_virtual_services: r.expected_virtual_services,
             virtual_services: r.virtual_services,
             summary: r.summary.clone(),
+            kube_proxy: r.kube_proxy.clone(),
             read: ReadView {
-                timestamp: r
-                    .at
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0.0, |d| d.as_secs_f64()),
+                timestamp: epoch(r.at),
                 duration: r.took.as_secs_f64(),
                 reads: r.reads,
                 errors: r.errors,
@@ -282,6 +282,15 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
         Some(e) => judge(&facts, &net, e, &mut report),
         None => Vec::new(),
     };
+    // Asked with the lock held: one reading at a time anyway.
+    let kube_proxy = super::kubeproxy::ask(kube.kube_proxy_metrics);
+    if expectation.is_some() {
+        report.coded.extend(
+            kube_proxy
+                .as_ref()
+                .map(|k| crate::k8s::kubeproxy::coded(k, epoch(SystemTime::now()))),
+        );
+    }
     st.reads += 1;
     st.errors += u64::from(failed);
     let held = st
@@ -308,6 +317,7 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
         report: Some(report),
         table_metrics,
         node_found: expectation.is_some(),
+        kube_proxy: kube_proxy.map(|k| (k.mode, k.last_sync)),
         expected_services,
         expected_virtual_services,
         virtual_services: table_of(&facts).len(),
@@ -336,6 +346,12 @@ fn expectation(st: &mut State, live: &Live, net: &NodeNet, kube: &KubeArgs) -> A
     e
 }
 
+/// Seconds since the epoch.
+fn epoch(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
 /// A reading that could not be made at all.
 fn read_failed() -> Reading {
     Reading {
@@ -345,6 +361,7 @@ fn read_failed() -> Reading {
         report: None,
         table_metrics: None,
         node_found: false,
+        kube_proxy: None,
         expected_services: 0,
         expected_virtual_services: 0,
         virtual_services: 0,

@@ -168,6 +168,15 @@ pub(super) fn judge(
     findings
 }
 
+/// kube-proxy's line of the check, when its metrics port answers.
+pub(super) fn kube_proxy_line(kube: &KubeArgs) -> Option<check_report::Coded> {
+    let k = super::kubeproxy::ask(kube.kube_proxy_metrics)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    Some(crate::k8s::kubeproxy::coded(&k, now))
+}
+
 fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
     // The files first: a bad one is told before anything is looked at.
     let facts = facts::gather();
@@ -180,6 +189,7 @@ fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
     let services = table_of(&facts);
     if let Some(e) = &expectation {
         judge(&facts, &net, e, &mut report);
+        report.coded.extend(kube_proxy_line(input.kube));
     }
     let explained = expectation.as_ref().map(|(_, e)| view::Explained::new(e));
     if let Some(target) = input.kube.migrate {

@@ -16,6 +16,7 @@ mod conn;
 mod exporter;
 mod kernel;
 mod kube;
+mod kubeproxy;
 mod list;
 mod migrate;
 mod restore;

@@ -51,6 +51,8 @@ pub struct Exposition<'a> {
     pub virtual_services: usize,
     pub summary: Summary,
     pub read: ReadView,
+    /// kube-proxy's mode and last sync, when its metrics port answered.
+    pub kube_proxy: Option<(String, Option<f64>)>,
 }
 
 /// One family's header.
@@ -93,7 +95,37 @@ pub fn render(e: &Exposition) -> String {
     kinds(&mut out, e);
     table(&mut out, e);
     findings(&mut out, e);
+    kube_proxy(&mut out, e);
     out
+}
+
+fn kube_proxy(out: &mut String, e: &Exposition) {
+    family(
+        out,
+        "kube_proxy_up",
+        "gauge",
+        "1 when kube-proxy's metrics port answered at the last reading, else 0.",
+    );
+    sample(out, "kube_proxy_up", &[], u8::from(e.kube_proxy.is_some()));
+    let Some((mode, last_sync)) = &e.kube_proxy else {
+        return;
+    };
+    family(
+        out,
+        "kube_proxy_mode",
+        "gauge",
+        "kube-proxy's mode (its /proxyMode), as a label.",
+    );
+    sample(out, "kube_proxy_mode", &[("mode", mode)], 1);
+    if let Some(t) = last_sync {
+        family(out, "kube_proxy_last_sync_timestamp_seconds", "gauge", "When kube-proxy last synced its rules (its kubeproxy_sync_proxy_rules_last_timestamp_seconds).");
+        sample(
+            out,
+            "kube_proxy_last_sync_timestamp_seconds",
+            &[],
+            format!("{t:.3}"),
+        );
+    }
 }
 
 fn kinds(out: &mut String, e: &Exposition) {

@@ -18,6 +18,7 @@ pub mod compare;
 pub mod expect;
 pub mod input;
 mod item;
+pub mod kubeproxy;
 #[cfg(feature = "kube")]
 pub mod live;
 pub mod migrate;

@@ -333,3 +333,148 @@ fn unsafe_free_kill(pid: u32) {
         .unwrap();
     assert!(ok.success());
 }
+
+/// A stand-in for kube-proxy's metrics port: `/proxyMode` answers `mode`,
+/// `/metrics` has the last sync's gauge as kube-proxy writes it (Go's
+/// float format), 12 seconds ago. Stopped when dropped.
+struct FakeKubeProxy {
+    child: Child,
+    port: u16,
+}
+
+impl FakeKubeProxy {
+    fn start(mode: &str) -> FakeKubeProxy {
+        const SERVER: &str = r##"
+import sys, time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+mode = sys.argv[1]
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        if self.path == "/proxyMode":
+            body = mode
+        elif self.path == "/metrics":
+            t = "%.9e" % (time.time() - 12)
+            t = t.replace("e+0", "e+")
+            body = ("# HELP kubeproxy_sync_proxy_rules_last_timestamp_seconds [ALPHA] The last time proxy rules were successfully synced\n"
+                    "# TYPE kubeproxy_sync_proxy_rules_last_timestamp_seconds gauge\n"
+                    "kubeproxy_sync_proxy_rules_last_timestamp_seconds " + t + "\n")
+        else:
+            self.send_error(404); return
+        b = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+s = HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+"##;
+        let mut child = Command::new("python3")
+            .args(["-c", SERVER, mode])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().unwrap();
+        FakeKubeProxy { child, port }
+    }
+
+    fn at(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for FakeKubeProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The kubernetes check's lines with this code, in the check's JSON.
+fn coded(doc: &str, code: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(doc).unwrap();
+    v["check"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .cloned()
+        .collect()
+}
+
+/// kube-proxy's own view beside ours: its mode and last sync in the
+/// check and in the exporter's metrics; another mode needs attention; a
+/// port that does not answer adds nothing.
+#[cfg(feature = "kube")]
+#[test]
+fn kube_proxys_mode_and_last_sync_are_told() {
+    use crate::kubeapi::server::served;
+
+    let s = served("exporter-kube-proxy", 0, &[]);
+    let check = |at: &str| {
+        ours(&[
+            "--check",
+            "-j",
+            "--k8s",
+            &s.dump,
+            "--node",
+            "node-a",
+            "--kube-proxy-metrics",
+            at,
+        ])
+        .0
+    };
+    let ipvs = FakeKubeProxy::start("ipvs");
+    let lines = coded(&check(&ipvs.at()), "KUBE_PROXY");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["status"], "info");
+    let detail = lines[0]["detail"].as_str().unwrap();
+    let want = format!("(its metrics at {})", ipvs.at());
+    assert!(
+        detail.starts_with("mode ipvs, last synced 1") && detail.ends_with(&want),
+        "{detail}"
+    );
+
+    let nft = FakeKubeProxy::start("nftables");
+    let lines = coded(&check(&nft.at()), "KUBE_PROXY_NOT_IPVS");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["status"], "attention");
+
+    // Nobody on the port: nothing said.
+    let gone = format!("127.0.0.1:{}", nft.port);
+    drop(nft);
+    let doc = check(&gone);
+    assert!(coded(&doc, "KUBE_PROXY").is_empty() && coded(&doc, "KUBE_PROXY_NOT_IPVS").is_empty());
+
+    // The exporter: the same line in /check, and the metrics.
+    let e = Exporter::start(&[
+        "--kubeconfig",
+        &s.kubeconfig,
+        "--node",
+        "node-a",
+        "--kube-proxy-metrics",
+        &ipvs.at(),
+    ]);
+    e.until("/readyz", "ready", |st, _| st == 200);
+    let (_, doc) = get(e.port, "/check");
+    assert_eq!(coded(&doc, "KUBE_PROXY").len(), 1);
+    let (_, m) = get(e.port, "/metrics");
+    assert_eq!(value(&m, "ipvsadm_kube_proxy_up"), Some(1.0));
+    assert_eq!(
+        value(&m, "ipvsadm_kube_proxy_mode{mode=\"ipvs\"}"),
+        Some(1.0)
+    );
+    let synced = value(&m, "ipvsadm_kube_proxy_last_sync_timestamp_seconds").unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!((now - synced - 12.0).abs() < 5.0, "{now} {synced}");
+    promtool_accepts(&m);
+}
