@@ -58,6 +58,10 @@ complete -c ipvsadm -l backup -d 'With --cleanup-kube-proxy --apply: where to sa
 complete -c ipvsadm -l nodeport-range -d 'The cluster\'s node port range (default 30000-32767), for telling kube-proxy\'s services.' -r -f
 complete -c ipvsadm -l nodeport-addresses -d 'With --k8s: the node addresses kube-proxy serves node ports on, as its flag of that name (default every address).' -r -f
 complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again every so many seconds (default 2).' -r -f
+complete -c ipvsadm -l listen -d 'With --exporter: where to serve /metrics, /check, /healthz and /readyz (default 127.0.0.1:9893).' -r -f
+complete -c ipvsadm -l grace -d 'With --exporter: how long a finding must hold before it counts as drift (default 90).' -r -f
+complete -c ipvsadm -l read-interval -d 'With --exporter: the table is read at most once in this time, whatever the scrapes (default 5).' -r -f
+complete -c ipvsadm -l kube-proxy-metrics -d 'With --check --k8s or --exporter: kube-proxy\'s metrics port, read for its mode and last sync (default 127.0.0.1:10249).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
 complete -c ipvsadm -s D -l delete-service -d 'Remove a virtual service and its real servers.'
@@ -102,3 +106,5 @@ complete -c ipvsadm -l cleanup-kube-proxy -d 'Remove kube-proxy\'s virtual servi
 complete -c ipvsadm -l apply -d 'With --cleanup-kube-proxy: make the changes, after saving what they remove.'
 complete -c ipvsadm -l include-likely -d 'With --cleanup-kube-proxy: remove the services only likely kube-proxy\'s too.'
 complete -c ipvsadm -l changes -d 'With -L: print each change to the table as a line, as it happens.'
+complete -c ipvsadm -l exporter -d 'Serve this node\'s drift from the cluster to Prometheus, watching the API server (built with the kube feature).'
+complete -c ipvsadm -l table-metrics -d 'With --exporter: add every service\'s and real server\'s families of -L --metrics to /metrics.'

@@ -13,6 +13,7 @@ pub mod check_report;
 pub mod cli;
 pub mod cstd;
 pub mod exec;
+pub mod exporter;
 pub mod format;
 pub mod ipvs;
 pub mod k8s;

@@ -83,13 +83,15 @@ fn group(tag: Tag) -> Group {
         McastInterface | SyncId | McastGroup | McastPort | McastTtl | SyncMaxlen => Group::Daemon,
         Json | Netns | Check | Validate | Reconcile | Metrics | K8s | K8sApi | Kubeconfig
         | Context | Node | Owner | Migrate | CleanupKubeProxy | Apply | Backup | IncludeLikely
-        | NodeportRange | NodeportAddresses | Watch | Changes => Group::Ours,
+        | NodeportRange | NodeportAddresses | Watch | Changes | Exporter | Listen | Grace
+        | ReadInterval | TableMetrics | KubeProxyMetrics => Group::Ours,
     }
 }
 
 /// Whether an option is a command (one per run), ours included.
 fn is_command(tag: Tag) -> bool {
-    group(tag) == Group::Command || tag == Tag::Check || tag == Tag::CleanupKubeProxy
+    group(tag) == Group::Command
+        || matches!(tag, Tag::Check | Tag::CleanupKubeProxy | Tag::Exporter)
 }
 
 /// Words that follow an option although the table reads it as taking no
@@ -305,6 +307,24 @@ fn prose(tag: Tag) -> &'static str {
         }
         Changes => {
             r"With \fB\-L\fR: instead of the view of \fB\-\-watch\fR (whose interval applies, 2 seconds by default), one line on standard output for each change between two listings, flushed at once: a timestamp (UTC, RFC 3339 with milliseconds), the event and what it is about. Events: \fBwatching\fR (the first listing, with how many services there are), \fBservice\-added\fR, \fBservice\-removed\fR, \fBservice\-changed\fR, \fBserver\-added\fR, \fBserver\-removed\fR, \fBserver\-changed\fR (each changed field as \fIname\fR \fIold\fR\fB\->\fR\fInew\fR), \fBdrain\-started\fR (a real server set to weight 0 with connections left), \fBdrain\-stuck\fR (its connections not falling for 60 seconds), \fBdrained\fR (a real server at weight 0 with no connection left), \fBerror\fR (a listing failed: the kernel's message, told once however many refreshes fail; the next listing is tried at the next refresh) and \fBrecovered\fR. Connection counts and counters are not changes. With \fB\-j\fR each line is a JSON object: \fBtime\fR, \fBevent\fR, \fBservice\fR and \fBserver\fR (their identity as in the listing's JSON), \fBchanges\fR (each field with its \fBold\fR and \fBnew\fR value), \fBconfig\fR for what was added, \fBactive_conns\fR and \fBinactive_conns\fR for drains, \fBservices\fR and \fBmessage\fR; its shape is in \fIdocs/changes.schema.json\fR. Addresses are always numeric."
+        }
+        Exporter => {
+            r"A long-running process for one node (a DaemonSet's pod, or a service on the host): it lists Services, EndpointSlices and this Node from the API server once, as \fB\-\-k8s\-api\fR finds it (\fB\-\-kubeconfig\fR, \fB\-\-context\fR; in a pod its service account), then keeps them current with watches (bookmarks on, a new list after \fB410 Gone\fR, back-off after errors), and serves over HTTP: \fB/metrics\fR (Prometheus's text format: the findings of \fB\-\-check \-\-k8s\fR by code, those held past \fB\-\-grace\fR as drift and the age of the oldest, up to 100 findings with their Service named, the virtual services expected and found, the age of the API data and the watches' restarts and errors, the time and duration of the last read of the table), \fB/check\fR (the JSON document of \fB\-\-check \-\-k8s\-api \-j\fR for this node), \fB/healthz\fR and \fB/readyz\fR (200 once all three kinds have been listed, 503 before). The Node is the one \fB\-\-node\fR names, else the one \fBNODE_NAME\fR names (the downward API), else the one with an address of this host. The table is read when a page asks for it, at most once per \fB\-\-read\-interval\fR, and never changed. It runs until SIGTERM or SIGINT. Only in a build with the cargo feature \fBkube\fR."
+        }
+        Listen => {
+            r"An address and a port, as \fB127.0.0.1:9893\fR or \fB[::1]:9893\fR. The default is loopback, because the metrics tell each Service's addresses and endpoints to whoever reads them: in a cluster, put kube-rbac-proxy in front, as kube-prometheus does for node-exporter (see README.md)."
+        }
+        Grace => {
+            r"kube-proxy applies the API's changes after a delay (its \fBminSyncPeriod\fR, a busy node's sync time), so a rollout makes findings that vanish by themselves. A finding counts as drift only once it has held longer than this; 0 counts every finding at once."
+        }
+        ReadInterval => {
+            r"Scrapes that come sooner get the last reading, so that a storm of scrapes cannot keep the kernel busy. From 0.1 to 86400."
+        }
+        TableMetrics => {
+            r"Without it \fB/metrics\fR stays at a few hundred series whatever the table's size, as a fleet's Prometheus needs; with it, every family of \fB\-L \-\-metrics\fR is added (14 a real server and 10 a service)."
+        }
+        KubeProxyMetrics => {
+            r"Where kube-proxy's \fB\-\-metrics\-bind\-address\fR answers on this node: \fB/proxyMode\fR and \fB/metrics\fR are read (plain HTTP, 1 second at most) for kube-proxy's mode and the time of its last sync (\fBkubeproxy_sync_proxy_rules_last_timestamp_seconds\fR). \fB\-\-check\fR adds a line of check \fBkubernetes\fR, code \fBKUBE_PROXY\fR (information: the mode and how long ago it last synced) or \fBKUBE_PROXY_NOT_IPVS\fR (attention: kube-proxy runs in another mode, so the table is not its to keep); the exporter adds \fBipvsadm_kube_proxy_up\fR, \fBipvsadm_kube_proxy_mode\fR and \fBipvsadm_kube_proxy_last_sync_timestamp_seconds\fR. A port that does not answer is no error: the check says nothing of it, the exporter's \fBipvsadm_kube_proxy_up\fR is 0."
         }
         SyncMaxlen => {
             r"The largest UDP payload of a sync message, from 1 to 65507. By default the kernel derives it from the interface's MTU, a master going no higher than 1500. A backup should accept at least what its master sends."

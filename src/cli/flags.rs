@@ -98,6 +98,12 @@ pub enum Tag {
     NodeportAddresses,
     Watch,
     Changes,
+    Exporter,
+    Listen,
+    Grace,
+    ReadInterval,
+    TableMetrics,
+    KubeProxyMetrics,
 }
 
 /// One option of the table.
@@ -780,6 +786,54 @@ pub static FLAGS: &[Flag] = &[
         Tag::Changes,
         "",
         "With -L: print each change to the table as a line, as it happens.",
+    ),
+    f(
+        "exporter",
+        None,
+        N,
+        Tag::Exporter,
+        "",
+        "Serve this node's drift from the cluster to Prometheus, watching the API server (built with the kube feature).",
+    ),
+    f(
+        "listen",
+        None,
+        R,
+        Tag::Listen,
+        "address:port",
+        "With --exporter: where to serve /metrics, /check, /healthz and /readyz (default 127.0.0.1:9893).",
+    ),
+    f(
+        "grace",
+        None,
+        R,
+        Tag::Grace,
+        "seconds",
+        "With --exporter: how long a finding must hold before it counts as drift (default 90).",
+    ),
+    f(
+        "read-interval",
+        None,
+        R,
+        Tag::ReadInterval,
+        "seconds",
+        "With --exporter: the table is read at most once in this time, whatever the scrapes (default 5).",
+    ),
+    f(
+        "table-metrics",
+        None,
+        N,
+        Tag::TableMetrics,
+        "",
+        "With --exporter: add every service's and real server's families of -L --metrics to /metrics.",
+    ),
+    f(
+        "kube-proxy-metrics",
+        None,
+        R,
+        Tag::KubeProxyMetrics,
+        "address:port",
+        "With --check --k8s or --exporter: kube-proxy's metrics port, read for its mode and last sync (default 127.0.0.1:10249).",
     ),
 ];
 

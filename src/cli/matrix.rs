@@ -25,6 +25,8 @@ pub enum Cmd {
     Check,
     /// Ours: `--cleanup-kube-proxy`.
     CleanupKubeProxy,
+    /// Ours: `--exporter`.
+    Exporter,
 }
 
 impl Cmd {
@@ -34,7 +36,7 @@ impl Cmd {
     }
 }
 
-const CMD_NAMES: [&str; 16] = [
+const CMD_NAMES: [&str; 17] = [
     "add-service",
     "edit-service",
     "delete-service",
@@ -51,6 +53,7 @@ const CMD_NAMES: [&str; 16] = [
     "zero",
     "check",
     "cleanup-kube-proxy",
+    "exporter",
 ];
 
 /// Options that the matrix knows, in ipvsadm's `OPTC_*` order (the bit
@@ -108,9 +111,14 @@ pub enum Opt {
     NodeportAddresses,
     Watch,
     Changes,
+    Listen,
+    Grace,
+    ReadInterval,
+    TableMetrics,
+    KubeProxyMetrics,
 }
 
-pub const NUMBER_OF_OPT: usize = 50;
+pub const NUMBER_OF_OPT: usize = 55;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -163,6 +171,11 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "nodeport-addresses",
     "watch",
     "changes",
+    "listen",
+    "grace",
+    "read-interval",
+    "table-metrics",
+    "kube-proxy-metrics",
 ];
 
 impl Opt {
@@ -230,32 +243,40 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         NodeportAddresses,
         Watch,
         Changes,
+        Listen,
+        Grace,
+        ReadInterval,
+        TableMetrics,
+        KubeProxyMetrics,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg
-/// (the last sixteen are ours: `--netns` goes with every command; `--k8s`,
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg lstn grac rint tblm kpm
+/// (the last twenty-one are ours: `--netns` goes with every command; `--k8s`,
 /// `--node` and `--nodeport-addresses` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`;
-/// `--watch` and `--changes` with `-L`).
-const MATRIX: [&[u8; NUMBER_OF_OPT]; 16] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    ", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xx", // check
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xx", // cleanup-kube-proxy
+/// `--watch` and `--changes` with `-L`; `--listen`, `--grace`,
+/// `--read-interval` and `--table-metrics` with `--exporter` only;
+/// `--kube-proxy-metrics` with `--check` and `--exporter`).
+const MATRIX: [&[u8; NUMBER_OF_OPT]; 17] = [
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    xxxxx", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxxxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xxxxxxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xxxxxx ", // check
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xxxxxxx", // cleanup-kube-proxy
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xxxxx  xx     ", // exporter
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.
@@ -278,12 +299,12 @@ struct RowSets {
 /// `MATRIX` as bit sets, made from it at compile time: a command that
 /// breaks no rule passes in a few instructions (`-R` checks every line);
 /// only a broken rule walks the row to word the message.
-const ROW_SETS: [RowSets; 16] = {
+const ROW_SETS: [RowSets; 17] = {
     let mut sets = [RowSets {
         required: 0,
         illegal: 0,
         one: 0,
-    }; 16];
+    }; 17];
     let mut r = 0;
     while r < MATRIX.len() {
         let mut j = 0;

@@ -91,6 +91,39 @@ pub enum Command {
     },
     /// Ours: `--cleanup-kube-proxy`, its options in `KubeArgs`.
     CleanupKubeProxy,
+    /// Ours: `--exporter`, the cluster's options in `KubeArgs`.
+    Exporter(ExporterArgs),
+}
+
+/// Ours: `--exporter`'s options (issue 27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExporterArgs {
+    /// `--listen`: where the HTTP server listens.
+    pub listen: std::net::SocketAddr,
+    /// `--grace`: how long a finding holds before it is drift.
+    pub grace: std::time::Duration,
+    /// `--read-interval`: the least time between two reads of the table.
+    pub read_interval: std::time::Duration,
+    /// `--table-metrics`: `-L --metrics`'s families in `/metrics` too.
+    pub table_metrics: bool,
+}
+
+/// The exporter's port: one of the free range of Prometheus's list of
+/// default port allocations (see README.md, "Every node at once").
+pub const EXPORTER_PORT: u16 = 9893;
+
+impl Default for ExporterArgs {
+    /// Bound to loopback: the metrics tell each Service's topology, so a
+    /// wider address is a choice the person makes (behind kube-rbac-proxy,
+    /// as kube-prometheus runs node-exporter).
+    fn default() -> Self {
+        ExporterArgs {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], EXPORTER_PORT)),
+            grace: std::time::Duration::from_secs(90),
+            read_interval: std::time::Duration::from_secs(5),
+            table_metrics: false,
+        }
+    }
 }
 
 /// A command and where it runs.
@@ -107,7 +140,7 @@ pub struct Invocation {
 /// (repeatable) and `--node NAME`: where the cluster's objects are read
 /// from, and which Node this host is; `--owner`, `--migrate`,
 /// `--nodeport-range` and the options of `--cleanup-kube-proxy`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KubeArgs {
     /// The files in the order given; `-` is standard input.
     pub files: Vec<String>,
@@ -125,6 +158,29 @@ pub struct KubeArgs {
     pub nodeport_range: Option<(u16, u16)>,
     /// `--nodeport-addresses`: the node addresses node ports are on.
     pub nodeport_addresses: NodePortAddresses,
+    /// `--kube-proxy-metrics`: where kube-proxy's metrics port answers.
+    pub kube_proxy_metrics: std::net::SocketAddr,
+}
+
+/// kube-proxy's `--metrics-bind-address` by default.
+pub const KUBE_PROXY_METRICS: ([u8; 4], u16) = ([127, 0, 0, 1], 10249);
+
+impl Default for KubeArgs {
+    fn default() -> Self {
+        KubeArgs {
+            files: Vec::new(),
+            api: None,
+            node: None,
+            owner: None,
+            migrate: None,
+            apply: false,
+            backup: None,
+            include_likely: false,
+            nodeport_range: None,
+            nodeport_addresses: NodePortAddresses::default(),
+            kube_proxy_metrics: std::net::SocketAddr::from(KUBE_PROXY_METRICS),
+        }
+    }
 }
 
 impl KubeArgs {

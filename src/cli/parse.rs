@@ -6,14 +6,15 @@
 //! of its group (service, real server, listing, daemon, ours), then
 //! checks (`Reading::check`) and builds (`Reading::build`).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
 
 use super::addr::{parse_netmask, parse_service, string_to_number};
 use super::flags::Tag;
 use super::matrix::{check_command, check_tunnel, Cmd, Opt};
 use super::popt::Popt;
 use super::{
-    ApiSource, CliError, Command, DestArg, Format, Invocation, KubeArgs, ListTarget,
+    ApiSource, CliError, Command, DestArg, ExporterArgs, Format, Invocation, KubeArgs, ListTarget,
     MigrationTarget, NodePortAddresses, OwnerFilter, RestoreMode, SvcArg,
 };
 use crate::cstd::{atoi, inet_pton4, inet_pton6, strtol10};
@@ -175,6 +176,8 @@ struct Reading<'a> {
     sched_flags_arg: String,
     /// Ours: `--k8s-api` was given (`--kubeconfig` and `--context` need it).
     api_given: bool,
+    /// Ours: `--exporter`'s options.
+    exporter: ExporterArgs,
 }
 
 /// What the first option gave: a command whose options follow, or a
@@ -286,6 +289,7 @@ impl<'a> Reading<'a> {
             daemon: Daemon::default(),
             sched_flags_arg: String::new(),
             api_given: false,
+            exporter: ExporterArgs::default(),
         }
     }
 
@@ -326,6 +330,13 @@ impl<'a> Reading<'a> {
             Tag::CleanupKubeProxy => Cmd::CleanupKubeProxy,
             Tag::Save => Cmd::Save,
             Tag::Check => Cmd::Check,
+            // It reads the cluster from the API server: `--k8s-api` implied.
+            Tag::Exporter => {
+                self.options |= Opt::K8s.bit();
+                self.api_given = true;
+                self.kube().api.get_or_insert_with(ApiSource::default);
+                Cmd::Exporter
+            }
             Tag::StartDaemon | Tag::StopDaemon => {
                 let v = first.value.as_deref().unwrap_or("");
                 self.daemon.state = match v {
@@ -729,6 +740,51 @@ impl<'a> Reading<'a> {
                 self.format.changes = true;
                 self.format.watch = self.format.watch.or(Some(WATCH_EVERY));
             }
+            _ => return self.exporter_option(tag, value),
+        }
+        Ok(true)
+    }
+
+    /// `--exporter`'s own options; false for any other option.
+    fn exporter_option(&mut self, tag: Tag, value: Option<&str>) -> Result<bool, CliError> {
+        let v = value.unwrap_or("");
+        match tag {
+            Tag::Listen => {
+                self.set_option(Opt::Listen)?;
+                match v.parse::<SocketAddr>() {
+                    Ok(a) => self.exporter.listen = a,
+                    Err(_) => return fail(format!("--listen takes address:port, not `{v}'")),
+                }
+            }
+            Tag::Grace => {
+                self.set_option(Opt::Grace)?;
+                match v.parse::<u32>() {
+                    Ok(s) => self.exporter.grace = Duration::from_secs(s.into()),
+                    Err(_) => return fail(format!("--grace takes whole seconds, not `{v}'")),
+                }
+            }
+            Tag::ReadInterval => {
+                self.set_option(Opt::ReadInterval)?;
+                match watch_interval(Some(v)) {
+                    Some(d) => self.exporter.read_interval = d,
+                    None => return fail(format!("illegal read interval `{v}'")),
+                }
+            }
+            Tag::TableMetrics => {
+                self.set_option(Opt::TableMetrics)?;
+                self.exporter.table_metrics = true;
+            }
+            Tag::KubeProxyMetrics => {
+                self.set_option(Opt::KubeProxyMetrics)?;
+                match v.parse::<SocketAddr>() {
+                    Ok(a) => self.kube().kube_proxy_metrics = a,
+                    Err(_) => {
+                        return fail(format!(
+                            "--kube-proxy-metrics takes address:port, not `{v}'"
+                        ))
+                    }
+                }
+            }
             _ => return Ok(false),
         }
         Ok(true)
@@ -738,13 +794,16 @@ impl<'a> Reading<'a> {
     /// the defaults they leave.
     fn check(&mut self, cmd: Cmd) -> Result<(), CliError> {
         check_command(cmd, self.options).map_err(CliError::Fail)?;
-        self.check_api()?;
+        self.check_api(cmd)?;
         let (options, svc, dest) = (self.options, &mut self.svc, &mut self.dest);
         if options & Opt::Node.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--node needs --k8s");
         }
         if options & Opt::NodeportAddresses.bit() != 0 && options & Opt::K8s.bit() == 0 {
             return fail("--nodeport-addresses needs --k8s");
+        }
+        if options & Opt::KubeProxyMetrics.bit() != 0 && options & Opt::K8s.bit() == 0 {
+            return fail("--kube-proxy-metrics needs --k8s");
         }
         if options & Opt::Backup.bit() != 0 && options & Opt::Apply.bit() == 0 {
             return fail("--backup needs --apply");
@@ -815,10 +874,13 @@ impl<'a> Reading<'a> {
 
     /// Ours: `--k8s-api` instead of `--k8s FILE`, never with it; its
     /// options only with it.
-    fn check_api(&mut self) -> Result<(), CliError> {
+    fn check_api(&mut self, cmd: Cmd) -> Result<(), CliError> {
         let Some(kube) = self.kube.as_mut() else {
             return Ok(());
         };
+        if cmd == Cmd::Exporter && !kube.files.is_empty() {
+            return fail("--exporter watches the API server, not --k8s FILE");
+        }
         if self.api_given && !kube.files.is_empty() {
             return fail("--k8s-api reads the cluster instead of --k8s FILE, not with it");
         }
@@ -877,6 +939,7 @@ impl<'a> Reading<'a> {
             }),
             Cmd::Check => Command::Check { format },
             Cmd::CleanupKubeProxy => Command::CleanupKubeProxy,
+            Cmd::Exporter => Command::Exporter(self.exporter),
             Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
             Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
             Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
@@ -1050,6 +1113,81 @@ mod tests {
                 "Illegal 'k8s' option with the 'add-service' command",
             ),
             ("-Lc --k8s-api", "options conflicts in the list command"),
+        ] {
+            assert_eq!(failure(line), why, "{line}");
+        }
+    }
+
+    /// `--exporter` reads the API server; its options go with it only.
+    #[test]
+    fn exporter_takes_its_options_and_the_api_server() {
+        use crate::cli::ExporterArgs;
+        use std::time::Duration;
+        let inv = parse_invocation(
+            &crate::test_util::argv(
+                "--exporter --kubeconfig /k --node n --listen [::1]:9 --grace 30 \
+                 --read-interval 0.5 --table-metrics",
+            ),
+            &names(),
+        )
+        .unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Exporter(ExporterArgs {
+                listen: "[::1]:9".parse().unwrap(),
+                grace: Duration::from_secs(30),
+                read_interval: Duration::from_millis(500),
+                table_metrics: true,
+            })
+        );
+        let kube = inv.kube.unwrap();
+        assert_eq!(kube.api.unwrap().kubeconfig.as_deref(), Some("/k"));
+        assert_eq!(kube.node.as_deref(), Some("n"));
+        let plain = parse_invocation(&crate::test_util::argv("--exporter"), &names()).unwrap();
+        assert_eq!(plain.command, Command::Exporter(ExporterArgs::default()));
+        assert_eq!(ExporterArgs::default().listen.to_string(), "127.0.0.1:9893");
+        for (line, why) in [
+            (
+                "--check --grace 5",
+                "Illegal 'grace' option with the 'check' command",
+            ),
+            (
+                "-Ln --table-metrics",
+                "Illegal 'table-metrics' option with the 'list' command",
+            ),
+            (
+                "--exporter --changes",
+                "Illegal 'changes' option with the 'exporter' command",
+            ),
+            (
+                "--exporter --k8s f.json",
+                "--exporter watches the API server, not --k8s FILE",
+            ),
+            (
+                "--exporter --listen nowhere",
+                "--listen takes address:port, not `nowhere'",
+            ),
+            (
+                "--exporter --grace -1",
+                "--grace takes whole seconds, not `-1'",
+            ),
+            ("--exporter --read-interval 0", "illegal read interval `0'"),
+            (
+                "--exporter --grace 1 --grace 2",
+                "multiple 'grace' options specified",
+            ),
+            (
+                "-Ln --kube-proxy-metrics 127.0.0.1:1",
+                "Illegal 'kube-proxy-metrics' option with the 'list' command",
+            ),
+            (
+                "--check --kube-proxy-metrics 127.0.0.1:1",
+                "--kube-proxy-metrics needs --k8s",
+            ),
+            (
+                "--exporter --kube-proxy-metrics x",
+                "--kube-proxy-metrics takes address:port, not `x'",
+            ),
         ] {
             assert_eq!(failure(line), why, "{line}");
         }

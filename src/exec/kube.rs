@@ -15,10 +15,11 @@ use super::list::table;
 use super::migrate::{self, NodeNet, Owners};
 use super::Flow;
 use crate::check::{self, facts};
+use crate::check_report;
 use crate::cli::{Command, KubeArgs, ListTarget, OwnerFilter};
 use crate::format::{self, json, Format, Names};
 use crate::ipvs::{Dest, Service, ServiceId};
-use crate::k8s::compare::{compare, Live};
+use crate::k8s::compare::{compare, Finding, Live};
 use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
 
 /// The node and the table kube-proxy would build on it, when `--k8s` was
@@ -104,61 +105,93 @@ impl Input<'_> {
             return Ok(None);
         }
         let cluster = super::cluster::read(self.kube, self.stdin).map_err(|e| self.fail(io, &e))?;
-        let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
-        let host = Host {
-            addrs: &net.listed,
-            kube_ipvs0: &kube_ipvs0,
-            secondary: &net.secondary,
-        };
-        let node = self.node(&cluster, &host, io)?;
-        let table = expected(&cluster, &node);
-        Ok(Some((node, table)))
+        expectation_of(&cluster, net, self.kube)
+            .map(Some)
+            .map_err(|why| self.fail(io, &why))
     }
+}
 
-    /// This node: the one `--node` names, or the one with an address of
-    /// this host.
-    fn node(&self, cluster: &Cluster, host: &Host, io: &mut Streams) -> Result<ThisNode, i32> {
-        let want = &self.kube.nodeport_addresses;
-        this_node(cluster, self.kube.node.as_deref(), host, want).ok_or_else(|| {
-            let why = match &self.kube.node {
-                Some(n) => format!("no Node named {n} in the cluster's objects"),
-                None => "no Node in the cluster's objects has an address of this host \
-                         (name it with --node)"
-                    .to_string(),
-            };
-            self.fail(io, &why)
-        })
+/// This node (the one `--node` names, or the one with an address of this
+/// host) and the table kube-proxy would build on it; or why not.
+pub(super) fn expectation_of(
+    cluster: &Cluster,
+    net: &NodeNet,
+    kube: &KubeArgs,
+) -> Result<(ThisNode, Vec<ExpectedService>), String> {
+    let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
+    let host = Host {
+        addrs: &net.listed,
+        kube_ipvs0: &kube_ipvs0,
+        secondary: &net.secondary,
+    };
+    let want = &kube.nodeport_addresses;
+    let node =
+        this_node(cluster, kube.node.as_deref(), &host, want).ok_or_else(|| match &kube.node {
+            Some(n) => format!("no Node named {n} in the cluster's objects"),
+            None => "no Node in the cluster's objects has an address of this host \
+                 (name it with --node)"
+                .to_string(),
+        })?;
+    let table = expected(cluster, &node);
+    Ok((node, table))
+}
+
+/// The table as the node check read it (none when IPVS is absent or the
+/// reading failed).
+pub(super) fn table_of(facts: &facts::Facts) -> &[(Service, Vec<Dest>)] {
+    match &facts.ipvs {
+        facts::Ipvs::Present { services, .. } => services,
+        _ => &[],
     }
+}
+
+/// `--k8s`'s part of the node check: the live table judged against the
+/// expectation, the findings made lines of `report` (what the cluster
+/// explains is judged by its rules, not twice). The findings.
+pub(super) fn judge(
+    facts: &facts::Facts,
+    net: &NodeNet,
+    (node, expected): &(ThisNode, Vec<ExpectedService>),
+    report: &mut check_report::Report,
+) -> Vec<Finding> {
+    let explained = view::Explained::new(expected);
+    let live = Live {
+        services: table_of(facts),
+        kube_ipvs0: &report.interface.addresses,
+        host: &net.listed,
+    };
+    let findings = compare(expected, &live);
+    let judged = |id: &ServiceId| explained.get(id).is_some();
+    report.without_servers.retain(|s| !judged(&s.id));
+    report.weight_zero.retain(|w| !judged(&w.service.id));
+    report.coded = report::coded(node, expected, &findings);
+    findings
+}
+
+/// kube-proxy's line of the check, when its metrics port answers.
+pub(super) fn kube_proxy_line(kube: &KubeArgs) -> Option<check_report::Coded> {
+    let k = super::kubeproxy::ask(kube.kube_proxy_metrics)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    Some(crate::k8s::kubeproxy::coded(&k, now))
 }
 
 fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
     // The files first: a bad one is told before anything is looked at.
     let facts = facts::gather();
     let net = NodeNet::from_facts(&facts);
-    let host = net.listed.clone();
     let expectation = match input.expectation(&net, io) {
         Ok(e) => e,
         Err(code) => return code,
     };
     let mut report = check::eval::evaluate(&facts);
-    let services: &[(Service, Vec<Dest>)] = match &facts.ipvs {
-        facts::Ipvs::Present { services, .. } => services,
-        _ => &[],
-    };
-    let explained = expectation.as_ref().map(|(_, e)| view::Explained::new(e));
-    if let (Some((node, expected)), Some(explained)) = (&expectation, &explained) {
-        let live = Live {
-            services,
-            kube_ipvs0: &report.interface.addresses,
-            host: &host,
-        };
-        let findings = compare(expected, &live);
-        // What the cluster explains is judged by its rules, not twice.
-        let judged = |id: &ServiceId| explained.get(id).is_some();
-        report.without_servers.retain(|s| !judged(&s.id));
-        report.weight_zero.retain(|w| !judged(&w.service.id));
-        report.coded = report::coded(node, expected, &findings);
+    let services = table_of(&facts);
+    if let Some(e) = &expectation {
+        judge(&facts, &net, e, &mut report);
+        report.coded.extend(kube_proxy_line(input.kube));
     }
+    let explained = expectation.as_ref().map(|(_, e)| view::Explained::new(e));
     if let Some(target) = input.kube.migrate {
         let owners = Owners::new(&net, input.kube, explained.as_ref());
         let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();

@@ -12,8 +12,11 @@
 
 mod cluster;
 mod conn;
+#[cfg(feature = "kube")]
+mod exporter;
 mod kernel;
 mod kube;
+mod kubeproxy;
 mod list;
 mod migrate;
 mod restore;
@@ -134,6 +137,18 @@ fn run_ipvsadm(argv: &[String], stdin: &mut dyn BufRead, io: &mut Streams) -> i3
             io.err(&format!("{m}\n"));
             return 2;
         }
+    }
+    // Ours: --exporter, which runs until it is stopped.
+    if let Some(Ok(Invocation {
+        command: Command::Exporter(args),
+        kube,
+        ..
+    })) = &parsed
+    {
+        let kube = kube.clone().unwrap_or_default();
+        let code = run_exporter(args, &kube, &program, io);
+        io.flush();
+        return code & 0xff;
     }
     // Ours: --k8s, --owner, --migrate and --cleanup-kube-proxy.
     if let Some(Ok(Invocation { command, kube, .. })) = &parsed {
@@ -273,6 +288,31 @@ fn execute(cmd: &Command, k: &mut Kernel, names: &dyn Resolver, io: &mut Streams
         },
         _ => Flow::Result(0),
     }
+}
+
+#[cfg(feature = "kube")]
+fn run_exporter(
+    args: &crate::cli::ExporterArgs,
+    kube: &crate::cli::KubeArgs,
+    program: &str,
+    io: &mut Streams,
+) -> i32 {
+    exporter::run(args, kube, program, io)
+}
+
+#[cfg(not(feature = "kube"))]
+fn run_exporter(
+    _: &crate::cli::ExporterArgs,
+    _: &crate::cli::KubeArgs,
+    program: &str,
+    io: &mut Streams,
+) -> i32 {
+    let program = program.rsplit('/').next().unwrap_or(program);
+    io.err(&format!(
+        "{program}: --exporter: this ipvsadm was built without the API server's client \
+         (cargo build --features kube)\n"
+    ));
+    2
 }
 
 #[cfg(test)]

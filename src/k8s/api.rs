@@ -49,9 +49,9 @@ const READ_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_OBJECTS: usize = 2_000_000;
 
 /// The resources listed, as RBAC names them (`resource.group`).
-const SERVICES: &str = "services";
-const ENDPOINTSLICES: &str = "endpointslices.discovery.k8s.io";
-const NODES: &str = "nodes";
+pub(super) const SERVICES: &str = "services";
+pub(super) const ENDPOINTSLICES: &str = "endpointslices.discovery.k8s.io";
+pub(super) const NODES: &str = "nodes";
 
 /// Read the three kinds, or say in one line why not.
 pub fn read(source: &Source) -> Result<Cluster, String> {
@@ -86,7 +86,7 @@ async fn read_async(source: &Source<'_>) -> Result<Cluster, String> {
 }
 
 /// The client's configuration, found as kubectl finds it.
-async fn config(source: &Source<'_>) -> Result<Config, String> {
+pub(super) async fn config(source: &Source<'_>) -> Result<Config, String> {
     let options = KubeConfigOptions {
         context: source.context.map(str::to_string),
         ..KubeConfigOptions::default()
@@ -159,7 +159,7 @@ where
 
 /// An error of the client as one line: what was refused or could not be
 /// reached, and why.
-fn explain(e: &kube::Error, verb: &str, resource: &str, server: &str) -> String {
+pub(super) fn explain(e: &kube::Error, verb: &str, resource: &str, server: &str) -> String {
     match e {
         kube::Error::Api(s) if s.code == 401 => {
             format!("the API server at {server} refused the credentials (401 Unauthorized)")

@@ -37,6 +37,20 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order above: the exporter gives each a series,
+    /// zero or not, so that a query never meets an absent one.
+    pub const ALL: [Code; 9] = [
+        Code::MissingService,
+        Code::OrphanService,
+        Code::OrphanAddress,
+        Code::MissingServer,
+        Code::StaleServer,
+        Code::ZeroWeightReady,
+        Code::AffinityMismatch,
+        Code::Draining,
+        Code::ExpectedEmpty,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::MissingService => "MISSING_SERVICE",

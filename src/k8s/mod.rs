@@ -18,6 +18,9 @@ pub mod compare;
 pub mod expect;
 pub mod input;
 mod item;
+pub mod kubeproxy;
+#[cfg(feature = "kube")]
+pub mod live;
 pub mod migrate;
 pub mod nodeport;
 pub mod owner;

@@ -13,12 +13,6 @@ pub const CHECK: &str = "kubernetes";
 /// The report's lines for this node's comparison.
 pub fn coded(node: &ThisNode, expected: &[ExpectedService], findings: &[Finding]) -> Vec<Coded> {
     let attention = findings.iter().filter(|f| f.code.needs_attention()).count();
-    let mut services: Vec<(&str, &str)> = expected
-        .iter()
-        .map(|e| (e.service.namespace.as_str(), e.service.name.as_str()))
-        .collect();
-    services.sort_unstable();
-    services.dedup();
     let verdict = match attention {
         0 => "the table matches".to_string(),
         1 => "1 finding needs attention".to_string(),
@@ -37,13 +31,24 @@ pub fn coded(node: &ThisNode, expected: &[ExpectedService], findings: &[Finding]
         subject: format!("node {}", node.name),
         detail: format!(
             "{} Services, {} virtual services expected{}: {verdict}",
-            services.len(),
+            services_of(expected),
             expected.iter().filter(|e| e.certain).count(),
             maybe(expected)
         ),
     }];
     v.extend(findings.iter().map(line));
     v
+}
+
+/// How many Services the expected virtual services belong to.
+pub fn services_of(expected: &[ExpectedService]) -> usize {
+    let mut services: Vec<(&str, &str)> = expected
+        .iter()
+        .map(|e| (e.service.namespace.as_str(), e.service.name.as_str()))
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    services.len()
 }
 
 /// The node ports only some kube-proxy versions make, told apart when the

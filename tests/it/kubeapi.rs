@@ -45,7 +45,7 @@ fn k8s_api_without_the_feature_is_a_clear_error() {
 }
 
 #[cfg(feature = "kube")]
-mod server {
+pub(crate) mod server {
     use std::io::{BufRead, BufReader};
     use std::path::{Path, PathBuf};
     use std::process::{Child, Command, Stdio};
