@@ -17,6 +17,7 @@ mod kube;
 mod list;
 mod migrate;
 mod restore;
+mod snapshot;
 mod watch;
 
 use std::io::BufRead;

@@ -13,17 +13,27 @@ use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
-use super::batch::{BATCH_RECV_BUF, REPLY_COST};
 use super::convert::*;
 use super::family::*;
 use super::model::*;
 use super::requests::{self, Change};
-use super::Error;
+use crate::Error;
 
 /// How many times an interrupted dump is started again before giving up.
 const DUMP_RETRIES: usize = 16;
 /// Receive buffer; the kernel caps a dump message at 32 KiB.
 const RECV_BUF: usize = 64 * 1024;
+
+/// What the kernel may charge the receive buffer for one error answer to
+/// a batched request, in bytes. A 6.1 kernel charges about 770 (a 36-byte
+/// message in a 512-byte slab object, plus its sk_buff); the margin
+/// covers other slab sizes and debugging kernels. A kernel test reads
+/// the real figure (`examples/batch-probe`) and holds it to half this.
+pub const REPLY_COST: usize = 2048;
+
+/// The receive buffer asked for the main socket: room for the error
+/// answers of a whole batch of requests of `batch::Batch::MAX_BYTES`.
+const BATCH_RECV_BUF: usize = 4 << 20;
 
 /// Receive buffer of the socket for the small real-server dumps: the
 /// kernel's NLMSG_GOODSIZE with 4 KiB pages (a page less the 320 bytes of
@@ -50,12 +60,16 @@ impl TableError {
     }
 }
 
-/// One netlink socket, its port id and its receive buffer. Also used by
-/// the node check for its rtnetlink dumps (`open_protocol`).
-pub(crate) struct Channel {
-    pub(crate) sock: Socket,
-    pub(crate) port: u32,
-    pub(crate) rbuf: Vec<u8>,
+/// One netlink socket, its port id and its receive buffer: the client's
+/// own, and open to a program that reads another netlink protocol the
+/// same way (`open_protocol`, `recv`, then `read_datagram` on `rbuf`).
+pub struct Channel {
+    /// The socket.
+    pub sock: Socket,
+    /// The port id the kernel bound it to (replies are addressed to it).
+    pub port: u32,
+    /// The receive buffer: `recv` reads one datagram into its start.
+    pub rbuf: Vec<u8>,
     /// The second buffer of `recv_two` (empty until first used).
     rbuf2: Vec<u8>,
     /// A request being sent, kept for its capacity.
@@ -68,7 +82,7 @@ impl Channel {
     }
 
     /// A socket of another netlink protocol (NETLINK_ROUTE for the check).
-    pub(crate) fn open_protocol(protocol: isize, rbuf: usize) -> Result<Channel, Error> {
+    pub fn open_protocol(protocol: isize, rbuf: usize) -> Result<Channel, Error> {
         let mut sock = Socket::new(protocol)?;
         let local = sock.bind_auto()?;
         // Error answers without a copy of the request: batches of changes
@@ -179,7 +193,7 @@ impl Channel {
     }
 
     /// One datagram into `rbuf`; its length.
-    pub(crate) fn recv(&mut self) -> Result<usize, Error> {
+    pub fn recv(&mut self) -> Result<usize, Error> {
         loop {
             match self.recv_flags(0) {
                 Ok(n) => return Ok(n),
@@ -224,6 +238,16 @@ impl Client {
         c.batch_limit = (c.receive_buffer() / REPLY_COST).max(1);
         c.family = c.resolve_family()?;
         Ok(c)
+    }
+
+    /// Open the socket of the small real-server dumps now rather than
+    /// at the first listing (a client made in another namespace opens
+    /// every socket there).
+    pub(crate) fn open_dump_socket(&mut self) -> Result<(), Error> {
+        if self.small.is_none() && !self.small_truncates {
+            self.small = Some(Channel::open(SMALL_RECV_BUF)?);
+        }
+        Ok(())
     }
 
     pub(super) fn next_seq(&mut self) -> u32 {

@@ -10,7 +10,7 @@ use netlink_packet_core::{NlaBuffer, NlasIterator, Parseable, NLA_TYPE_MASK};
 use super::family::*;
 use super::family::{CmdAttr, DaemonAttr, DestAttr, StatsAttr, SvcAttr};
 use super::model::*;
-use super::Error;
+use crate::Error;
 
 /// The 16-byte `union nf_inet_addr` for an address.
 pub fn addr_bytes(addr: &IpAddr) -> [u8; 16] {
@@ -575,7 +575,7 @@ mod tests {
     //! bytes, decoded and read back is the same model. Random models come
     //! from a small deterministic generator (xorshift), many rounds.
     use super::*;
-    use crate::test_util::Rng;
+    use crate::test_rng::Rng;
     use netlink_packet_core::{Emitable, NlasIterator, Parseable};
 
     /// Models' pieces drawn from the shared generator.

@@ -127,7 +127,29 @@ pub enum Change<'a> {
     },
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// A change of a service.
+    pub fn service(cmd: IpvsCmd, id: &'a ServiceId, cfg: &'a ServiceConfig) -> Self {
+        Change::Service { cmd, id, cfg }
+    }
+
+    /// A change of a real server (`addr`, `port`) of a service.
+    pub fn dest(
+        cmd: IpvsCmd,
+        (id, cfg): (&'a ServiceId, &'a ServiceConfig),
+        (addr, port): (&'a IpAddr, u16),
+        dest: &'a DestConfig,
+    ) -> Self {
+        Change::Dest {
+            cmd,
+            id,
+            cfg,
+            addr,
+            port,
+            dest,
+        }
+    }
+
     /// The same request as a typed message.
     pub fn message(&self) -> IpvsMessage {
         match *self {

@@ -1,0 +1,25 @@
+//! Talking to the kernel's IP Virtual Server: the model, the "IPVS"
+//! generic-netlink family, and a client holding one socket; the older
+//! getsockopt interface as a listing's short cut (`sockopt`); changes
+//! sent many to a datagram (`batch`); a desired table turned into the
+//! fewest changes and applied (`plan`). This crate knows nothing of a
+//! command line or of text output.
+
+pub mod batch;
+pub mod client;
+pub mod convert;
+mod error;
+pub mod family;
+pub mod model;
+pub mod netns;
+pub mod plan;
+pub mod raw;
+pub mod requests;
+pub mod sockopt;
+
+#[cfg(test)]
+mod test_rng;
+
+pub use client::Client;
+pub use error::Error;
+pub use model::*;
