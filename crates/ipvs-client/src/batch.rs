@@ -210,6 +210,7 @@ impl Batch {
     /// socket send buffer, which bounds a netlink datagram.
     pub const MAX_BYTES: usize = 128 * 1024;
 
+    /// Whether no change is queued.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -46,13 +46,18 @@ const BATCH_RECV_BUF: usize = 4 << 20;
 const SMALL_RECV_BUF: usize = 4096 - 320;
 
 /// Which dump of `Client::table` failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// Listing the services failed.
+    #[error("listing the services: {0}")]
     Services(Error),
+    /// Listing the real servers of a service failed.
+    #[error("listing the real servers of a service: {0}")]
     Dests(Error),
 }
 
 impl TableError {
+    /// The error, whichever listing it came from.
     pub fn into_error(self) -> Error {
         match self {
             TableError::Services(e) | TableError::Dests(e) => e,
@@ -550,14 +555,17 @@ impl Client {
         self.transact(msg, false, &mut |_| Ok(()), &mut || {})
     }
 
+    /// Add a virtual service (NEW_SERVICE; moby/ipvs `NewService`).
     pub fn add_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::add_service(id, cfg))
     }
 
+    /// Give a virtual service a new configuration (SET_SERVICE; moby/ipvs `UpdateService`).
     pub fn edit_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::edit_service(id, cfg))
     }
 
+    /// Remove a virtual service with its real servers (DEL_SERVICE; moby/ipvs `DelService`).
     pub fn del_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::del_service(id, cfg))
     }
@@ -567,10 +575,12 @@ impl Client {
         self.execute(&requests::zero(svc))
     }
 
+    /// Remove every virtual service (FLUSH; moby/ipvs `Flush`).
     pub fn flush(&mut self) -> Result<(), Error> {
         self.execute(&requests::flush())
     }
 
+    /// Add a real server to a service (NEW_DEST; moby/ipvs `NewDestination`).
     pub fn add_dest(
         &mut self,
         id: &ServiceId,
@@ -582,6 +592,7 @@ impl Client {
         self.execute(&requests::add_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// Give a real server a new configuration, a weight of 0 to drain it (SET_DEST; moby/ipvs `UpdateDestination`).
     pub fn edit_dest(
         &mut self,
         id: &ServiceId,
@@ -593,6 +604,7 @@ impl Client {
         self.execute(&requests::edit_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// Remove a real server from a service (DEL_DEST; moby/ipvs `DelDestination`).
     pub fn del_dest(
         &mut self,
         id: &ServiceId,
@@ -604,6 +616,7 @@ impl Client {
         self.execute(&requests::del_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// The connection timeouts (GET_CONFIG; moby/ipvs `GetConfig`).
     pub fn timeouts(&mut self) -> Result<Timeouts, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetConfig, vec![]);
         let mut t = Timeouts::default();
@@ -619,10 +632,12 @@ impl Client {
         Ok(t)
     }
 
+    /// Set the connection timeouts; a 0 leaves that one unchanged (SET_CONFIG; moby/ipvs `SetConfig`).
     pub fn set_timeouts(&mut self, t: &Timeouts) -> Result<(), Error> {
         self.execute(&requests::set_timeouts(t))
     }
 
+    /// The running connection-synchronisation daemons (GET_DAEMON).
     pub fn daemons(&mut self) -> Result<Vec<Daemon>, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
         let out = std::cell::RefCell::new(Vec::new());
@@ -642,10 +657,12 @@ impl Client {
         Ok(out.into_inner())
     }
 
+    /// Start a connection-synchronisation daemon (NEW_DAEMON).
     pub fn start_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
         self.execute(&requests::start_daemon(d))
     }
 
+    /// Stop a connection-synchronisation daemon (DEL_DAEMON).
     pub fn stop_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
         self.execute(&requests::stop_daemon(d))
     }

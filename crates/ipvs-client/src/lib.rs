@@ -5,16 +5,21 @@
 //! fewest changes and applied (`plan`). This crate knows nothing of a
 //! command line or of text output.
 
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
 pub mod batch;
 pub mod client;
 pub mod convert;
 mod error;
 pub mod family;
+mod make;
 pub mod model;
 pub mod netns;
 pub mod plan;
 pub mod raw;
 pub mod requests;
+mod scheduler;
 pub mod sockopt;
 
 #[cfg(test)]
@@ -23,3 +28,5 @@ mod test_rng;
 pub use client::Client;
 pub use error::Error;
 pub use model::*;
+pub use plan::{Change, Table};
+pub use scheduler::Scheduler;

@@ -66,7 +66,9 @@ pub fn dests_len(n: usize) -> usize {
 /// of the service's own family).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
+    /// The service.
     pub id: ServiceId,
+    /// How many real servers the kernel says it has.
     pub num_dests: u32,
 }
 
@@ -239,6 +241,7 @@ pub struct Sockopt {
 }
 
 impl Sockopt {
+    /// Open the socket the getsockopt interface is asked through (any IPv4 datagram socket).
     pub fn open() -> std::io::Result<Sockopt> {
         // SAFETY: socket() takes plain integers and returns a new fd or -1.
         let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
