@@ -9,7 +9,6 @@ mod check;
 mod churn;
 mod cli;
 mod docs;
-mod fixtures;
 mod k8s;
 mod kernel;
 mod kubeapi;
