@@ -10,6 +10,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod conn;
 pub mod convert;
 mod error;
 pub mod family;
