@@ -4,13 +4,18 @@
 //! Prometheus's text format (ours, `--metrics`); the listing each refresh
 //! of `--watch` takes (ours, `watch_table`).
 //!
-//! A text listing of the whole table takes its services from the one
-//! netlink dump and, where the format allows, each IPv4 service's real
-//! servers from the older getsockopt interface (`ipvs::sockopt`): one
-//! system call instead of a dump per service (and one more that checks
-//! it), the same bytes printed. A text listing of one service
-//! (`-t`/`-u`/`-f`) does the same. `-j` and `--metrics` never do: they
-//! print every counter in full and the tunnel's details.
+//! A text listing of the whole table takes, where the format allows, its
+//! services and real servers from the older getsockopt interface alone
+//! (`ipvs::sockopt`) when the kernel's own answers prove that prints what
+//! netlink would (`alone`: every service of the kernel is an IPv4 one of
+//! this namespace, no persistence engine can be set, the table the same
+//! after as before); else its services from the one netlink dump and
+//! each IPv4 service's real servers over getsockopt (one system call
+//! instead of a dump per service, and one more that checks it). The
+//! bytes printed are the same on every path. A text listing of one
+//! service (`-t`/`-u`/`-f`) takes the second way. `-j` and `--metrics`
+//! never take either: they print every counter in full and the tunnel's
+//! details.
 
 use super::kernel::Kernel;
 use super::Flow;
@@ -18,6 +23,7 @@ use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::Format;
 use crate::format::{self, json, metrics, sort, Names};
 
+use crate::ipvs::modules;
 use crate::ipvs::sockopt::Sockopt;
 use crate::ipvs::{Dest, Error, Family, Forward, Service, ServiceId, Stats};
 use crate::resolve::Resolver;
@@ -89,8 +95,7 @@ fn sorted_dests(
         // to netlink without a word: its answer, or its error text, is the
         // one ipvsadm would have given.
         let served = matches!(so.dests_into(&svc.id, &mut dests), Ok(true))
-            // `-S` writes a tunnel's type, port and flags: not in getsockopt.
-            && !(format.rule && dests.iter().any(|d| d.config.forward == Forward::Tunnel));
+            && !tunnel_in_rules(format, &dests);
         if served {
             tally.sockopt += 1;
             if !format.nosort {
@@ -166,7 +171,13 @@ pub(super) fn list_all(
                 .try_for_each(|svc| service_entry(k, svc, format, &names, io, false, &mut tally))
         })
     } else {
-        let fast = short_cut(k, format, path);
+        let fast = short_cut(k, format, path.route);
+        if fast && path.route == Route::Sockopt && alone(k, format, &names, &mut tally) {
+            io.out(&format::title(format));
+            flush_text(k, io);
+            tally.tell(path, io);
+            return Flow::Result(0);
+        }
         dumped(k.client.service_defs(), io).and_then(|defs| {
             // The order as positions: the services stay where the dump put
             // them, and are copied out one at a time.
@@ -190,14 +201,124 @@ pub(super) fn list_all(
     }
 }
 
+/// The third path (issue 29): a text listing of the whole table over
+/// getsockopt alone, no netlink dump, where that provably prints what the
+/// netlink dump would. The services come from GET_SERVICES, which lists
+/// the IPv4 services of this namespace and no persistence engine's name,
+/// so the listing stands only when the module list proves that these are
+/// all the services there are (of every family, in every namespace) and
+/// that none can have an engine (`ipvs::modules`): its count of services
+/// equals GET_INFO's before the listing and after it. Each service's real
+/// servers come from GET_DESTS with room for one more than GET_SERVICES
+/// counted (`Sockopt::counted_dests_into`), or from netlink when the
+/// answer holds another number (real servers of the other family, or a
+/// change) or `-S` would print a tunnel's details. The text is held until
+/// GET_SERVICES, asked again after the last GET_DESTS, lists the same
+/// services, each as it was with as many real servers, and the module
+/// list still counts them all: a table changed under the listing sends
+/// it to the hybrid path, and nothing is printed twice. False, and
+/// nothing printed or kept, when the path does not hold.
+fn alone(k: &mut Kernel, format: &Format, names: &Names, tally: &mut Tally) -> bool {
+    // A table with IPv6 services, or a persistence engine loaded, costs
+    // one file read and one system call before the hybrid path.
+    let Some(counted) = modules::services_loaded() else {
+        return false;
+    };
+    let Some(so) = k.sockopt.as_mut() else {
+        return false;
+    };
+    // GET_INFO's count first: a table that is not all IPv4 of this
+    // namespace costs no GET_SERVICES.
+    let Ok(want) = usize::try_from(counted) else {
+        return false;
+    };
+    let table = match so.table(Some(want)) {
+        Ok(Some(t)) => t,
+        _ => return false,
+    };
+    let order = if format.nosort {
+        (0..table.defs.len() as u32).collect()
+    } else {
+        sort::service_order(&table.defs)
+    };
+    let mut by = Tally::default();
+    k.text.clear();
+    for &i in &order {
+        let i = i as usize;
+        let svc = table.defs[i].with_stats(Stats::default());
+        let Some(dests) = counted_dests(k, &svc, table.num_dests[i], format, &mut by) else {
+            k.text.clear();
+            return false;
+        };
+        format::service_entry_bytes(&mut k.text, &mut k.scratch, &svc, &dests, format, names);
+        k.dests = dests;
+    }
+    let held = k
+        .sockopt
+        .as_mut()
+        .is_some_and(|so| matches!(so.same_table(&table), Ok(true)))
+        && modules::services_loaded() == Some(counted);
+    if !held {
+        k.text.clear();
+        return false;
+    }
+    *tally = Tally { alone: true, ..by };
+    true
+}
+
+/// The real servers of one service of the third path (`alone`), sorted
+/// unless `--nosort`: over getsockopt when its answer holds the
+/// `num_dests` GET_SERVICES counted and the format needs nothing it lacks,
+/// else over netlink; None when netlink fails too (the service is gone:
+/// the table changed).
+fn counted_dests(
+    k: &mut Kernel,
+    svc: &Service,
+    num_dests: u32,
+    format: &Format,
+    tally: &mut Tally,
+) -> Option<Vec<Dest>> {
+    let mut dests = std::mem::take(&mut k.dests);
+    let so = k.sockopt.as_mut()?;
+    // A table whose services nearly all have real servers of both
+    // families would waste a GET_DESTS on each: past a few, netlink
+    // alone, as in the hybrid path (`Tally::worth_trying`).
+    let tried = tally.worth_trying();
+    let served = tried
+        && matches!(
+            so.counted_dests_into(&svc.id, num_dests, &mut dests),
+            Ok(true)
+        )
+        && !tunnel_in_rules(format, &dests);
+    if served {
+        tally.sockopt += 1;
+    } else {
+        tally.missed += usize::from(tried);
+        tally.netlink += 1;
+        k.client.dests_into(&svc.id, &mut dests).ok()?;
+    }
+    if !format.nosort {
+        sort::sort_dests(&mut dests);
+    }
+    Some(dests)
+}
+
+/// Whether `-S` would print a tunnel's type, port and flags for these
+/// real servers: not in getsockopt's entries.
+fn tunnel_in_rules(format: &Format, dests: &[Dest]) -> bool {
+    format.rule && dests.iter().any(|d| d.config.forward == Forward::Tunnel)
+}
+
 /// How many services' real servers came over each interface, and how
 /// many getsockopt tries were wasted (real servers of the other family,
-/// a tunnel in `-S`, a change meanwhile: netlink then answered too).
+/// a tunnel in `-S`, a change meanwhile: netlink then answered too);
+/// `alone` when the services too came over getsockopt (the third path).
 #[derive(Default)]
 struct Tally {
     sockopt: usize,
     netlink: usize,
     missed: usize,
+    alone: bool,
 }
 
 /// How many wasted getsockopt tries a listing allows before it weighs
@@ -220,36 +341,56 @@ impl Tally {
         self.missed <= MISSES_FREE + MISSES_PER_SERVED * self.sockopt
     }
 
-    /// `IPVSADM_LIST_PATH=counted`'s line on standard error.
+    /// The counted knobs' line on standard error (`ListPath`): `list
+    /// path: getsockopt N netlink M`, and ` alone` after it when the
+    /// services came over getsockopt too.
     fn tell(&self, path: ListPath, io: &mut Streams) {
-        if path == ListPath::Counted {
+        if path.counted {
             io.err(&format!(
-                "list path: getsockopt {} netlink {}\n",
-                self.sockopt, self.netlink
+                "list path: getsockopt {} netlink {}{}\n",
+                self.sockopt,
+                self.netlink,
+                if self.alone { " alone" } else { "" }
             ));
         }
     }
 }
 
-/// A test-only knob, `IPVSADM_LIST_PATH`: `netlink` lists every real
-/// server over netlink (the path before the short cut); `hybrid` (or
-/// unset, or anything else) takes the short cut where it may; `counted`
-/// is `hybrid` that then tells on standard error how many services went
-/// each way, so that a test can see the short cut was taken.
+/// How far a text listing may go from netlink: `Netlink` takes every
+/// real server from netlink (the path before issue 17); `Hybrid` the
+/// services from the netlink dump and the real servers over getsockopt
+/// where it may (issue 17); `Sockopt` the services too over getsockopt
+/// where that is proved to print the same (`alone`, issue 29), else as
+/// `Hybrid`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum ListPath {
+enum Route {
     Netlink,
     Hybrid,
-    Counted,
+    Sockopt,
+}
+
+/// A test-only knob, `IPVSADM_LIST_PATH`: `netlink`, `hybrid` or
+/// `sockopt` (the default, also when unset or anything else) chooses the
+/// `Route`; `counted` is `sockopt` and `counted-hybrid` is `hybrid` that
+/// then tell on standard error how many services went each way
+/// (`Tally::tell`), so that a test can see which path was taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ListPath {
+    route: Route,
+    counted: bool,
 }
 
 impl ListPath {
     fn from_env() -> ListPath {
-        match std::env::var_os("IPVSADM_LIST_PATH") {
-            Some(v) if v == "netlink" => ListPath::Netlink,
-            Some(v) if v == "counted" => ListPath::Counted,
-            _ => ListPath::Hybrid,
-        }
+        let v = std::env::var_os("IPVSADM_LIST_PATH").unwrap_or_default();
+        let (route, counted) = match v.to_str().unwrap_or_default() {
+            "netlink" => (Route::Netlink, false),
+            "hybrid" => (Route::Hybrid, false),
+            "counted-hybrid" => (Route::Hybrid, true),
+            "counted" => (Route::Sockopt, true),
+            _ => (Route::Sockopt, false),
+        };
+        ListPath { route, counted }
     }
 }
 
@@ -267,8 +408,8 @@ fn sockopt_may_serve(f: &Format) -> bool {
 /// Whether a text listing may take real servers over getsockopt: the
 /// path allows it, the format does (`sockopt_may_serve`), and the socket
 /// opens (once a run; netlink for every service when it cannot).
-fn short_cut(k: &mut Kernel, format: &Format, path: ListPath) -> bool {
-    if path == ListPath::Netlink || !sockopt_may_serve(format) {
+fn short_cut(k: &mut Kernel, format: &Format, route: Route) -> bool {
+    if route == Route::Netlink || !sockopt_may_serve(format) {
         return false;
     }
     if k.sockopt.is_none() {
@@ -294,7 +435,7 @@ pub(super) fn list_service(
     let path = ListPath::from_env();
     // Asked after the netlink answer, so that a service that is gone still
     // gets ipvsadm's error text from netlink.
-    let fast = short_cut(k, format, path);
+    let fast = short_cut(k, format, path.route);
     let mut tally = Tally::default();
     let printed = service_entry(k, &svc, format, &names, io, fast, &mut tally);
     flush_text(k, io);

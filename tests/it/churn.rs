@@ -52,8 +52,10 @@ fn rule(line: &str) -> Rule {
             "-m" | "-g" | "-i" => forward = Some(o.to_string()),
             "-w" => weight = Some(arg().parse().unwrap()),
             // Every service is rr; -S names the tunnel's type (ipip, the
-            // default, the only one the writer uses).
-            "-s" | "--tun-type" => {
+            // default, the only one the writer uses); the one service
+            // with a persistence engine has it with a timeout (the model
+            // keeps neither).
+            "-s" | "--tun-type" | "-p" | "--pe" => {
                 arg();
             }
             _ => panic!("unknown option {o} in {line:?}"),

@@ -1122,20 +1122,49 @@ fn metrics_after_traffic_hold_the_reference_counters() {
 }
 
 /// The reference's listing `STATE/OPTS/ref` (which must name `holds` and
-/// succeed) and ours' by both paths print the same bytes.
-fn three_alike(s: &BTreeMap<String, String>, state: &str, opts: &str, holds: &str) {
+/// succeed) and ours' by every path list-paths ran there print the same
+/// bytes.
+fn paths_alike(s: &BTreeMap<String, String>, state: &str, opts: &str, holds: &str) {
     let want = &s[&format!("{state}/{opts}/ref")];
     assert!(want.contains(holds) && want.ends_with("rc=0\n"), "{want}");
-    for path in ["netlink", "hybrid"] {
-        let got = &s[&format!("{state}/{opts}/{path}")];
-        assert_eq!(got, want, "{state} {opts} {path}");
+    for (path, got) in ours_by_path(s, &format!("{state}/{opts}/"), "") {
+        assert_eq!(got, want, "{state} {opts} over {path}");
     }
 }
 
-/// The getsockopt short cut of the text listings (issue 17): on the same
-/// kernel state, the netlink path, the short cut and the reference print
-/// the same bytes for every listing, and the short cut is taken where it
-/// may be and only there. Then a churn: no torn line, no failure.
+/// Ours' sections `{before}{path}{after}` for each of our paths that
+/// list-paths ran: netlink and the default (sockopt) always, the forced
+/// hybrid path only where the default takes getsockopt alone (where it
+/// falls back, the default is the hybrid path, and says so in its tally).
+fn ours_by_path<'a>(
+    s: &'a BTreeMap<String, String>,
+    before: &str,
+    after: &str,
+) -> Vec<(&'static str, &'a String)> {
+    let mut found = Vec::new();
+    for path in PATHS {
+        let name = format!("{before}{path}{after}");
+        match s.get(&name) {
+            Some(got) => found.push((path, got)),
+            None => assert_eq!(path, "hybrid", "{name} missing"),
+        }
+    }
+    found
+}
+
+/// Our three paths of a text listing in list-paths: every real server
+/// over netlink; the netlink service dump and real servers over
+/// getsockopt; getsockopt alone where that is proved to hold (the
+/// default).
+const PATHS: [&str; 3] = ["netlink", "hybrid", "sockopt"];
+
+/// The getsockopt paths of the text listings (issues 17 and 29): on the
+/// same kernel state, the netlink path, the hybrid one, getsockopt alone
+/// and the reference print the same bytes for every listing, and
+/// getsockopt alone is taken where it is proved to hold and only there
+/// (each fall-back condition once: a pe sip service, an IPv6 one,
+/// services in another namespace, a table changing). Then a churn: no
+/// torn line, no failure, no block the kernel never had.
 #[test]
 fn listing_paths_print_the_references_bytes() {
     if !available("listing_paths_print_the_references_bytes") {
@@ -1152,8 +1181,7 @@ fn listing_paths_print_the_references_bytes() {
         } else {
             assert!(want.ends_with("rc=0\n"), "{name}: {want}");
         }
-        for path in ["netlink", "hybrid"] {
-            let got = &s[&format!("{state}/{path} {opts}")];
+        for (path, got) in ours_by_path(&s, &format!("{state}/"), &format!(" {opts}")) {
             let what = format!("{path} {opts} in {state}");
             assert!(
                 got == want,
@@ -1163,22 +1191,26 @@ fn listing_paths_print_the_references_bytes() {
         }
         compared += 1;
     }
-    // 12 formats in each of the two tables; 5 formats of each of 8 IPv4
-    // services, 2 missing ones and 4 of the mixed table, one at a time.
-    assert_eq!(compared, 24 + 5 * (8 + 2 + 4));
-    // Every IPv4 service over getsockopt; -S sends those with tunnels to
+    // 12 formats in three tables (with pe sip, without, mixed), 3 in the
+    // one with a single IPv6 service; 5 formats of each of 8 IPv4
+    // services, 2 missing ones, 2 of the table without pe sip and 4 of
+    // the mixed table, one at a time.
+    assert_eq!(compared, 3 * 12 + 3 + 5 * (8 + 2 + 2 + 4));
+    sockopt_alone_where_proved(&s);
+    // Where the default falls back (pe sip, IPv6): every IPv4 service's
+    // real servers over getsockopt; -S sends those with tunnels to
     // netlink; counters and tunnel details always go over netlink; IPv6
     // services, and an IPv4 one with an IPv6 real server, by netlink.
     for (section, sockopt, netlink) in [
-        ("v4/1/count -Ln", 8, 0),
-        ("v4/3/count -Sn", 6, 2),
-        ("v4/4/count -Ln --thresholds", 8, 0),
-        ("v4/5/count -Ln --persistent-conn", 8, 0),
-        ("v4/8/count -Ln --tun-info", 0, 8),
-        ("v4/9/count -Ln --stats", 0, 8),
-        ("v4/10/count -Ln --exact", 0, 8),
-        ("mixed/1/count -Ln", 8, 4),
-        ("mixed/3/count -Sn", 6, 6),
+        ("v4/1/scount -Ln", 8, 0),
+        ("v4/3/scount -Sn", 6, 2),
+        ("v4/4/scount -Ln --thresholds", 8, 0),
+        ("v4/5/scount -Ln --persistent-conn", 8, 0),
+        ("v4/8/scount -Ln --tun-info", 0, 8),
+        ("v4/9/scount -Ln --stats", 0, 8),
+        ("v4/10/scount -Ln --exact", 0, 8),
+        ("mixed/1/scount -Ln", 8, 4),
+        ("mixed/3/scount -Sn", 6, 6),
     ] {
         let want = format!("list path: getsockopt {sockopt} netlink {netlink}\n");
         assert_eq!(s[section], want, "{section}");
@@ -1197,13 +1229,13 @@ fn listing_paths_print_the_references_bytes() {
         "-t 192.168.188.61:30080",
     ]) {
         for opts in ["-Ln", "-L", "-Ln --thresholds", "-Ln --persistent-conn"] {
-            let section = format!("one-v4/{j}/count {opts} {svc}");
+            let section = format!("one-v4/{j}/scount {opts} {svc}");
             assert_eq!(
                 s[&section], "list path: getsockopt 1 netlink 0\n",
                 "{section}"
             );
         }
-        let section = format!("one-v4/{j}/count -Ln --stats {svc}");
+        let section = format!("one-v4/{j}/scount -Ln --stats {svc}");
         assert_eq!(
             s[&section], "list path: getsockopt 0 netlink 1\n",
             "{section}"
@@ -1215,7 +1247,7 @@ fn listing_paths_print_the_references_bytes() {
         "-t 10.96.0.40:80",
         "-u [fd00:10:96::a]:53",
     ]) {
-        let section = format!("one-mixed/{j}/count -Ln {svc}");
+        let section = format!("one-mixed/{j}/scount -Ln {svc}");
         assert_eq!(
             s[&section], "list path: getsockopt 0 netlink 1\n",
             "{section}"
@@ -1235,54 +1267,118 @@ fn listing_paths_print_the_references_bytes() {
         ("big50k", &["-Ln", "-Sn", "-Ln --nosort"][..]),
     ] {
         for opts in formats {
-            let want = &s[&format!("{state}/{opts}/ref")];
-            assert!(want.ends_with("rc=0\n"), "{state} {opts}: {want}");
-            for path in ["netlink", "hybrid"] {
-                let got = &s[&format!("{state}/{opts}/{path}")];
-                assert_eq!(got, want, "{state} {opts} over {path}");
-            }
+            paths_alike(&s, state, opts, "");
         }
     }
-    // The big tables hold, besides the first two tables' 12 services (8
-    // IPv4 ones over getsockopt, the other 4 over netlink in -Ln; -Sn
-    // sends 2 more, those with tunnels, to netlink: "v4/3" and "mixed/3"
-    // above), N services of which every 16th is IPv6 (netlink), the rest
-    // IPv4 with two IPv4 real servers each (getsockopt in both formats).
-    for (state, n) in [("big", 3000), ("big50k", 50_000)] {
-        let v6 = (0..n).filter(|i| i % 16 == 15).count();
-        for (opts, sockopt, netlink) in [("-Ln", 8, 4), ("-Sn", 6, 6)] {
-            let want = format!(
-                "list path: getsockopt {} netlink {}\n",
-                n - v6 + sockopt,
-                v6 + netlink
-            );
-            assert_eq!(s[&format!("{state}/count {opts}")], want, "{state} {opts}");
-        }
+    // 3,000 services beside the first two tables' 12 (8 IPv4 ones over
+    // getsockopt, the other 4 over netlink in -Ln; -Sn sends 2 more,
+    // those with tunnels, to netlink: "v4/3" and "mixed/3" above), every
+    // 16th IPv6 (netlink), the rest IPv4 with two IPv4 real servers each
+    // (getsockopt in both formats): the hybrid path.
+    let (n, v6) = (3000, (0..3000).filter(|i| i % 16 == 15).count());
+    for (opts, sockopt, netlink) in [("-Ln", 8, 4), ("-Sn", 6, 6)] {
+        let want = format!(
+            "list path: getsockopt {} netlink {}\n",
+            n - v6 + sockopt,
+            v6 + netlink
+        );
+        assert_eq!(s[&format!("big/scount {opts}")], want, "big {opts}");
     }
+    // 50,000 IPv4 services alone in the kernel: getsockopt alone, every
+    // service, by default.
     for opts in ["-Ln", "-Sn"] {
-        three_alike(&s, "netns", opts, "10.99.0.1:80");
-    }
-    assert_eq!(s["netns/-Ln/count"], "list path: getsockopt 2 netlink 0\n");
-    assert_eq!(s["netns/-Sn/count"], "list path: getsockopt 1 netlink 1\n");
-    // 7, 8, 9 and 30 real servers: every one over getsockopt, those past
-    // the first buffer's 8 asked again.
-    for opts in ["-Ln", "-Sn", "-Ln --persistent-conn"] {
-        three_alike(&s, "many", opts, "10.248.30.30:8080");
         assert_eq!(
-            s[&format!("many/{opts}/count")],
-            "list path: getsockopt 4 netlink 0\n",
-            "many {opts}"
+            s[&format!("big50k/scount {opts}")],
+            "list path: getsockopt 50000 netlink 0 alone\n"
         );
     }
-    assert_eq!(s["many/one/hybrid"], s["many/one/ref"]);
+    // Another namespace's services (the module list counts every
+    // namespace's): the hybrid path.
+    for opts in ["-Ln", "-Sn"] {
+        paths_alike(&s, "netns", opts, "10.99.0.1:80");
+    }
+    assert_eq!(s["netns/-Ln/scount"], "list path: getsockopt 2 netlink 0\n");
+    assert_eq!(s["netns/-Sn/scount"], "list path: getsockopt 1 netlink 1\n");
+    // 7, 8, 9 and 30 real servers, alone in the kernel: every one over
+    // getsockopt alone by default (room for all at once); the hybrid
+    // path asks again past the first buffer's 8.
+    for opts in ["-Ln", "-Sn", "-Ln --persistent-conn"] {
+        paths_alike(&s, "many", opts, "10.248.30.30:8080");
+        let c = |k: &str| s[&format!("many/{opts}/{k}")].clone();
+        assert_eq!(c("count"), "list path: getsockopt 4 netlink 0\n", "{opts}");
+        assert_eq!(
+            c("scount"),
+            "list path: getsockopt 4 netlink 0 alone\n",
+            "{opts}"
+        );
+    }
+    assert_eq!(s["many/one/sockopt"], s["many/one/ref"]);
     assert_eq!(s["many/one/count"], "list path: getsockopt 1 netlink 0\n");
     churn_holds(&s);
     // Seconds each part took in the test kernel (for the suite's budget).
     println!("list-paths timing: {}", s["timing"].trim_end());
 }
 
+/// Which path the default (`IPVSADM_LIST_PATH=counted`) took in list-paths'
+/// small tables: getsockopt alone (its tally ends in " alone") only in the
+/// table of IPv4 services without pe sip, for every format that prints
+/// no counters or tunnel details; -S takes the services with tunnels from
+/// netlink there; the forced hybrid path beside it never alone, service
+/// for service as the default where that falls back. Where a pe sip
+/// service is (its module loaded) or an IPv6 service, the hybrid path.
+fn sockopt_alone_where_proved(s: &BTreeMap<String, String>) {
+    let formats = [
+        "-Ln",
+        "-L",
+        "-Sn",
+        "-Ln --thresholds",
+        "-Ln --persistent-conn",
+        "-Ln --nosort",
+        "-Ln --persistent-conn --nosort",
+        "-Ln --tun-info",
+        "-Ln --stats",
+        "-Ln --exact",
+        "-Ln --thresholds --nosort",
+        "-S",
+    ];
+    for (i, opts) in (1..).zip(formats) {
+        for state in ["v4", "v4v6", "mixed"] {
+            if state == "v4v6" && i > 3 {
+                continue;
+            }
+            let scount = &s[&format!("{state}/{i}/scount {opts}")];
+            assert!(!scount.ends_with(" alone\n"), "{state} {opts}: {scount}");
+        }
+        let (want, hybrid) = match opts {
+            "-Ln --tun-info" | "-Ln --stats" | "-Ln --exact" => {
+                ("getsockopt 0 netlink 7", "getsockopt 0 netlink 7")
+            }
+            "-Sn" | "-S" => ("getsockopt 5 netlink 2 alone", "getsockopt 5 netlink 2"),
+            _ => ("getsockopt 7 netlink 0 alone", "getsockopt 7 netlink 0"),
+        };
+        let got = &s[&format!("v4alone/{i}/scount {opts}")];
+        assert_eq!(got, &format!("list path: {want}\n"), "v4alone {opts}");
+        let got = &s[&format!("v4alone/{i}/count {opts}")];
+        assert_eq!(got, &format!("list path: {hybrid}\n"), "v4alone {opts}");
+    }
+    // The IPv6 service alone makes the difference.
+    assert_eq!(
+        s["v4v6/1/scount -Ln"],
+        "list path: getsockopt 7 netlink 1\n"
+    );
+    for j in 1..=2 {
+        for opts in ["-Ln", "-L", "-Ln --thresholds", "-Ln --persistent-conn"] {
+            let svc = ["-t 10.96.0.1:443", "-f 40000"][j - 1];
+            let got = &s[&format!("one-v4alone/{j}/scount {opts} {svc}")];
+            assert_eq!(got, "list path: getsockopt 1 netlink 0\n", "{opts} {svc}");
+        }
+    }
+}
+
 /// The churn section of list-paths: rounds of five listings (netlink and
-/// the short cut, `-Ln` and `-Sn`, and the reference's `-Sn`) while a
+/// the default path, getsockopt alone between the writer's IPv4-only
+/// batches and the hybrid path's short cut after the others, `-Ln` and
+/// `-Sn`, and the reference's `-Sn`) while a
 /// writer changes the table: no torn line, no failure, nothing on
 /// standard error but the tally; the short cut really taken; every
 /// service block of every `-Sn` listing made of what the table held; and
@@ -1296,6 +1392,7 @@ fn listing_paths_print_the_references_bytes() {
 /// goes to the head of the list, so one already sent is sent again (seen:
 /// the same `-a` line twice in one block, from both tools).
 fn churn_holds(s: &BTreeMap<String, String>) {
+    let rounds = CHURN_ROUNDS;
     let churn: BTreeMap<&str, usize> = s["churn"]
         .split_whitespace()
         .map(|kv| {
@@ -1303,7 +1400,6 @@ fn churn_holds(s: &BTreeMap<String, String>) {
             (k, v.parse().unwrap())
         })
         .collect();
-    let rounds = CHURN_ROUNDS;
     let want = [("bad", 0), ("fail", 0), ("noise", 0)];
     for (k, v) in [("runs", 5 * rounds), ("counted", 2 * rounds)]
         .into_iter()
@@ -1315,12 +1411,18 @@ fn churn_holds(s: &BTreeMap<String, String>) {
     // and the dump disagree (the table changed between the two), and for
     // a service whose count moved; under this churn it still served at
     // least one service in 100 and 106 of 112 counted runs measured (151
-    // of 160 with 80 rounds): more than half is a wide margin that still
-    // fails when it is seldom taken.
+    // of 160 with 80 rounds; 60 of 60 in 20 rounds of issue 29's three
+    // counted runs; 96 of 96 in 48 rounds of two): more than half is a
+    // wide margin that still fails when it is seldom taken.
     assert!(
         churn["fast"] * 2 > churn["counted"],
         "the short cut was seldom taken under churn: {churn:?}"
     );
+    // Getsockopt alone (issue 29) holds between the writer's IPv4-only
+    // batches and not after the others (IPv6 services, pe sip): taken in
+    // some of the default runs (16 of 40 in 20 rounds measured, 24 of 96
+    // in 48; its blocks held to the kernel's states with the rest).
+    assert!(churn["alone"] > 0, "getsockopt alone never held: {churn:?}");
     let history = churn::History::replay(&s["churn/log"]);
     // The model is the kernel's: the table the log leaves is the one the
     // reference lists once the writer has stopped.
@@ -1337,10 +1439,11 @@ fn churn_holds(s: &BTreeMap<String, String>) {
             let mut listing = s[&name].as_str();
             // The counted runs end with their tally.
             let mut tally = None;
-            if path == "counted" {
+            if path.starts_with("counted") {
                 let trimmed = listing.trim_end();
                 let (text, last) = trimmed.rsplit_once('\n').unwrap_or(("", trimmed));
                 let nums: Vec<usize> = last
+                    .trim_end_matches(" alone")
                     .strip_prefix("list path: getsockopt ")
                     .and_then(|t| t.split_once(" netlink "))
                     .map(|(a, b)| vec![a.parse().unwrap(), b.parse().unwrap()])
@@ -1403,10 +1506,11 @@ fn churn_holds(s: &BTreeMap<String, String>) {
         not_snapshots.join("\n")
     );
     // The counted runs that left no block aside held 243 blocks to the
-    // rule in a run measured (178 with thrice the IPv4 tunnels): more
-    // than 100 says the rule was really applied.
+    // rule in a run measured (178 with thrice the IPv4 tunnels; 505 in 48
+    // rounds of the default's -Sn since issue 29, getsockopt alone among
+    // them): more than 100 says the rule was really applied.
     assert!(held > 100, "only {held} blocks held to the kernel's states");
 }
 
 /// The rounds of the churn (`churns` in list-paths).
-const CHURN_ROUNDS: usize = 56;
+const CHURN_ROUNDS: usize = 24;

@@ -1,6 +1,7 @@
 //! Talking to the kernel's IP Virtual Server: the model, the "IPVS"
 //! generic-netlink family, and a client holding one socket; the older
-//! getsockopt interface as a listing's short cut (`sockopt`); changes
+//! getsockopt interface as a listing's short cut (`sockopt`), with what
+//! the module list proves about the table (`modules`); changes
 //! sent many to a datagram (`batch`); a desired table turned into the
 //! fewest changes and applied (`plan`). This crate knows nothing of a
 //! command line or of text output.
@@ -16,6 +17,7 @@ mod error;
 pub mod family;
 mod make;
 pub mod model;
+pub mod modules;
 pub mod netns;
 pub mod plan;
 pub mod raw;

@@ -61,49 +61,100 @@ pub fn dests_len(n: usize) -> usize {
     DESTS_HEAD + n * DEST_ENTRY
 }
 
-/// An IPv4 service as GET_SERVICES writes it: who it is and how many real
-/// servers it counts (of every family, though GET_DESTS writes only those
-/// of the service's own family).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counted {
-    /// The service.
-    pub id: ServiceId,
-    /// How many real servers the kernel says it has.
-    pub num_dests: u32,
+/// The written entries of a GET_SERVICES answer, in the kernel's order.
+/// The kernel writes no count back (`__ip_vs_get_service_entries` stops
+/// at the number asked for, or at the table's end and leaves the rest),
+/// so the buffer must be zero-filled before the call: an entry is written
+/// when its scheduler name is not empty (`ip_vs_copy_service` always
+/// writes one, "none" at the least).
+fn service_entries(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    buf.get(SERVICES_HEAD..)
+        .unwrap_or_default()
+        .chunks_exact(SERVICE_ENTRY)
+        .take_while(|e| e[16] != 0)
 }
 
-/// The service entries a GET_SERVICES answer holds, in the kernel's
-/// order. The kernel writes no count back (`__ip_vs_get_service_entries`
-/// stops at the number asked for, or at the table's end and leaves the
-/// rest), so the buffer must be zero-filled before the call: an entry is
-/// written when its scheduler name is not empty (`ip_vs_copy_service`
-/// always writes one, "none" at the least).
-pub fn written_services(buf: &[u8]) -> Vec<Counted> {
-    let mut out = Vec::new();
-    let mut at = SERVICES_HEAD;
-    while at + SERVICE_ENTRY <= buf.len() && buf[at + 16] != 0 {
-        let e = &buf[at..at + SERVICE_ENTRY];
-        let fwmark = u32_ne(e, 12);
-        let id = if fwmark != 0 {
-            ServiceId::Fwmark {
-                family: Family::Inet,
-                mark: fwmark,
-            }
-        } else {
-            ServiceId::Addr {
-                protocol: Protocol::from_raw(u16_ne(e, 0)),
-                addr: IpAddr::V4(ipv4_at(e, 4)),
-                // __be16: the bytes in network order.
-                port: u16::from_be_bytes([e[8], e[9]]),
-            }
-        };
-        out.push(Counted {
-            id,
-            num_dests: u32_ne(e, 44),
-        });
-        at += SERVICE_ENTRY;
+/// The service a service entry names.
+fn entry_id(e: &[u8]) -> ServiceId {
+    let fwmark = u32_ne(e, 12);
+    if fwmark != 0 {
+        ServiceId::Fwmark {
+            family: Family::Inet,
+            mark: fwmark,
+        }
+    } else {
+        ServiceId::Addr {
+            protocol: Protocol::from_raw(u16_ne(e, 0)),
+            addr: IpAddr::V4(ipv4_at(e, 4)),
+            // __be16: the bytes in network order.
+            port: u16::from_be_bytes([e[8], e[9]]),
+        }
     }
-    out
+}
+
+/// The leading bytes of a service entry that hold all but its counters:
+/// key, scheduler's name, flags, timeout, netmask and `num_dests`
+/// (`ip_vs_copy_service`).
+const ENTRY_DEF: usize = 48;
+
+/// A service entry as the model's service without counters. Every field
+/// is the one the netlink dump carries (`ip_vs_copy_service` against
+/// `ip_vs_genl_fill_service`: the same scheduler name, "none" without
+/// one; the whole `svc->flags`, which netlink sends with a mask of all
+/// ones; timeout in seconds; the netmask's bytes) but the persistence
+/// engine's name, which this interface does not have: the caller proves
+/// there is none (`ipvs::modules`).
+pub fn entry_def(e: &[u8]) -> ServiceDef {
+    let name = &e[16..32];
+    let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+    ServiceDef {
+        id: entry_id(e),
+        config: ServiceConfig {
+            scheduler: ShortName::from_bytes(&name[..end]),
+            flags: u32_ne(e, 32),
+            timeout: u32_ne(e, 36),
+            netmask: u32_ne(e, 40),
+            pe_name: ShortName::default(),
+        },
+    }
+}
+
+/// The IPv4 services of this namespace as GET_SERVICES listed them, in
+/// the kernel's order (that of the netlink dump, which walks the same two
+/// hash tables: `ip_vs_genl_dump_services`), each with its `num_dests`;
+/// and the entries' leading bytes, to tell whether a later answer is the
+/// same table (`Sockopt::same_table`).
+#[derive(Debug, Default)]
+pub struct Table {
+    /// The services, without counters.
+    pub defs: Vec<ServiceDef>,
+    /// How many real servers the kernel says each has, in the same order.
+    pub num_dests: Vec<u32>,
+    keys: Vec<[u8; ENTRY_DEF]>,
+}
+
+impl Table {
+    /// The table a GET_SERVICES answer holds.
+    fn of(buf: &[u8]) -> Table {
+        let mut t = Table::default();
+        for e in service_entries(buf) {
+            t.defs.push(entry_def(e));
+            t.num_dests.push(u32_ne(e, 44));
+            t.keys
+                .push(e[..ENTRY_DEF].try_into().unwrap_or([0; ENTRY_DEF]));
+        }
+        t
+    }
+
+    /// Whether a GET_SERVICES answer lists these services in this order,
+    /// each as it was (all but the counters).
+    fn same_as(&self, buf: &[u8]) -> bool {
+        let mut written = service_entries(buf);
+        self.keys
+            .iter()
+            .all(|k| written.next().is_some_and(|e| e[..ENTRY_DEF] == k[..]))
+            && written.next().is_none()
+    }
 }
 
 /// How many real-server entries a GET_DESTS answer holds in a buffer
@@ -241,7 +292,8 @@ pub struct Sockopt {
 }
 
 impl Sockopt {
-    /// Open the socket the getsockopt interface is asked through (any IPv4 datagram socket).
+    /// Open the socket the getsockopt interface is asked through (any
+    /// IPv4 datagram socket).
     pub fn open() -> std::io::Result<Sockopt> {
         // SAFETY: socket() takes plain integers and returns a new fd or -1.
         let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
@@ -276,17 +328,73 @@ impl Sockopt {
         Ok(u32_ne(&self.buf, 8) as usize)
     }
 
-    /// IP_VS_SO_GET_SERVICES with room for `cap` entries: those written.
-    /// The buffer (104 bytes a service) is given back at once: what is
-    /// kept of each entry is a fifth of it.
-    pub fn services(&mut self, cap: usize) -> std::io::Result<Vec<Counted>> {
-        let len = services_len(cap);
+    /// The IPv4 services of this namespace (see `Table`): GET_INFO's
+    /// count, then GET_SERVICES with room for one more; None when the
+    /// count is not `want` (if given: asked before the larger call) or
+    /// the answer does not hold exactly that many (the table changed
+    /// between the two calls).
+    pub fn table(&mut self, want: Option<usize>) -> std::io::Result<Option<Table>> {
+        let n = self.num_services()?;
+        if want.is_some_and(|w| w != n) {
+            return Ok(None);
+        }
+        let len = services_len(n + 1);
         self.zeroed(len);
-        self.buf[..4].copy_from_slice(&(cap as u32).to_ne_bytes());
-        let got = self.get(SO_GET_SERVICES, len);
-        let written = got.map(|()| written_services(&self.buf));
+        self.buf[..4].copy_from_slice(&(n as u32 + 1).to_ne_bytes());
+        self.get(SO_GET_SERVICES, len)?;
+        let t = Table::of(&self.buf);
         self.buf = Vec::new();
-        written
+        Ok((t.defs.len() == n).then_some(t))
+    }
+
+    /// Whether the table is still `t`: GET_INFO counts as many services
+    /// and GET_SERVICES, with room for one more, lists the same ones in
+    /// the same order, each as it was (all but the counters).
+    pub fn same_table(&mut self, t: &Table) -> std::io::Result<bool> {
+        let n = t.defs.len();
+        if self.num_services()? != n {
+            return Ok(false);
+        }
+        let len = services_len(n + 1);
+        self.zeroed(len);
+        self.buf[..4].copy_from_slice(&(n as u32 + 1).to_ne_bytes());
+        self.get(SO_GET_SERVICES, len)?;
+        let same = t.same_as(&self.buf);
+        self.buf = Vec::new();
+        Ok(same)
+    }
+
+    /// The real servers of one IPv4 service into `out` (cleared first),
+    /// given the `num_dests` GET_SERVICES counted: GET_DESTS with room for
+    /// one more than that. `__ip_vs_get_dest_entries` stops early only at
+    /// the room's end, so an answer shorter than the room is the whole
+    /// list of the service's own family at that moment (under
+    /// `__ip_vs_mutex`, as every call of `do_ip_vs_get_ctl`); it stands
+    /// (true) when it holds exactly `num_dests`, i.e. no real server of
+    /// the other family was skipped, unless the service changed since
+    /// GET_SERVICES (which the caller asks again at the end:
+    /// `same_table`). False, for the caller to ask netlink, otherwise.
+    pub fn counted_dests_into(
+        &mut self,
+        id: &ServiceId,
+        num_dests: u32,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
+        out.clear();
+        let room = num_dests as usize + 1;
+        let len = dests_len(room);
+        self.zeroed(len);
+        if !service_key(id, &mut self.buf) {
+            return Ok(false);
+        }
+        self.buf[16..20].copy_from_slice(&(room as u32).to_ne_bytes());
+        self.get(SO_GET_DESTS, len)?;
+        let written = written_dests(&self.buf);
+        if written != num_dests as usize {
+            return Ok(false);
+        }
+        out.extend((0..written).map(|i| dest_at(&self.buf, i)));
+        Ok(true)
     }
 
     /// IP_VS_SO_GET_SERVICE's `num_dests` for one service (real servers of
@@ -379,26 +487,50 @@ mod tests {
         let mut buf = vec![0; services_len(4)];
         svc_entry(&mut buf, 0, [10, 96, 0, 1], 443, 0, 2);
         svc_entry(&mut buf, 1, [0; 4], 0, 5, 0);
-        let w = written_services(&buf);
-        assert_eq!(
-            w,
-            [
-                Counted {
-                    id: tcp([10, 96, 0, 1], 443),
-                    num_dests: 2
-                },
-                Counted {
-                    id: ServiceId::Fwmark {
-                        family: Family::Inet,
-                        mark: 5
-                    },
-                    num_dests: 0
-                },
-            ]
-        );
+        let t = Table::of(&buf);
+        let fw = ServiceId::Fwmark {
+            family: Family::Inet,
+            mark: 5,
+        };
+        let ids: Vec<_> = t.defs.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [tcp([10, 96, 0, 1], 443), fw]);
+        assert_eq!(t.num_dests, [2, 0]);
         // A short buffer (not a whole entry at the end) is no entry.
-        assert_eq!(written_services(&buf[..services_len(1) + 50]).len(), 1);
-        assert!(written_services(&buf[..4]).is_empty());
+        assert_eq!(Table::of(&buf[..services_len(1) + 50]).defs.len(), 1);
+        assert!(Table::of(&buf[..4]).defs.is_empty());
+    }
+
+    #[test]
+    fn entries_read_as_the_netlink_dump_reads_them() {
+        let mut buf = vec![0; services_len(3)];
+        svc_entry(&mut buf, 0, [10, 96, 0, 1], 443, 0, 2);
+        svc_entry(&mut buf, 1, [0; 4], 0, 5, 0);
+        let e = &mut buf[SERVICES_HEAD..][..SERVICE_ENTRY];
+        e[32..36].copy_from_slice(&0x19u32.to_ne_bytes());
+        e[36..40].copy_from_slice(&300u32.to_ne_bytes());
+        e[40..44].copy_from_slice(&[255, 255, 255, 0]);
+        let t = Table::of(&buf);
+        assert_eq!(t.num_dests, [2, 0]);
+        let d = t.defs[0];
+        assert_eq!(d.id, tcp([10, 96, 0, 1], 443));
+        assert_eq!(d.config.scheduler, ShortName::from_bytes(b"rr"));
+        assert_eq!((d.config.flags, d.config.timeout), (0x19, 300));
+        assert_eq!(d.config.netmask_v4(), Ipv4Addr::new(255, 255, 255, 0));
+        assert!(d.config.pe_name.is_empty());
+        assert_eq!(t.defs[1].id.fwmark(), 5);
+        // The same answer is the same table, counters aside.
+        let mut later = buf.clone();
+        later[SERVICES_HEAD + 48] = 9;
+        assert!(t.same_as(&later));
+        // Not when a service has another real server count, or is gone,
+        // or another one came.
+        let mut more = buf.clone();
+        more[SERVICES_HEAD + 44] = 3;
+        assert!(!t.same_as(&more));
+        assert!(!t.same_as(&buf[..services_len(1)]));
+        let mut added = buf.clone();
+        svc_entry(&mut added, 2, [10, 96, 0, 2], 80, 0, 0);
+        assert!(!t.same_as(&added));
     }
 
     #[test]
