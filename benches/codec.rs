@@ -1,5 +1,5 @@
 //! Micro-benchmarks of the hot paths of a listing and a restore, natively
-//! (no kernel): decoding real reply bytes (tests/fixtures/nl), sorting a
+//! (no kernel): decoding real reply bytes (crates/ipvs-client/tests/fixtures/nl), sorting a
 //! kube-like table as ipvsadm does, formatting it, and reading `-R` lines
 //! into commands. Run with `cargo bench`.
 
@@ -24,7 +24,7 @@ fn main() {
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
-        "{}/tests/fixtures/nl/{name}",
+        "{}/crates/ipvs-client/tests/fixtures/nl/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -1,5 +1,5 @@
 //! Captures raw kernel replies of the IPVS family as byte fixtures for the
-//! codec tests (tests/fixtures/nl/). Run inside the test kernel by
+//! codec tests (crates/ipvs-client/tests/fixtures/nl/). Run inside the test kernel by
 //! tests/kernel/capture-fixtures, which first creates the interface the
 //! sync daemons need. It builds a table with every kind of service and real
 //! server and writes each reply message of GET_INFO, GET_CONFIG, the

@@ -14,21 +14,10 @@ use crate::ipvs::requests::{self, Change};
 /// encoded without building its message. Other changes go by `change_of`.
 pub fn quick_change(cmd: &Command) -> Option<(Op, Change<'_>)> {
     fn service(cmd: IpvsCmd, s: &SvcArg) -> Change<'_> {
-        Change::Service {
-            cmd,
-            id: &s.id,
-            cfg: &s.config,
-        }
+        Change::service(cmd, &s.id, &s.config)
     }
     fn dest<'a>(cmd: IpvsCmd, s: &'a SvcArg, d: &'a DestArg) -> Change<'a> {
-        Change::Dest {
-            cmd,
-            id: &s.id,
-            cfg: &s.config,
-            addr: &d.addr,
-            port: d.port,
-            dest: &d.config,
-        }
+        Change::dest(cmd, (&s.id, &s.config), (&d.addr, d.port), &d.config)
     }
     Some(match cmd {
         Command::AddService(s) => (Op::AddService, service(IpvsCmd::NewService, s)),

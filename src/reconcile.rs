@@ -3,21 +3,23 @@
 //! line as `-R` would, and reports every bad line with its number without
 //! touching the kernel. Reconciling takes a saved table (`-S` output),
 //! compares it with the live one and makes the fewest changes, never a
-//! flush. The plan is pure (`plan`); applying it sends the changes batched.
+//! flush. The plan and its apply are the IPVS library's (`ipvs::plan`,
+//! batched); here are ipvsadm's parts: the input read as `-R` reads it,
+//! the comparison as `-Sn` writes, and the changes told as commands.
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::BufRead;
-use std::net::IpAddr;
 
-use crate::change::change_of;
 use crate::cli::restore_line::parse_restore_line;
 use crate::cli::stream::ConfigStream;
 use crate::cli::{CliError, Command, DestArg, SvcArg};
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{self, Format, Names};
-use crate::ipvs::batch::{Batch, Refusal};
+use crate::ipvs::batch::Refusal;
 use crate::ipvs::client::TableError;
+pub use crate::ipvs::plan::Change;
+use crate::ipvs::plan::{self, plan_by, Compare};
 use crate::ipvs::{Client, Dest, Service, ServiceId, Stats};
 use crate::resolve::{Resolver, Table};
 use crate::streams::Streams;
@@ -163,17 +165,6 @@ fn desired_table(
     (bad == 0).then_some(table)
 }
 
-/// One change to the live table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    AddService(Service),
-    EditService(Service),
-    DelService(Service),
-    AddDest(Service, Dest),
-    EditDest(Service, Dest),
-    DelDest(Service, Dest),
-}
-
 fn service_of(s: &SvcArg) -> Service {
     Service {
         id: s.id,
@@ -220,64 +211,31 @@ fn rule_lines(svc: &Service, dests: &[Dest]) -> (String, Vec<String>) {
     (head, servers)
 }
 
-/// The fewest changes that turn `live` into `want`, in an order that never
-/// leaves a kept service without servers: new services with their servers
-/// first, then edits, then new servers of kept services, then removals of
-/// servers, then removals of services (whose servers go with them). Two
-/// services or servers are the same when `-Sn` writes them alike (and
-/// their thresholds agree): what `-S` does not show is not compared.
+/// Services and servers compared as `-Sn` writes them (and their
+/// thresholds, which `-S` leaves out).
+struct SavedLines;
+
+impl Compare for SavedLines {
+    type Service = String;
+    type Dest = String;
+
+    fn view(&self, service: &Service, dests: &[Dest]) -> (String, Vec<String>) {
+        rule_lines(service, dests)
+    }
+}
+
+/// The fewest changes that turn `live` into `want`, in the library's
+/// order that never leaves a kept service without servers
+/// (`ipvs::plan::plan_by`). Two services or servers are the same when
+/// `-Sn` writes them alike (and their thresholds agree): what `-S` does
+/// not show is not compared.
 pub fn plan(want: &Desired, live: &LiveTable) -> Vec<Change> {
-    let live_index: HashMap<ServiceId, usize> = live
+    let want: LiveTable = want
+        .services
         .iter()
-        .enumerate()
-        .map(|(i, (s, _))| (s.id, i))
+        .map(|(s, ds)| (service_of(s), ds.iter().map(dest_of).collect()))
         .collect();
-    let wanted: HashSet<ServiceId> = want.services.iter().map(|(s, _)| s.id).collect();
-    let (mut adds, mut edits, mut dest_adds, mut dest_dels, mut dels) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (s, ds) in &want.services {
-        let svc = service_of(s);
-        let dests: Vec<Dest> = ds.iter().map(dest_of).collect();
-        let Some(&li) = live_index.get(&s.id) else {
-            adds.push(Change::AddService(svc.clone()));
-            adds.extend(dests.into_iter().map(|d| Change::AddDest(svc.clone(), d)));
-            continue;
-        };
-        let (lsvc, ldests) = &live[li];
-        let (want_head, want_lines) = rule_lines(&svc, &dests);
-        let (live_head, live_lines) = rule_lines(lsvc, ldests);
-        if want_head != live_head {
-            edits.push(Change::EditService(svc.clone()));
-        }
-        let key = |d: &Dest| (d.addr, d.port);
-        let live_by: HashMap<(IpAddr, u16), usize> = ldests
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (key(d), i))
-            .collect();
-        for (d, line) in dests.iter().zip(&want_lines) {
-            match live_by.get(&key(d)) {
-                None => dest_adds.push(Change::AddDest(svc.clone(), d.clone())),
-                Some(&i) if live_lines[i] != *line => {
-                    dest_adds.push(Change::EditDest(svc.clone(), d.clone()))
-                }
-                Some(_) => {}
-            }
-        }
-        let want_keys: HashSet<(IpAddr, u16)> = dests.iter().map(key).collect();
-        for d in ldests.iter().filter(|d| !want_keys.contains(&key(d))) {
-            dest_dels.push(Change::DelDest(lsvc.clone(), d.clone()));
-        }
-    }
-    for (s, _) in live.iter().filter(|(s, _)| !wanted.contains(&s.id)) {
-        dels.push(Change::DelService(s.clone()));
-    }
-    let mut all = adds;
-    all.extend(edits);
-    all.extend(dest_adds);
-    all.extend(dest_dels);
-    all.extend(dels);
-    all
+    plan_by(&want, live, &SavedLines)
 }
 
 /// A change as the ipvsadm command that makes it (numeric, as `-Sn`).
@@ -315,30 +273,21 @@ pub fn command_line(c: &Change) -> String {
     }
 }
 
-/// The command line a change stands for, so that it makes the request
-/// `-R` would make for it.
-fn command_of(c: &Change) -> Command {
-    let svc = |s: &Service| SvcArg {
-        id: s.id,
-        config: s.config,
-    };
-    let dest = |d: &Dest| DestArg {
-        addr: d.addr,
-        port: d.port,
-        config: d.config,
-    };
+/// Every service of a table with its real servers.
+pub type LiveTable = plan::Table;
+
+/// What `-R` calls the libipvs function a change is made by, for its
+/// error texts.
+fn op_of(c: &Change) -> Op {
     match c {
-        Change::AddService(s) => Command::AddService(svc(s)),
-        Change::EditService(s) => Command::EditService(svc(s)),
-        Change::DelService(s) => Command::DelService(svc(s)),
-        Change::AddDest(s, d) => Command::AddDest(svc(s), dest(d)),
-        Change::EditDest(s, d) => Command::EditDest(svc(s), dest(d)),
-        Change::DelDest(s, d) => Command::DelDest(svc(s), dest(d)),
+        Change::AddService(_) => Op::AddService,
+        Change::EditService(_) => Op::EditService,
+        Change::DelService(_) => Op::DelService,
+        Change::AddDest(..) => Op::AddDest,
+        Change::EditDest(..) => Op::EditDest,
+        Change::DelDest(..) => Op::DelDest,
     }
 }
-
-/// Every service of a table with its real servers.
-pub type LiveTable = Vec<(Service, Vec<Dest>)>;
 
 /// `-R --reconcile` (with `plan_only`, also `--validate`): status 0 when
 /// the table matches the input at the end (or, planning only, when the
@@ -376,32 +325,18 @@ pub fn reconcile(
     if plan_only || changes.is_empty() {
         return 0;
     }
-    let mut batch = Batch::default();
-    let mut failed = false;
-    // The change each queued request makes, by the batch's tag.
-    let mut queued: Vec<(Op, usize)> = Vec::new();
-    for (i, c) in changes.iter().enumerate() {
-        let Some((op, msg)) = change_of(&command_of(c)) else {
-            continue;
-        };
-        client.batch_push(&mut batch, &msg, queued.len());
-        queued.push((op, i));
-        if batch.is_full() || i + 1 == changes.len() {
-            for (tag, refusal) in client.batch_flush(&mut batch) {
-                let (op, ci) = queued[tag];
-                let why = match refusal {
-                    Refusal::Errno(errno) => ipvs_strerror(op, errno),
-                    Refusal::Unknown => {
-                        "the kernel's answer was lost (receive buffer overrun): it may or may not have been applied".into()
-                    }
-                };
-                io.err(&format!("{}: {why}\n", command_line(&changes[ci])));
-                failed = true;
+    let failures = client.apply(&changes);
+    for f in &failures {
+        let c = &changes[f.index];
+        let why = match f.refusal {
+            Refusal::Errno(errno) => ipvs_strerror(op_of(c), errno),
+            Refusal::Unknown => {
+                "the kernel's answer was lost (receive buffer overrun): it may or may not have been applied".into()
             }
-            queued.clear();
-        }
+        };
+        io.err(&format!("{}: {why}\n", command_line(c)));
     }
-    i32::from(failed)
+    i32::from(!failures.is_empty())
 }
 
 #[cfg(test)]

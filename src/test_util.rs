@@ -2,25 +2,11 @@
 //! the property tests (so a failure repeats), and argument vectors made
 //! from a line of text.
 
-/// xorshift64: enough randomness to walk a space of generated inputs.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    pub fn pick<T: Copy>(&mut self, v: &[T]) -> T {
-        v[self.below(v.len())]
-    }
-}
+// The IPVS library's generator, the same file compiled here too (a
+// dependency's test-only module is not built for its users' tests).
+#[path = "../crates/ipvs-client/src/test_rng.rs"]
+mod test_rng;
+pub use test_rng::Rng;
 
 /// `ipvsadm` followed by the line's words, split on spaces.
 pub fn argv(line: &str) -> Vec<String> {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 
-use super::kube::{expectation_of, judge, table_of};
-use super::migrate::NodeNet;
+use super::kube::{judge, table_of};
+use super::snapshot::{expectation_of, NodeNet, BAD_INPUT};
 use crate::check::{self, facts};
 use crate::check_report::Report;
 use crate::cli::{ExporterArgs, KubeArgs};
@@ -85,7 +85,7 @@ pub(super) fn run(args: &ExporterArgs, kube: &KubeArgs, program: &str, io: &mut 
 
 fn fail(io: &mut Streams, program: &str, why: &str) -> i32 {
     io.err(&format!("{program}: {why}\n"));
-    super::kube::BAD_INPUT
+    BAD_INPUT
 }
 
 /// An I/O error's text without Rust's " (os error N)".

@@ -4,15 +4,15 @@
 //! `migration`), for `-L` (the listing with what each line is and whose)
 //! and for `-S --owner=...`. The reading, the expectation, the comparison,
 //! ownership and the view are `k8s`'s and pure; this file only fetches
-//! and wires (`migrate.rs` has `--cleanup-kube-proxy`).
+//! and wires (`migrate.rs` has `--cleanup-kube-proxy`; what both start
+//! from is `snapshot.rs`'s).
 
-use std::collections::HashSet;
 use std::io::BufRead;
 use std::net::IpAddr;
 
 use super::kernel::{self, check_version};
-use super::list::table;
-use super::migrate::{self, NodeNet, Owners};
+use super::migrate::{self, Owners};
+use super::snapshot::{net_and_expectation, snapshot, Input, NodeNet, Snapshot};
 use super::Flow;
 use crate::check::{self, facts};
 use crate::check_report;
@@ -20,21 +20,11 @@ use crate::cli::{Command, KubeArgs, ListTarget, OwnerFilter};
 use crate::format::{self, json, Format, Names};
 use crate::ipvs::{Dest, Service, ServiceId};
 use crate::k8s::compare::{compare, Finding, Live};
-use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
-
-/// The node and the table kube-proxy would build on it, when `--k8s` was
-/// given.
-type Expectation = Option<(ThisNode, Vec<ExpectedService>)>;
-use crate::k8s::input::Cluster;
-use crate::k8s::nodeport::Host;
+use crate::k8s::expect::{ExpectedService, ThisNode};
 use crate::k8s::{owner, report, view};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 use crate::watch::Labels;
-
-/// The exit status of a file that cannot be read or of a node not found,
-/// as for any other bad argument.
-pub(super) const BAD_INPUT: i32 = 2;
 
 /// The command, when one of these options changes what it does; `None`
 /// for the plain command.
@@ -76,64 +66,6 @@ pub(super) fn run(
         Command::Save { format } => Some(run_save(format, &mut input, names, io)),
         _ => None,
     }
-}
-
-/// Where the cluster comes from, and how to tell a failure.
-pub(super) struct Input<'a> {
-    pub(super) kube: &'a KubeArgs,
-    pub(super) program: &'a str,
-    pub(super) stdin: &'a mut dyn BufRead,
-}
-
-impl Input<'_> {
-    /// A message of ours on standard error; the status for it.
-    pub(super) fn fail(&self, io: &mut Streams, why: &str) -> i32 {
-        io.err(&format!("{}: {why}\n", self.program));
-        BAD_INPUT
-    }
-
-    /// The cluster and this node's expected table when `--k8s` was given
-    /// (`None` without it), or the error told.
-    /// The one expectation `--check`, `-L`, `-S`, `--owner`, `--migrate`
-    /// and `--cleanup-kube-proxy` all judge by.
-    pub(super) fn expectation(
-        &mut self,
-        net: &NodeNet,
-        io: &mut Streams,
-    ) -> Result<Expectation, i32> {
-        if !self.kube.has_cluster() {
-            return Ok(None);
-        }
-        let cluster = super::cluster::read(self.kube, self.stdin).map_err(|e| self.fail(io, &e))?;
-        expectation_of(&cluster, net, self.kube)
-            .map(Some)
-            .map_err(|why| self.fail(io, &why))
-    }
-}
-
-/// This node (the one `--node` names, or the one with an address of this
-/// host) and the table kube-proxy would build on it; or why not.
-pub(super) fn expectation_of(
-    cluster: &Cluster,
-    net: &NodeNet,
-    kube: &KubeArgs,
-) -> Result<(ThisNode, Vec<ExpectedService>), String> {
-    let kube_ipvs0: Vec<IpAddr> = net.kube_ipvs0_addrs().collect();
-    let host = Host {
-        addrs: &net.listed,
-        kube_ipvs0: &kube_ipvs0,
-        secondary: &net.secondary,
-    };
-    let want = &kube.nodeport_addresses;
-    let node =
-        this_node(cluster, kube.node.as_deref(), &host, want).ok_or_else(|| match &kube.node {
-            Some(n) => format!("no Node named {n} in the cluster's objects"),
-            None => "no Node in the cluster's objects has an address of this host \
-                 (name it with --node)"
-                .to_string(),
-        })?;
-    let table = expected(cluster, &node);
-    Ok((node, table))
 }
 
 /// The table as the node check read it (none when IPVS is absent or the
@@ -207,49 +139,6 @@ fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
         ));
     }
     check::print(&report, format, io)
-}
-
-/// What `-L`, `-S` and `--cleanup-kube-proxy` work on: this host's
-/// addresses and kube-ipvs0's, the expectation when `--k8s` was given
-/// (both read before the kernel is asked), and the table.
-pub(super) struct Snapshot {
-    pub(super) net: NodeNet,
-    pub(super) expected: Option<Vec<ExpectedService>>,
-    pub(super) k: kernel::Kernel,
-    pub(super) table: Vec<(Service, Vec<Dest>)>,
-}
-
-/// This host's addresses and kube-ipvs0's, read now, and the expectation
-/// when `--k8s` was given.
-fn net_and_expectation(
-    input: &mut Input,
-    io: &mut Streams,
-) -> Result<(NodeNet, Option<Vec<ExpectedService>>), i32> {
-    // Without the host's addresses only --node can find it, and nothing is
-    // on kube-ipvs0.
-    let net = NodeNet::read().unwrap_or_default();
-    let expected = input.expectation(&net, io)?.map(|(_, e)| e);
-    Ok((net, expected))
-}
-
-pub(super) fn snapshot(
-    one: Option<&ServiceId>,
-    format: &Format,
-    input: &mut Input,
-    io: &mut Streams,
-) -> Result<Snapshot, i32> {
-    let (net, expected) = net_and_expectation(input, io)?;
-    let mut k = kernel::open(io)?;
-    check_version(&k.info, io);
-    let table = table(&mut k, one, format, io).map_err(|f| match f {
-        Flow::Result(r) | Flow::Exit(r) => r,
-    })?;
-    Ok(Snapshot {
-        net,
-        expected,
-        k,
-        table,
-    })
 }
 
 fn run_list(
@@ -401,9 +290,4 @@ fn run_save(format: &Format, input: &mut Input, names: &dyn Resolver, io: &mut S
     }
     io.out(&text);
     0
-}
-
-/// Addresses as a set, for lookups.
-pub(super) fn set(v: impl IntoIterator<Item = IpAddr>) -> HashSet<IpAddr> {
-    v.into_iter().collect()
 }

@@ -12,9 +12,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use super::kube::{set, snapshot, Input, Snapshot};
-use crate::check::facts::Facts;
-use crate::check::rtnl::{self, Addr};
+use super::snapshot::{set, snapshot, Input, NodeNet, Snapshot};
+use crate::check::rtnl;
 use crate::check_report::KUBE_IPVS0;
 use crate::cli::KubeArgs;
 use crate::format::errors::{ipvs_strerror, strerror, Op};
@@ -26,62 +25,6 @@ use crate::k8s::owner::{judge, Context, Ownership, NODE_PORTS};
 use crate::k8s::view::Explained;
 use crate::resolve::Resolver;
 use crate::streams::Streams;
-
-/// This host's addresses, and kube-ipvs0 with its addresses if it exists.
-#[derive(Debug, Clone, Default)]
-pub(super) struct NodeNet {
-    pub(super) host: HashSet<IpAddr>,
-    /// The same addresses in the order the kernel lists them (for a
-    /// stable order of the expectation).
-    pub(super) listed: Vec<IpAddr>,
-    /// The secondary IPv4 addresses among them.
-    pub(super) secondary: Vec<IpAddr>,
-    /// kube-ipvs0's index and addresses.
-    pub(super) kube_ipvs0: Option<(u32, Vec<Addr>)>,
-}
-
-impl NodeNet {
-    /// Read over rtnetlink now.
-    pub(super) fn read() -> Result<NodeNet, Error> {
-        let (links, addrs) = rtnl::dump()?;
-        Ok(Self::of(&links, &addrs))
-    }
-
-    /// From what the node check read.
-    pub(super) fn from_facts(f: &Facts) -> NodeNet {
-        match &f.net {
-            Ok(net) => Self::of(&net.links, &net.addrs),
-            Err(_) => NodeNet::default(),
-        }
-    }
-
-    fn of(links: &[rtnl::Link], addrs: &[Addr]) -> NodeNet {
-        let kube = links.iter().find(|l| l.name == KUBE_IPVS0).map(|l| {
-            let on: Vec<Addr> = addrs
-                .iter()
-                .filter(|a| a.index == l.index)
-                .cloned()
-                .collect();
-            (l.index, on)
-        });
-        NodeNet {
-            host: set(addrs.iter().map(|a| a.addr)),
-            listed: addrs.iter().map(|a| a.addr).collect(),
-            secondary: addrs
-                .iter()
-                .filter(|a| a.secondary)
-                .map(|a| a.addr)
-                .collect(),
-            kube_ipvs0: kube,
-        }
-    }
-
-    pub(super) fn kube_ipvs0_addrs(&self) -> impl Iterator<Item = IpAddr> + '_ {
-        self.kube_ipvs0
-            .iter()
-            .flat_map(|(_, v)| v.iter().map(|a| a.addr))
-    }
-}
 
 /// Everything ownership is judged from, held for a whole table.
 pub(super) struct Owners<'a> {

@@ -20,6 +20,7 @@ mod kubeproxy;
 mod list;
 mod migrate;
 mod restore;
+mod snapshot;
 mod watch;
 
 use std::io::BufRead;

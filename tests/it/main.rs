@@ -10,7 +10,6 @@ mod churn;
 mod cli;
 mod docs;
 mod exporter;
-mod fixtures;
 mod k8s;
 mod kernel;
 mod kubeapi;

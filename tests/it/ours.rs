@@ -437,7 +437,7 @@ fn netns_runs_the_command_in_that_namespace() {
     if !available("netns_runs_the_command_in_that_namespace") {
         return;
     }
-    let s = sections("netns", &[]);
+    let s = sections_with("netns", &[], LIB_EXAMPLES);
     assert_eq!(s["add"], "rc=0\nrc=0\nrc=0\n");
     // The root namespace holds only what the reference put there.
     assert_eq!(s["root-ref"], "-A -t 10.0.0.9:80 -s rr\n");
@@ -479,6 +479,78 @@ fn netns_runs_the_command_in_that_namespace() {
         "{}",
         s["unprivileged"]
     );
+    lib_examples_match_the_reference(&s);
+}
+
+/// The IPVS library's examples (crates/ipvs-client/examples), built by
+/// `cargo test` of the workspace.
+const LIB_EXAMPLES: &[&str] = &["add_service", "apply", "drain", "list", "watch"];
+
+/// A listing's lines as a set: two namespaces hash their services in
+/// different orders.
+fn line_set(text: &str) -> std::collections::BTreeSet<&str> {
+    text.lines().collect()
+}
+
+/// The library's examples, run in namespace `lib` (opened there by
+/// `Client::connect_in`), made the table the reference made in `libref`
+/// with its own commands, as the reference lists both; the example's
+/// listing holds what the reference's does; the watcher saw each change.
+fn lib_examples_match_the_reference(s: &BTreeMap<String, String>) {
+    assert_eq!(
+        s["lib-add"],
+        "added 10.1.0.1:80 with 2 real servers\nrc=0\n"
+    );
+    for step in ["add", "drain", "apply"] {
+        let (got, want) = (
+            &s[&format!("lib-{step}-ref")],
+            &s[&format!("lib-{step}-want")],
+        );
+        assert!(want.contains("-A -t 10.1.0.1:80 -s rr\n"), "{step}: {want}");
+        assert_eq!(line_set(got), line_set(want), "after {step}");
+    }
+    // Each real server of the reference's -Ln, as the example lists it.
+    let ours = line_set(&s["lib-list"]);
+    let mut servers = 0;
+    let rows = s["lib-list-ref"].lines().filter(|l| l.starts_with("  -> "));
+    // The first is the title ("  -> RemoteAddress:Port ...").
+    for line in rows.skip(1) {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        let (addr, fwd, weight, active, inactive) = (w[1], w[2], w[3], w[4], w[5]);
+        let shown = format!(
+            "  -> {addr} {} weight {weight} active {active} inactive {inactive}",
+            fwd.to_lowercase()
+        );
+        assert!(ours.contains(shown.as_str()), "{shown} not in {ours:?}");
+        servers += 1;
+    }
+    assert_eq!(servers, 2, "{}", s["lib-list-ref"]);
+    assert!(ours.contains("Tcp 10.1.0.1:80 rr conns 0"), "{ours:?}");
+    assert_eq!(
+        s["lib-drain"],
+        "drained 10.1.1.2:8080: 0 active, 0 inactive connections left\nrc=0\n"
+    );
+    // The fewest changes: a new service with its server, a new server, a
+    // removed one (the drained server is kept at weight 0); then none.
+    assert!(
+        s["lib-apply"].ends_with("4 changes, 0 failed\nrc=0\n"),
+        "{}",
+        s["lib-apply"]
+    );
+    assert_eq!(s["lib-apply-again"], "0 changes, 0 failed\nrc=0\n");
+    let watch = &s["lib-watch"];
+    for seen in [
+        "watching 1 services",
+        "~ Tcp 10.1.0.1:80 -> 10.1.1.2:8080 weight 1 -> 0",
+        "+ Tcp 10.1.0.2:80",
+        "+ Tcp 10.1.0.2:80 -> 10.1.1.4:8080 weight 1",
+        "+ Tcp 10.1.0.1:80 -> 10.1.1.3:8080 weight 2",
+        "- Tcp 10.1.0.1:80 -> 10.1.1.1:8080",
+    ] {
+        assert!(watch.lines().any(|l| l == seen), "{seen:?} not in {watch}");
+    }
+    // Nothing of it reached the root namespace.
+    assert_eq!(s["lib-root"], "-A -t 10.0.0.9:80 -s rr\n");
 }
 
 #[test]

@@ -126,7 +126,9 @@ pub fn entry_def(e: &[u8]) -> ServiceDef {
 /// same table (`Sockopt::same_table`).
 #[derive(Debug, Default)]
 pub struct Table {
+    /// The services, without counters.
     pub defs: Vec<ServiceDef>,
+    /// How many real servers the kernel says each has, in the same order.
     pub num_dests: Vec<u32>,
     keys: Vec<[u8; ENTRY_DEF]>,
 }
@@ -290,6 +292,8 @@ pub struct Sockopt {
 }
 
 impl Sockopt {
+    /// Open the socket the getsockopt interface is asked through (any
+    /// IPv4 datagram socket).
     pub fn open() -> std::io::Result<Sockopt> {
         // SAFETY: socket() takes plain integers and returns a new fd or -1.
         let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };

@@ -13,17 +13,27 @@ use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
 
-use super::batch::{BATCH_RECV_BUF, REPLY_COST};
 use super::convert::*;
 use super::family::*;
 use super::model::*;
 use super::requests::{self, Change};
-use super::Error;
+use crate::Error;
 
 /// How many times an interrupted dump is started again before giving up.
 const DUMP_RETRIES: usize = 16;
 /// Receive buffer; the kernel caps a dump message at 32 KiB.
 const RECV_BUF: usize = 64 * 1024;
+
+/// What the kernel may charge the receive buffer for one error answer to
+/// a batched request, in bytes. A 6.1 kernel charges about 770 (a 36-byte
+/// message in a 512-byte slab object, plus its sk_buff); the margin
+/// covers other slab sizes and debugging kernels. A kernel test reads
+/// the real figure (`examples/batch-probe`) and holds it to half this.
+pub const REPLY_COST: usize = 2048;
+
+/// The receive buffer asked for the main socket: room for the error
+/// answers of a whole batch of requests of `batch::Batch::MAX_BYTES`.
+const BATCH_RECV_BUF: usize = 4 << 20;
 
 /// Receive buffer of the socket for the small real-server dumps: the
 /// kernel's NLMSG_GOODSIZE with 4 KiB pages (a page less the 320 bytes of
@@ -36,13 +46,18 @@ const RECV_BUF: usize = 64 * 1024;
 const SMALL_RECV_BUF: usize = 4096 - 320;
 
 /// Which dump of `Client::table` failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// Listing the services failed.
+    #[error("listing the services: {0}")]
     Services(Error),
+    /// Listing the real servers of a service failed.
+    #[error("listing the real servers of a service: {0}")]
     Dests(Error),
 }
 
 impl TableError {
+    /// The error, whichever listing it came from.
     pub fn into_error(self) -> Error {
         match self {
             TableError::Services(e) | TableError::Dests(e) => e,
@@ -50,12 +65,16 @@ impl TableError {
     }
 }
 
-/// One netlink socket, its port id and its receive buffer. Also used by
-/// the node check for its rtnetlink dumps (`open_protocol`).
-pub(crate) struct Channel {
-    pub(crate) sock: Socket,
-    pub(crate) port: u32,
-    pub(crate) rbuf: Vec<u8>,
+/// One netlink socket, its port id and its receive buffer: the client's
+/// own, and open to a program that reads another netlink protocol the
+/// same way (`open_protocol`, `recv`, then `read_datagram` on `rbuf`).
+pub struct Channel {
+    /// The socket.
+    pub sock: Socket,
+    /// The port id the kernel bound it to (replies are addressed to it).
+    pub port: u32,
+    /// The receive buffer: `recv` reads one datagram into its start.
+    pub rbuf: Vec<u8>,
     /// The second buffer of `recv_two` (empty until first used).
     rbuf2: Vec<u8>,
     /// A request being sent, kept for its capacity.
@@ -68,7 +87,7 @@ impl Channel {
     }
 
     /// A socket of another netlink protocol (NETLINK_ROUTE for the check).
-    pub(crate) fn open_protocol(protocol: isize, rbuf: usize) -> Result<Channel, Error> {
+    pub fn open_protocol(protocol: isize, rbuf: usize) -> Result<Channel, Error> {
         let mut sock = Socket::new(protocol)?;
         let local = sock.bind_auto()?;
         // Error answers without a copy of the request: batches of changes
@@ -179,7 +198,7 @@ impl Channel {
     }
 
     /// One datagram into `rbuf`; its length.
-    pub(crate) fn recv(&mut self) -> Result<usize, Error> {
+    pub fn recv(&mut self) -> Result<usize, Error> {
         loop {
             match self.recv_flags(0) {
                 Ok(n) => return Ok(n),
@@ -224,6 +243,16 @@ impl Client {
         c.batch_limit = (c.receive_buffer() / REPLY_COST).max(1);
         c.family = c.resolve_family()?;
         Ok(c)
+    }
+
+    /// Open the socket of the small real-server dumps now rather than
+    /// at the first listing (a client made in another namespace opens
+    /// every socket there).
+    pub(crate) fn open_dump_socket(&mut self) -> Result<(), Error> {
+        if self.small.is_none() && !self.small_truncates {
+            self.small = Some(Channel::open(SMALL_RECV_BUF)?);
+        }
+        Ok(())
     }
 
     pub(super) fn next_seq(&mut self) -> u32 {
@@ -526,14 +555,17 @@ impl Client {
         self.transact(msg, false, &mut |_| Ok(()), &mut || {})
     }
 
+    /// Add a virtual service (NEW_SERVICE; moby/ipvs `NewService`).
     pub fn add_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::add_service(id, cfg))
     }
 
+    /// Give a virtual service a new configuration (SET_SERVICE; moby/ipvs `UpdateService`).
     pub fn edit_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::edit_service(id, cfg))
     }
 
+    /// Remove a virtual service with its real servers (DEL_SERVICE; moby/ipvs `DelService`).
     pub fn del_service(&mut self, id: &ServiceId, cfg: &ServiceConfig) -> Result<(), Error> {
         self.execute(&requests::del_service(id, cfg))
     }
@@ -543,10 +575,12 @@ impl Client {
         self.execute(&requests::zero(svc))
     }
 
+    /// Remove every virtual service (FLUSH; moby/ipvs `Flush`).
     pub fn flush(&mut self) -> Result<(), Error> {
         self.execute(&requests::flush())
     }
 
+    /// Add a real server to a service (NEW_DEST; moby/ipvs `NewDestination`).
     pub fn add_dest(
         &mut self,
         id: &ServiceId,
@@ -558,6 +592,7 @@ impl Client {
         self.execute(&requests::add_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// Give a real server a new configuration, a weight of 0 to drain it (SET_DEST; moby/ipvs `UpdateDestination`).
     pub fn edit_dest(
         &mut self,
         id: &ServiceId,
@@ -569,6 +604,7 @@ impl Client {
         self.execute(&requests::edit_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// Remove a real server from a service (DEL_DEST; moby/ipvs `DelDestination`).
     pub fn del_dest(
         &mut self,
         id: &ServiceId,
@@ -580,6 +616,7 @@ impl Client {
         self.execute(&requests::del_dest(id, cfg, addr, port, dcfg))
     }
 
+    /// The connection timeouts (GET_CONFIG; moby/ipvs `GetConfig`).
     pub fn timeouts(&mut self) -> Result<Timeouts, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetConfig, vec![]);
         let mut t = Timeouts::default();
@@ -595,10 +632,12 @@ impl Client {
         Ok(t)
     }
 
+    /// Set the connection timeouts; a 0 leaves that one unchanged (SET_CONFIG; moby/ipvs `SetConfig`).
     pub fn set_timeouts(&mut self, t: &Timeouts) -> Result<(), Error> {
         self.execute(&requests::set_timeouts(t))
     }
 
+    /// The running connection-synchronisation daemons (GET_DAEMON).
     pub fn daemons(&mut self) -> Result<Vec<Daemon>, Error> {
         let msg = IpvsMessage::new(IpvsCmd::GetDaemon, vec![]);
         let out = std::cell::RefCell::new(Vec::new());
@@ -618,10 +657,12 @@ impl Client {
         Ok(out.into_inner())
     }
 
+    /// Start a connection-synchronisation daemon (NEW_DAEMON).
     pub fn start_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
         self.execute(&requests::start_daemon(d))
     }
 
+    /// Stop a connection-synchronisation daemon (DEL_DAEMON).
     pub fn stop_daemon(&mut self, d: &Daemon) -> Result<(), Error> {
         self.execute(&requests::stop_daemon(d))
     }

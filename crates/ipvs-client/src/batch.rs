@@ -10,18 +10,10 @@ use netlink_packet_core::{NetlinkBuffer, NLMSG_ERROR, NLM_F_ACK, NLM_F_REQUEST};
 use super::client::{encode_change, encode_ipvs, frame, Client, Step};
 use super::family::IpvsMessage;
 use super::requests::Change;
-use super::Error;
+use crate::Error;
 
-/// What the kernel may charge the receive buffer for one error answer to
-/// a batched request, in bytes. A 6.1 kernel charges about 770 (a 36-byte
-/// message in a 512-byte slab object, plus its sk_buff); the margin
-/// covers other slab sizes and debugging kernels. A kernel test reads
-/// the real figure (`examples/batch-probe`) and holds it to half this.
-pub const REPLY_COST: usize = 2048;
-
-/// The receive buffer asked for the main socket: room for the error
-/// answers of a whole batch of requests of `Batch::MAX_BYTES`.
-pub(super) const BATCH_RECV_BUF: usize = 4 << 20;
+/// Re-exported where it was first defined: a batch is sized by it.
+pub use super::client::REPLY_COST;
 
 impl Client {
     /// Add a change to a batch; `tag` names it in the failures
@@ -218,6 +210,7 @@ impl Batch {
     /// socket send buffer, which bounds a netlink datagram.
     pub const MAX_BYTES: usize = 128 * 1024;
 
+    /// Whether no change is queued.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -7,14 +7,19 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 /// `AF_INET` and `AF_INET6` as the kernel numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Family {
+    /// IPv4 (`AF_INET`).
     Inet,
+    /// IPv6 (`AF_INET6`).
     Inet6,
 }
 
 impl Family {
+    /// The kernel's number for IPv4.
     pub const AF_INET: u16 = 2;
+    /// The kernel's number for IPv6.
     pub const AF_INET6: u16 = 10;
 
+    /// The kernel's number.
     pub fn raw(self) -> u16 {
         match self {
             Family::Inet => Self::AF_INET,
@@ -22,6 +27,7 @@ impl Family {
         }
     }
 
+    /// The family of a kernel number; `None` for any other.
     pub fn from_raw(v: u16) -> Option<Family> {
         match v {
             Self::AF_INET => Some(Family::Inet),
@@ -30,6 +36,7 @@ impl Family {
         }
     }
 
+    /// The family of an address.
     pub fn of(addr: &IpAddr) -> Family {
         match addr {
             IpAddr::V4(_) => Family::Inet,
@@ -41,14 +48,18 @@ impl Family {
 /// Transport protocol of an address-based virtual service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {
+    /// TCP (6).
     Tcp,
+    /// UDP (17).
     Udp,
+    /// SCTP (132).
     Sctp,
     /// A number the kernel reported that we have no name for.
     Other(u16),
 }
 
 impl Protocol {
+    /// The IP protocol number.
     pub fn raw(self) -> u16 {
         match self {
             Protocol::Tcp => 6,
@@ -58,6 +69,7 @@ impl Protocol {
         }
     }
 
+    /// The protocol of an IP protocol number.
     pub fn from_raw(v: u16) -> Protocol {
         match v {
             6 => Protocol::Tcp,
@@ -72,18 +84,26 @@ impl Protocol {
 /// or family plus firewall mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceId {
+    /// A service of packets to an address and port (`-t`, `-u`, `--sctp-service`).
     Addr {
+        /// The transport protocol.
         protocol: Protocol,
+        /// The virtual address; its kind is the service's family.
         addr: IpAddr,
+        /// The port (0: every port, for a persistent service).
         port: u16,
     },
+    /// A service of packets carrying a firewall mark (`-f`).
     Fwmark {
+        /// The address family of the marked packets.
         family: Family,
+        /// The firewall mark (non-zero).
         mark: u32,
     },
 }
 
 impl ServiceId {
+    /// The address family.
     pub fn family(&self) -> Family {
         match self {
             ServiceId::Addr { addr, .. } => Family::of(addr),
@@ -91,6 +111,7 @@ impl ServiceId {
         }
     }
 
+    /// The firewall mark, 0 for an address service.
     pub fn fwmark(&self) -> u32 {
         match self {
             ServiceId::Fwmark { mark, .. } => *mark,
@@ -98,6 +119,7 @@ impl ServiceId {
         }
     }
 
+    /// The port, 0 for a firewall-mark service.
     pub fn port(&self) -> u16 {
         match self {
             ServiceId::Addr { port, .. } => *port,
@@ -108,16 +130,27 @@ impl ServiceId {
 
 /// Service flag bits (`IP_VS_SVC_F_*`).
 pub mod svc_flags {
+    /// Persistent: a client goes to the same server for `timeout` seconds (`-p`).
     pub const PERSISTENT: u32 = 0x0001;
+    /// Set by the kernel on every service it holds; ignore it.
     pub const HASHED: u32 = 0x0002;
+    /// One-packet scheduling: each UDP datagram is scheduled alone (`-o`).
     pub const ONEPACKET: u32 = 0x0004;
+    /// The first scheduler-specific flag.
     pub const SCHED1: u32 = 0x0008;
+    /// The second scheduler-specific flag.
     pub const SCHED2: u32 = 0x0010;
+    /// The third scheduler-specific flag.
     pub const SCHED3: u32 = 0x0020;
+    /// `sh`: fall back to another server when the chosen one is unavailable.
     pub const SCHED_SH_FALLBACK: u32 = SCHED1;
+    /// `sh`: hash the source port too.
     pub const SCHED_SH_PORT: u32 = SCHED2;
+    /// `mh`: fall back to another server when the chosen one is unavailable.
     pub const SCHED_MH_FALLBACK: u32 = SCHED1;
+    /// `mh`: hash the source port too.
     pub const SCHED_MH_PORT: u32 = SCHED2;
+    /// Every scheduler-specific flag.
     pub const SCHED_ANY: u32 = SCHED1 | SCHED2 | SCHED3;
 }
 
@@ -154,6 +187,7 @@ impl ShortName {
         }
     }
 
+    /// The name's bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len as usize]
     }
@@ -163,6 +197,7 @@ impl ShortName {
         crate::raw::to_text(self.as_bytes())
     }
 
+    /// Whether the name is empty (no scheduler or engine given).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -201,6 +236,7 @@ impl PartialEq<&str> for ShortName {
 /// How a virtual service is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceConfig {
+    /// The scheduler's name (`rr`, `wrr`, `lc`, ...; see `Scheduler`).
     pub scheduler: ShortName,
     /// `IP_VS_SVC_F_*` bits (flags & mask as the kernel reports them).
     pub flags: u32,
@@ -241,23 +277,36 @@ impl ServiceConfig {
 /// Traffic counters and rates (`ip_vs_stats64`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// Connections scheduled.
     pub conns: u64,
+    /// Packets in (client to server).
     pub inpkts: u64,
+    /// Packets out (server to client).
     pub outpkts: u64,
+    /// Bytes in.
     pub inbytes: u64,
+    /// Bytes out.
     pub outbytes: u64,
+    /// Connections per second (the kernel's estimate).
     pub cps: u64,
+    /// Packets in per second.
     pub inpps: u64,
+    /// Packets out per second.
     pub outpps: u64,
+    /// Bytes in per second.
     pub inbps: u64,
+    /// Bytes out per second.
     pub outbps: u64,
 }
 
 /// A virtual service as listed by the kernel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
+    /// What identifies the service.
     pub id: ServiceId,
+    /// How it is configured.
     pub config: ServiceConfig,
+    /// What the kernel counted for it.
     pub stats: Stats,
 }
 
@@ -266,7 +315,9 @@ pub struct Service {
 /// of a `Service`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceDef {
+    /// What identifies the service.
     pub id: ServiceId,
+    /// How it is configured.
     pub config: ServiceConfig,
 }
 
@@ -284,17 +335,25 @@ impl ServiceDef {
 /// Forwarding method of a real server (`IP_VS_CONN_F_FWD_MASK` values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Forward {
+    /// Masquerading, NAT (`-m`; kube-proxy's).
     Masq,
+    /// Local delivery (the kernel's own).
     Local,
+    /// IP-in-IP or another tunnel (`-i`).
     Tunnel,
+    /// Direct routing, gatewaying (`-g`).
     Route,
+    /// Bypass (the kernel's own).
     Bypass,
+    /// A number this crate has no name for.
     Other(u32),
 }
 
 impl Forward {
+    /// The bits of the connection flags that hold the method.
     pub const MASK: u32 = 0x0007;
 
+    /// The kernel's number.
     pub fn raw(self) -> u32 {
         match self {
             Forward::Masq => 0,
@@ -322,13 +381,18 @@ impl Forward {
 /// Tunnel encapsulation of a tunnelling real server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TunnelType {
+    /// IP in IP.
     Ipip,
+    /// Generic UDP encapsulation.
     Gue,
+    /// GRE.
     Gre,
+    /// A number this crate has no name for.
     Other(u8),
 }
 
 impl TunnelType {
+    /// The kernel's number.
     pub fn raw(self) -> u8 {
         match self {
             TunnelType::Ipip => 0,
@@ -338,6 +402,7 @@ impl TunnelType {
         }
     }
 
+    /// The type of a kernel number.
     pub fn from_raw(v: u8) -> TunnelType {
         match v {
             0 => TunnelType::Ipip,
@@ -350,21 +415,30 @@ impl TunnelType {
 
 /// Tunnel checksum flags (`IP_VS_TUNNEL_ENCAP_FLAG_*`).
 pub mod tun_flags {
+    /// No checksum.
     pub const NOCSUM: u16 = 0;
+    /// A checksum.
     pub const CSUM: u16 = 1 << 0;
+    /// A remote checksum offload.
     pub const REMCSUM: u16 = 1 << 1;
 }
 
 /// How a real server is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DestConfig {
+    /// How packets reach the server.
     pub forward: Forward,
+    /// The scheduler's weight; 0 takes no new connections (a drain).
     pub weight: u32,
+    /// Upper connection threshold: above it, no new connections (0: none).
     pub u_threshold: u32,
+    /// Lower connection threshold: below it, connections come again (0: none).
     pub l_threshold: u32,
+    /// The tunnel's encapsulation, for `Forward::Tunnel`.
     pub tun_type: TunnelType,
     /// Tunnel port in host order.
     pub tun_port: u16,
+    /// The tunnel's checksum flags (`tun_flags`).
     pub tun_flags: u16,
 }
 
@@ -385,22 +459,31 @@ impl Default for DestConfig {
 /// Connection counts the kernel keeps per real server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ConnCounts {
+    /// Active connections.
     pub active: u32,
+    /// Inactive connections.
     pub inactive: u32,
+    /// Persistence templates.
     pub persistent: u32,
 }
 
 /// A real server (destination) of a virtual service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dest {
+    /// The server's address.
     pub addr: IpAddr,
+    /// The server's port.
     pub port: u16,
+    /// How it is configured.
     pub config: DestConfig,
+    /// Its connection counts.
     pub conns: ConnCounts,
+    /// What the kernel counted for it.
     pub stats: Stats,
 }
 
 impl Dest {
+    /// The server's address family.
     pub fn family(&self) -> Family {
         Family::of(&self.addr)
     }
@@ -416,6 +499,7 @@ pub struct Info {
 }
 
 impl Info {
+    /// The version as (major, minor, patch).
     pub fn version_triple(&self) -> (u32, u32, u32) {
         (
             (self.version >> 16) & 0xff,
@@ -428,19 +512,25 @@ impl Info {
 /// Connection timeouts in seconds (`--set tcp tcpfin udp`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timeouts {
+    /// TCP established connections.
     pub tcp: u32,
+    /// TCP connections after a FIN.
     pub tcp_fin: u32,
+    /// UDP.
     pub udp: u32,
 }
 
 /// Sync daemon state bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DaemonState {
+    /// Sends connection state.
     Master,
+    /// Receives connection state.
     Backup,
 }
 
 impl DaemonState {
+    /// The kernel's bit.
     pub fn raw(self) -> u32 {
         match self {
             DaemonState::Master => 1,
@@ -454,11 +544,17 @@ impl DaemonState {
 pub struct Daemon {
     /// Raw state bits (1 master, 2 backup).
     pub state: u32,
+    /// The interface the daemon multicasts on.
     pub mcast_ifn: String,
+    /// The synchronisation id (0..=255).
     pub syncid: u32,
+    /// The most bytes of a sync message (0: the kernel's default).
     pub sync_maxlen: u16,
+    /// The multicast group (default: 224.0.0.81).
     pub mcast_group: Option<IpAddr>,
+    /// The multicast port (0: the kernel's default, 8848).
     pub mcast_port: u16,
+    /// The multicast TTL (0: the kernel's default, 1).
     pub mcast_ttl: u8,
 }
 

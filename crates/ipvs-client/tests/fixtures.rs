@@ -1,24 +1,30 @@
-//! Codec tests on real kernel bytes: tests/fixtures/nl/ holds IPVS replies
-//! captured in the test kernel by tests/kernel/capture-fixtures (see its
-//! PROVENANCE). Each must decode to the model of the table that
-//! examples/capture-replies.rs built, and encode back to the same bytes.
+//! Codec tests on real kernel bytes: tests/fixtures/nl/ (of this crate)
+//! holds IPVS replies captured in the test kernel by the workspace's
+//! tests/kernel/capture-fixtures (see its PROVENANCE). Each must decode to
+//! the model of the table that the workspace's examples/capture-replies.rs
+//! built, and encode back to the same bytes.
 
 use std::fs;
 use std::net::IpAddr;
 
-use ipvsadm::ipvs::convert::{
+use ipvs_client::convert::{
     daemon_from_attrs, dest_from_attrs, info_from_attrs, service_from_attrs, timeouts_from_attrs,
 };
-use ipvsadm::ipvs::family::{CmdAttr, IpvsCmd, IpvsMessage};
-use ipvsadm::ipvs::model::svc_flags;
-use ipvsadm::ipvs::{Dest, Family, Forward, Protocol, Service, ServiceId, TunnelType};
+use ipvs_client::family::{CmdAttr, IpvsCmd, IpvsMessage};
+use ipvs_client::model::svc_flags;
+use ipvs_client::{Dest, Family, Forward, Protocol, Service, ServiceId, TunnelType};
 use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
 use netlink_packet_generic::GenlMessage;
 
-use crate::bed::repo;
+use std::path::{Path, PathBuf};
+
+/// This crate's folder of captured replies.
+fn nl_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nl")
+}
 
 fn fixture(name: &str) -> Vec<u8> {
-    fs::read(repo().join("tests/fixtures/nl").join(name)).unwrap()
+    fs::read(nl_dir().join(name)).unwrap()
 }
 
 fn decode(bytes: &[u8]) -> IpvsMessage {
@@ -41,7 +47,7 @@ fn ip(s: &str) -> IpAddr {
 #[test]
 fn every_fixture_encodes_back_to_its_bytes() {
     let mut n = 0;
-    for e in fs::read_dir(repo().join("tests/fixtures/nl")).unwrap() {
+    for e in fs::read_dir(nl_dir()).unwrap() {
         let path = e.unwrap().path();
         if path.extension().is_none_or(|x| x != "bin") {
             continue;
@@ -133,7 +139,7 @@ fn services() {
 
 fn dests(name: &str, family: Family) -> Vec<Dest> {
     (1..=8)
-        .map(|i| repo().join(format!("tests/fixtures/nl/{name}-{i}.bin")))
+        .map(|i| nl_dir().join(format!("{name}-{i}.bin")))
         .take_while(|p| p.exists())
         .map(|p| {
             let m = decode(&fs::read(p).unwrap());
@@ -222,7 +228,7 @@ fn daemons() {
 /// are taken from a fixture and the counters set above 2^32.
 #[test]
 fn real_server_counters_are_64_bit() {
-    use ipvsadm::ipvs::family::{DestAttr, StatsAttr};
+    use ipvs_client::family::{DestAttr, StatsAttr};
     let m = decode(&fixture("dests-tcp-1.bin"));
     let mut attrs = nested(m, |a| match a {
         CmdAttr::Dest(v) => Some(v.clone()),

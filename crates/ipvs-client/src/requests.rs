@@ -11,14 +11,17 @@ fn service_msg(cmd: IpvsCmd, id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage
     IpvsMessage::new(cmd, vec![CmdAttr::Service(service_attrs(id, cfg))])
 }
 
+/// NEW_SERVICE.
 pub fn add_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
     service_msg(IpvsCmd::NewService, id, cfg)
 }
 
+/// SET_SERVICE.
 pub fn edit_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
     service_msg(IpvsCmd::SetService, id, cfg)
 }
 
+/// DEL_SERVICE.
 pub fn del_service(id: &ServiceId, cfg: &ServiceConfig) -> IpvsMessage {
     service_msg(IpvsCmd::DelService, id, cfg)
 }
@@ -32,6 +35,7 @@ pub fn zero(svc: Option<(&ServiceId, &ServiceConfig)>) -> IpvsMessage {
     IpvsMessage::new(IpvsCmd::Zero, attrs)
 }
 
+/// FLUSH: every service removed.
 pub fn flush() -> IpvsMessage {
     IpvsMessage::new(IpvsCmd::Flush, vec![])
 }
@@ -53,6 +57,7 @@ fn dest_msg(
     )
 }
 
+/// NEW_DEST.
 pub fn add_dest(
     id: &ServiceId,
     cfg: &ServiceConfig,
@@ -63,6 +68,7 @@ pub fn add_dest(
     dest_msg(IpvsCmd::NewDest, id, cfg, addr, port, dcfg)
 }
 
+/// SET_DEST.
 pub fn edit_dest(
     id: &ServiceId,
     cfg: &ServiceConfig,
@@ -73,6 +79,7 @@ pub fn edit_dest(
     dest_msg(IpvsCmd::SetDest, id, cfg, addr, port, dcfg)
 }
 
+/// DEL_DEST.
 pub fn del_dest(
     id: &ServiceId,
     cfg: &ServiceConfig,
@@ -83,6 +90,7 @@ pub fn del_dest(
     dest_msg(IpvsCmd::DelDest, id, cfg, addr, port, dcfg)
 }
 
+/// SET_CONFIG with the three timeouts.
 pub fn set_timeouts(t: &Timeouts) -> IpvsMessage {
     IpvsMessage::new(
         IpvsCmd::SetConfig,
@@ -94,6 +102,7 @@ pub fn set_timeouts(t: &Timeouts) -> IpvsMessage {
     )
 }
 
+/// NEW_DAEMON.
 pub fn start_daemon(d: &Daemon) -> IpvsMessage {
     IpvsMessage::new(IpvsCmd::NewDaemon, vec![CmdAttr::Daemon(daemon_attrs(d))])
 }
@@ -112,22 +121,53 @@ pub fn stop_daemon(d: &Daemon) -> IpvsMessage {
 pub enum Change<'a> {
     /// NEW_SERVICE, SET_SERVICE or DEL_SERVICE.
     Service {
+        /// The command.
         cmd: IpvsCmd,
+        /// The service.
         id: &'a ServiceId,
+        /// Its configuration.
         cfg: &'a ServiceConfig,
     },
     /// NEW_DEST, SET_DEST or DEL_DEST.
     Dest {
+        /// The command.
         cmd: IpvsCmd,
+        /// The service.
         id: &'a ServiceId,
+        /// Its configuration.
         cfg: &'a ServiceConfig,
+        /// The real server's address.
         addr: &'a IpAddr,
+        /// The real server's port.
         port: u16,
+        /// The real server's configuration.
         dest: &'a DestConfig,
     },
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// A change of a service.
+    pub fn service(cmd: IpvsCmd, id: &'a ServiceId, cfg: &'a ServiceConfig) -> Self {
+        Change::Service { cmd, id, cfg }
+    }
+
+    /// A change of a real server (`addr`, `port`) of a service.
+    pub fn dest(
+        cmd: IpvsCmd,
+        (id, cfg): (&'a ServiceId, &'a ServiceConfig),
+        (addr, port): (&'a IpAddr, u16),
+        dest: &'a DestConfig,
+    ) -> Self {
+        Change::Dest {
+            cmd,
+            id,
+            cfg,
+            addr,
+            port,
+            dest,
+        }
+    }
+
     /// The same request as a typed message.
     pub fn message(&self) -> IpvsMessage {
         match *self {

@@ -10,7 +10,7 @@ use netlink_packet_core::{NlaBuffer, NlasIterator, Parseable, NLA_TYPE_MASK};
 use super::family::*;
 use super::family::{CmdAttr, DaemonAttr, DestAttr, StatsAttr, SvcAttr};
 use super::model::*;
-use super::Error;
+use crate::Error;
 
 /// The 16-byte `union nf_inet_addr` for an address.
 pub fn addr_bytes(addr: &IpAddr) -> [u8; 16] {
@@ -85,6 +85,7 @@ pub fn dest_attrs(addr: &IpAddr, port: u16, cfg: &DestConfig) -> Vec<DestAttr> {
     ]
 }
 
+/// The counters of a STATS or STATS64 nest.
 pub fn stats_from_attrs(attrs: &[StatsAttr]) -> Stats {
     let mut s = Stats::default();
     for a in attrs {
@@ -490,6 +491,7 @@ pub fn top_level_attr(message: &[u8], kind: u16) -> Result<Option<&[u8]>, Error>
     Ok(None)
 }
 
+/// A sync daemon from its nested attributes.
 pub fn daemon_from_attrs(attrs: &[DaemonAttr]) -> Result<Daemon, Error> {
     let mut d = Daemon::default();
     let (mut state, mut ifn, mut syncid) = (None, None, None);
@@ -541,6 +543,7 @@ pub fn daemon_attrs(d: &Daemon) -> Vec<DaemonAttr> {
     v
 }
 
+/// What a GET_INFO reply carries.
 pub fn info_from_attrs(attrs: &[CmdAttr]) -> Result<Info, Error> {
     let (mut version, mut size) = (None, None);
     for a in attrs {
@@ -556,6 +559,7 @@ pub fn info_from_attrs(attrs: &[CmdAttr]) -> Result<Info, Error> {
     })
 }
 
+/// The timeouts a GET_CONFIG reply carries (0 for one it lacks).
 pub fn timeouts_from_attrs(attrs: &[CmdAttr]) -> Timeouts {
     let mut t = Timeouts::default();
     for a in attrs {
@@ -575,7 +579,7 @@ mod tests {
     //! bytes, decoded and read back is the same model. Random models come
     //! from a small deterministic generator (xorshift), many rounds.
     use super::*;
-    use crate::test_util::Rng;
+    use crate::test_rng::Rng;
     use netlink_packet_core::{Emitable, NlasIterator, Parseable};
 
     /// Models' pieces drawn from the shared generator.

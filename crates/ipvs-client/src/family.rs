@@ -12,33 +12,54 @@ use netlink_packet_core::{
 };
 use netlink_packet_generic::{GenlFamily, GenlHeader};
 
+/// The generic-netlink family's name.
 pub const IPVS_GENL_NAME: &str = "IPVS";
+/// The family's version.
 pub const IPVS_GENL_VERSION: u8 = 1;
 
 /// Generic-netlink commands of the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IpvsCmd {
+    /// Add a service.
     NewService,
+    /// Change a service.
     SetService,
+    /// Remove a service.
     DelService,
+    /// List services (a dump) or one.
     GetService,
+    /// Add a real server.
     NewDest,
+    /// Change a real server.
     SetDest,
+    /// Remove a real server.
     DelDest,
+    /// List the real servers of a service.
     GetDest,
+    /// Start a sync daemon.
     NewDaemon,
+    /// Stop a sync daemon.
     DelDaemon,
+    /// List the sync daemons.
     GetDaemon,
+    /// Set the timeouts.
     SetConfig,
+    /// Read the timeouts.
     GetConfig,
+    /// The command of GET_INFO's reply.
     SetInfo,
+    /// Read the version and connection table size.
     GetInfo,
+    /// Zero counters.
     Zero,
+    /// Remove every service.
     Flush,
+    /// A command number this crate has no name for.
     Other(u8),
 }
 
 impl IpvsCmd {
+    /// The kernel's number.
     pub fn raw(self) -> u8 {
         use IpvsCmd::*;
         match self {
@@ -63,6 +84,7 @@ impl IpvsCmd {
         }
     }
 
+    /// The value of a kernel number.
     pub fn from_raw(v: u8) -> IpvsCmd {
         use IpvsCmd::*;
         match v {
@@ -89,68 +111,121 @@ impl IpvsCmd {
 }
 
 // First-level attributes (IPVS_CMD_ATTR_*).
+/// The attribute number `IPVS_CMD_ATTR_SERVICE`.
 pub const IPVS_CMD_ATTR_SERVICE: u16 = 1;
+/// The attribute number `IPVS_CMD_ATTR_DEST`.
 pub const IPVS_CMD_ATTR_DEST: u16 = 2;
+/// The attribute number `IPVS_CMD_ATTR_DAEMON`.
 pub const IPVS_CMD_ATTR_DAEMON: u16 = 3;
+/// The attribute number `IPVS_CMD_ATTR_TIMEOUT_TCP`.
 pub const IPVS_CMD_ATTR_TIMEOUT_TCP: u16 = 4;
+/// The attribute number `IPVS_CMD_ATTR_TIMEOUT_TCP_FIN`.
 pub const IPVS_CMD_ATTR_TIMEOUT_TCP_FIN: u16 = 5;
+/// The attribute number `IPVS_CMD_ATTR_TIMEOUT_UDP`.
 pub const IPVS_CMD_ATTR_TIMEOUT_UDP: u16 = 6;
 
 // GET_INFO replies (command SET_INFO) reuse the first level with these.
+/// The attribute number `IPVS_INFO_ATTR_VERSION`.
 pub const IPVS_INFO_ATTR_VERSION: u16 = 1;
+/// The attribute number `IPVS_INFO_ATTR_CONN_TAB_SIZE`.
 pub const IPVS_INFO_ATTR_CONN_TAB_SIZE: u16 = 2;
 
 // Service attributes (IPVS_SVC_ATTR_*).
+/// The attribute number `IPVS_SVC_ATTR_AF`.
 pub const IPVS_SVC_ATTR_AF: u16 = 1;
+/// The attribute number `IPVS_SVC_ATTR_PROTOCOL`.
 pub const IPVS_SVC_ATTR_PROTOCOL: u16 = 2;
+/// The attribute number `IPVS_SVC_ATTR_ADDR`.
 pub const IPVS_SVC_ATTR_ADDR: u16 = 3;
+/// The attribute number `IPVS_SVC_ATTR_PORT`.
 pub const IPVS_SVC_ATTR_PORT: u16 = 4;
+/// The attribute number `IPVS_SVC_ATTR_FWMARK`.
 pub const IPVS_SVC_ATTR_FWMARK: u16 = 5;
+/// The attribute number `IPVS_SVC_ATTR_SCHED_NAME`.
 pub const IPVS_SVC_ATTR_SCHED_NAME: u16 = 6;
+/// The attribute number `IPVS_SVC_ATTR_FLAGS`.
 pub const IPVS_SVC_ATTR_FLAGS: u16 = 7;
+/// The attribute number `IPVS_SVC_ATTR_TIMEOUT`.
 pub const IPVS_SVC_ATTR_TIMEOUT: u16 = 8;
+/// The attribute number `IPVS_SVC_ATTR_NETMASK`.
 pub const IPVS_SVC_ATTR_NETMASK: u16 = 9;
+/// The attribute number `IPVS_SVC_ATTR_STATS`.
 pub const IPVS_SVC_ATTR_STATS: u16 = 10;
+/// The attribute number `IPVS_SVC_ATTR_PE_NAME`.
 pub const IPVS_SVC_ATTR_PE_NAME: u16 = 11;
+/// The attribute number `IPVS_SVC_ATTR_STATS64`.
 pub const IPVS_SVC_ATTR_STATS64: u16 = 12;
 
 // Destination attributes (IPVS_DEST_ATTR_*).
+/// The attribute number `IPVS_DEST_ATTR_ADDR`.
 pub const IPVS_DEST_ATTR_ADDR: u16 = 1;
+/// The attribute number `IPVS_DEST_ATTR_PORT`.
 pub const IPVS_DEST_ATTR_PORT: u16 = 2;
+/// The attribute number `IPVS_DEST_ATTR_FWD_METHOD`.
 pub const IPVS_DEST_ATTR_FWD_METHOD: u16 = 3;
+/// The attribute number `IPVS_DEST_ATTR_WEIGHT`.
 pub const IPVS_DEST_ATTR_WEIGHT: u16 = 4;
+/// The attribute number `IPVS_DEST_ATTR_U_THRESH`.
 pub const IPVS_DEST_ATTR_U_THRESH: u16 = 5;
+/// The attribute number `IPVS_DEST_ATTR_L_THRESH`.
 pub const IPVS_DEST_ATTR_L_THRESH: u16 = 6;
+/// The attribute number `IPVS_DEST_ATTR_ACTIVE_CONNS`.
 pub const IPVS_DEST_ATTR_ACTIVE_CONNS: u16 = 7;
+/// The attribute number `IPVS_DEST_ATTR_INACT_CONNS`.
 pub const IPVS_DEST_ATTR_INACT_CONNS: u16 = 8;
+/// The attribute number `IPVS_DEST_ATTR_PERSIST_CONNS`.
 pub const IPVS_DEST_ATTR_PERSIST_CONNS: u16 = 9;
+/// The attribute number `IPVS_DEST_ATTR_STATS`.
 pub const IPVS_DEST_ATTR_STATS: u16 = 10;
+/// The attribute number `IPVS_DEST_ATTR_ADDR_FAMILY`.
 pub const IPVS_DEST_ATTR_ADDR_FAMILY: u16 = 11;
+/// The attribute number `IPVS_DEST_ATTR_STATS64`.
 pub const IPVS_DEST_ATTR_STATS64: u16 = 12;
+/// The attribute number `IPVS_DEST_ATTR_TUN_TYPE`.
 pub const IPVS_DEST_ATTR_TUN_TYPE: u16 = 13;
+/// The attribute number `IPVS_DEST_ATTR_TUN_PORT`.
 pub const IPVS_DEST_ATTR_TUN_PORT: u16 = 14;
+/// The attribute number `IPVS_DEST_ATTR_TUN_FLAGS`.
 pub const IPVS_DEST_ATTR_TUN_FLAGS: u16 = 15;
 
 // Daemon attributes (IPVS_DAEMON_ATTR_*).
+/// The attribute number `IPVS_DAEMON_ATTR_STATE`.
 pub const IPVS_DAEMON_ATTR_STATE: u16 = 1;
+/// The attribute number `IPVS_DAEMON_ATTR_MCAST_IFN`.
 pub const IPVS_DAEMON_ATTR_MCAST_IFN: u16 = 2;
+/// The attribute number `IPVS_DAEMON_ATTR_SYNC_ID`.
 pub const IPVS_DAEMON_ATTR_SYNC_ID: u16 = 3;
+/// The attribute number `IPVS_DAEMON_ATTR_SYNC_MAXLEN`.
 pub const IPVS_DAEMON_ATTR_SYNC_MAXLEN: u16 = 4;
+/// The attribute number `IPVS_DAEMON_ATTR_MCAST_GROUP`.
 pub const IPVS_DAEMON_ATTR_MCAST_GROUP: u16 = 5;
+/// The attribute number `IPVS_DAEMON_ATTR_MCAST_GROUP6`.
 pub const IPVS_DAEMON_ATTR_MCAST_GROUP6: u16 = 6;
+/// The attribute number `IPVS_DAEMON_ATTR_MCAST_PORT`.
 pub const IPVS_DAEMON_ATTR_MCAST_PORT: u16 = 7;
+/// The attribute number `IPVS_DAEMON_ATTR_MCAST_TTL`.
 pub const IPVS_DAEMON_ATTR_MCAST_TTL: u16 = 8;
 
 // Statistics attributes (IPVS_STATS_ATTR_*).
+/// The attribute number `IPVS_STATS_ATTR_CONNS`.
 pub const IPVS_STATS_ATTR_CONNS: u16 = 1;
+/// The attribute number `IPVS_STATS_ATTR_INPKTS`.
 pub const IPVS_STATS_ATTR_INPKTS: u16 = 2;
+/// The attribute number `IPVS_STATS_ATTR_OUTPKTS`.
 pub const IPVS_STATS_ATTR_OUTPKTS: u16 = 3;
+/// The attribute number `IPVS_STATS_ATTR_INBYTES`.
 pub const IPVS_STATS_ATTR_INBYTES: u16 = 4;
+/// The attribute number `IPVS_STATS_ATTR_OUTBYTES`.
 pub const IPVS_STATS_ATTR_OUTBYTES: u16 = 5;
+/// The attribute number `IPVS_STATS_ATTR_CPS`.
 pub const IPVS_STATS_ATTR_CPS: u16 = 6;
+/// The attribute number `IPVS_STATS_ATTR_INPPS`.
 pub const IPVS_STATS_ATTR_INPPS: u16 = 7;
+/// The attribute number `IPVS_STATS_ATTR_OUTPPS`.
 pub const IPVS_STATS_ATTR_OUTPPS: u16 = 8;
+/// The attribute number `IPVS_STATS_ATTR_INBPS`.
 pub const IPVS_STATS_ATTR_INBPS: u16 = 9;
+/// The attribute number `IPVS_STATS_ATTR_OUTBPS`.
 pub const IPVS_STATS_ATTR_OUTBPS: u16 = 10;
 
 /// Strip the nested and byte-order flags from an attribute type.
@@ -193,8 +268,11 @@ fn nested_len<A: Nla>(v: &[A]) -> usize {
 /// we saw so that re-encoding gives the same bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatsAttr {
+    /// A 32-bit counter: its attribute number and value.
     U32(u16, u32),
+    /// A 64-bit counter: its attribute number and value.
     U64(u16, u64),
+    /// An attribute this crate does not know, kept as it came.
     Other(DefaultNla),
 }
 
@@ -245,24 +323,36 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for StatsAttr {
 /// Service attributes (nested in IPVS_CMD_ATTR_SERVICE).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SvcAttr {
+    /// `IPVS_SVC_ATTR_AF`.
     Af(u16),
+    /// `IPVS_SVC_ATTR_PROTOCOL`.
     Protocol(u16),
     /// Always 16 bytes on the wire (`union nf_inet_addr`).
     Addr([u8; 16]),
     /// Host order here, network order on the wire.
     Port(u16),
+    /// `IPVS_SVC_ATTR_FWMARK`.
     Fwmark(u32),
+    /// `IPVS_SVC_ATTR_SCHED_NAME`.
     SchedName(String),
+    /// `IPVS_SVC_ATTR_FLAGS`.
     Flags {
+        /// The flags set.
         flags: u32,
+        /// Which flags the message sets (the others are left).
         mask: u32,
     },
+    /// `IPVS_SVC_ATTR_TIMEOUT`.
     Timeout(u32),
     /// The raw 32-bit word (see `ServiceConfig::netmask`).
     Netmask(u32),
+    /// `IPVS_SVC_ATTR_STATS`.
     Stats(Vec<StatsAttr>),
+    /// `IPVS_SVC_ATTR_PE_NAME`.
     PeName(String),
+    /// `IPVS_SVC_ATTR_STATS64`.
     Stats64(Vec<StatsAttr>),
+    /// An attribute this crate does not know, kept as it came.
     Other(DefaultNla),
 }
 
@@ -369,23 +459,37 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for SvcAttr {
 /// Destination attributes (nested in IPVS_CMD_ATTR_DEST).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DestAttr {
+    /// `IPVS_DEST_ATTR_ADDR`.
     Addr([u8; 16]),
     /// Host order here, network order on the wire.
     Port(u16),
+    /// `IPVS_DEST_ATTR_FWD_METHOD`.
     FwdMethod(u32),
+    /// `IPVS_DEST_ATTR_WEIGHT`.
     Weight(u32),
+    /// `IPVS_DEST_ATTR_U_THRESH`.
     UThresh(u32),
+    /// `IPVS_DEST_ATTR_L_THRESH`.
     LThresh(u32),
+    /// `IPVS_DEST_ATTR_ACTIVE_CONNS`.
     ActiveConns(u32),
+    /// `IPVS_DEST_ATTR_INACT_CONNS`.
     InactConns(u32),
+    /// `IPVS_DEST_ATTR_PERSIST_CONNS`.
     PersistConns(u32),
+    /// `IPVS_DEST_ATTR_STATS`.
     Stats(Vec<StatsAttr>),
+    /// `IPVS_DEST_ATTR_ADDR_FAMILY`.
     AddrFamily(u16),
+    /// `IPVS_DEST_ATTR_STATS64`.
     Stats64(Vec<StatsAttr>),
+    /// `IPVS_DEST_ATTR_TUN_TYPE`.
     TunType(u8),
     /// Host order here, network order on the wire.
     TunPort(u16),
+    /// `IPVS_DEST_ATTR_TUN_FLAGS`.
     TunFlags(u16),
+    /// An attribute this crate does not know, kept as it came.
     Other(DefaultNla),
 }
 
@@ -466,15 +570,23 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DestAttr {
 /// Sync daemon attributes (nested in IPVS_CMD_ATTR_DAEMON).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DaemonAttr {
+    /// `IPVS_DAEMON_ATTR_STATE`.
     State(u32),
+    /// `IPVS_DAEMON_ATTR_MCAST_IFN`.
     McastIfn(String),
+    /// `IPVS_DAEMON_ATTR_SYNC_ID`.
     SyncId(u32),
+    /// `IPVS_DAEMON_ATTR_SYNC_MAXLEN`.
     SyncMaxlen(u16),
     /// IPv4 group, the four address bytes.
     McastGroup([u8; 4]),
+    /// `IPVS_DAEMON_ATTR_MCAST_GROUP6`.
     McastGroup6([u8; 16]),
+    /// `IPVS_DAEMON_ATTR_MCAST_PORT`.
     McastPort(u16),
+    /// `IPVS_DAEMON_ATTR_MCAST_TTL`.
     McastTtl(u8),
+    /// An attribute this crate does not know, kept as it came.
     Other(DefaultNla),
 }
 
@@ -541,14 +653,23 @@ impl<'a, T: AsRef<[u8]> + ?Sized> Parseable<NlaBuffer<&'a T>> for DaemonAttr {
 /// parser knows the command and picks the `Info*` variants there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CmdAttr {
+    /// `IPVS_CMD_ATTR_SERVICE`.
     Service(Vec<SvcAttr>),
+    /// `IPVS_CMD_ATTR_DEST`.
     Dest(Vec<DestAttr>),
+    /// `IPVS_CMD_ATTR_DAEMON`.
     Daemon(Vec<DaemonAttr>),
+    /// `IPVS_CMD_ATTR_TIMEOUT_TCP`.
     TimeoutTcp(u32),
+    /// `IPVS_CMD_ATTR_TIMEOUT_TCP_FIN`.
     TimeoutTcpFin(u32),
+    /// `IPVS_CMD_ATTR_TIMEOUT_UDP`.
     TimeoutUdp(u32),
+    /// `IPVS_INFO_ATTR_VERSION`.
     InfoVersion(u32),
+    /// `IPVS_INFO_ATTR_CONN_TAB_SIZE`.
     InfoConnTabSize(u32),
+    /// An attribute this crate does not know, kept as it came.
     Other(DefaultNla),
 }
 
@@ -617,11 +738,14 @@ impl CmdAttr {
 /// One IPVS generic-netlink message: a command and its attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IpvsMessage {
+    /// The command.
     pub cmd: IpvsCmd,
+    /// Its top-level attributes.
     pub attrs: Vec<CmdAttr>,
 }
 
 impl IpvsMessage {
+    /// A message of this command with these attributes.
     pub fn new(cmd: IpvsCmd, attrs: Vec<CmdAttr>) -> Self {
         IpvsMessage { cmd, attrs }
     }

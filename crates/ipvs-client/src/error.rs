@@ -1,20 +1,5 @@
-//! Talking to the kernel's IP Virtual Server: the model, the "IPVS"
-//! generic-netlink family, and a client holding one socket; the older
-//! getsockopt interface as a listing's short cut (`sockopt`), with what
-//! the module list proves about the table (`modules`). This module
-//! knows nothing of the command line or of text output.
-
-pub mod batch;
-pub mod client;
-pub mod convert;
-pub mod family;
-pub mod model;
-pub mod modules;
-pub mod requests;
-pub mod sockopt;
-
-pub use client::Client;
-pub use model::*;
+//! What can go wrong talking to IPVS, with the errno each failure
+//! stands for.
 
 /// What can go wrong talking to IPVS.
 #[derive(Debug, thiserror::Error)]
