@@ -22,7 +22,7 @@ use crate::exporter::drift::{summarize, Observed, Summary, Tracker};
 use crate::exporter::serve::{serve, Page, Site, JSON_TYPE, METRICS_TYPE};
 use crate::exporter::text::{self, Exposition, KindView, ReadView};
 use crate::format;
-use crate::k8s::api::Source;
+use crate::k8s::api::{innermost, Source};
 use crate::k8s::compare::{Code, Finding};
 use crate::k8s::expect::{ExpectedService, ThisNode};
 use crate::k8s::live::{self, Live, KINDS};
@@ -58,7 +58,7 @@ pub(super) fn run(args: &ExporterArgs, kube: &KubeArgs, program: &str, io: &mut 
         let listener = match TcpListener::bind(args.listen).await {
             Ok(l) => l,
             Err(e) => {
-                let why = format!("cannot listen on {}: {}", args.listen, plain(&e));
+                let why = format!("cannot listen on {}: {}", args.listen, innermost(&e));
                 return fail(io, &program, &why);
             }
         };
@@ -86,15 +86,6 @@ pub(super) fn run(args: &ExporterArgs, kube: &KubeArgs, program: &str, io: &mut 
 fn fail(io: &mut Streams, program: &str, why: &str) -> i32 {
     io.err(&format!("{program}: {why}\n"));
     BAD_INPUT
-}
-
-/// An I/O error's text without Rust's " (os error N)".
-fn plain(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
 }
 
 /// The site of one node: the stores, the last reading and the drift.

@@ -216,7 +216,7 @@ fn is_tls(e: &kube::Error) -> bool {
 }
 
 /// The deepest cause's message, without Rust's " (os error N)".
-fn innermost(e: &(dyn StdError + 'static)) -> String {
+pub fn innermost(e: &(dyn StdError + 'static)) -> String {
     let last = causes(e).last().map_or_else(String::new, |c| c.to_string());
     match last.find(" (os error ") {
         Some(i) => last[..i].to_string(),

@@ -103,11 +103,7 @@ pub struct Live {
 impl Live {
     /// How many objects of each kind the stores hold, in `KINDS`' order.
     pub fn counts(&self) -> [usize; 3] {
-        [
-            self.services.state().len(),
-            self.slices.state().len(),
-            self.nodes.state().len(),
-        ]
+        [self.services.len(), self.slices.len(), self.nodes.len()]
     }
 
     /// The objects as they are now, in the shape `input` reads from
@@ -127,10 +123,10 @@ where
     K: kube::Resource<DynamicType = ()> + Clone,
 {
     let mut v: Vec<K> = store.state().iter().map(|k| (**k).clone()).collect();
-    v.sort_by(|a, b| {
-        let key = |k: &K| (k.meta().namespace.clone(), k.meta().name.clone());
-        key(a).cmp(&key(b))
-    });
+    fn key<K: kube::Resource>(k: &K) -> (Option<&str>, Option<&str>) {
+        (k.meta().namespace.as_deref(), k.meta().name.as_deref())
+    }
+    v.sort_by(|a, b| key(a).cmp(&key(b)));
     v
 }
 
