@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 
-use super::kube::{judge, table_of};
+use super::kube::{judge, proxy_config_lines, table_of};
 use super::snapshot::{expectation_of, NodeNet, BAD_INPUT};
 use crate::check::{self, facts};
 use crate::check_report::Report;
@@ -26,7 +26,7 @@ use crate::k8s::api::{innermost, Source};
 use crate::k8s::compare::{Code, Finding};
 use crate::k8s::expect::{ExpectedService, ThisNode};
 use crate::k8s::live::{self, Live, KINDS};
-use crate::k8s::report;
+use crate::k8s::{proxyconfig, report};
 use crate::streams::Streams;
 
 /// Run until SIGTERM or SIGINT; 2 when the API client or the listening
@@ -129,6 +129,9 @@ struct Reading {
     node_found: bool,
     /// kube-proxy's mode and last sync, when its metrics port answered.
     kube_proxy: Option<(String, Option<f64>)>,
+    /// kube-proxy's configuration's codes with their lines, when it was
+    /// checked.
+    proxy_config: Option<Vec<(&'static str, usize)>>,
     expected_services: usize,
     expected_virtual_services: usize,
     virtual_services: usize,
@@ -202,6 +205,7 @@ impl Node {
             virtual_services: r.virtual_services,
             summary: r.summary.clone(),
             kube_proxy: r.kube_proxy.clone(),
+            proxy_config: r.proxy_config.clone(),
             read: ReadView {
                 timestamp: epoch(r.at),
                 duration: r.took.as_secs_f64(),
@@ -275,12 +279,16 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
     };
     // Asked with the lock held: one reading at a time anyway.
     let kube_proxy = super::kubeproxy::ask(kube.kube_proxy_metrics);
-    if expectation.is_some() {
+    let mut proxy_config = None;
+    if let Some((_, expected)) = expectation {
         report.coded.extend(
             kube_proxy
                 .as_ref()
                 .map(|k| crate::k8s::kubeproxy::coded(k, epoch(SystemTime::now()))),
         );
+        let lines = proxy_config_lines(live.proxy_config().as_ref(), &facts, expected);
+        proxy_config = config_codes(&lines);
+        report.coded.extend(lines);
     }
     st.reads += 1;
     st.errors += u64::from(failed);
@@ -309,6 +317,7 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
         table_metrics,
         node_found: expectation.is_some(),
         kube_proxy: kube_proxy.map(|k| (k.mode, k.last_sync)),
+        proxy_config,
         expected_services,
         expected_virtual_services,
         virtual_services: table_of(&facts).len(),
@@ -353,6 +362,7 @@ fn read_failed() -> Reading {
         table_metrics: None,
         node_found: false,
         kube_proxy: None,
+        proxy_config: None,
         expected_services: 0,
         expected_virtual_services: 0,
         virtual_services: 0,
@@ -360,6 +370,16 @@ fn read_failed() -> Reading {
         reads: 0,
         errors: 1,
     }
+}
+
+/// Each code of kube-proxy's configuration that can need attention, with
+/// its lines; `None` when it was not checked (no ConfigMap to be had).
+fn config_codes(lines: &[crate::check_report::Coded]) -> Option<Vec<(&'static str, usize)>> {
+    let checked = lines
+        .iter()
+        .any(|l| l.code.is_some_and(|c| c != proxyconfig::CONFIG_UNAVAILABLE));
+    let count = |code| lines.iter().filter(|l| l.code == Some(code)).count();
+    checked.then(|| proxyconfig::ATTENTION.map(|c| (c, count(c))).to_vec())
 }
 
 /// A finding as the drift tracks it.

@@ -18,10 +18,11 @@ use crate::check::{self, facts};
 use crate::check_report;
 use crate::cli::{Command, KubeArgs, ListTarget, OwnerFilter};
 use crate::format::{self, json, Format, Names};
-use crate::ipvs::{Dest, Service, ServiceId};
-use crate::k8s::compare::{compare, Finding, Live};
+use crate::ipvs::{Client, Dest, Service, ServiceId};
+use crate::k8s::compare::{compare, Finding, Live, Rule};
 use crate::k8s::expect::{ExpectedService, ThisNode};
-use crate::k8s::{owner, report, view};
+use crate::k8s::input::ProxyConfigMap;
+use crate::k8s::{owner, proxyconfig, report, view};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 use crate::watch::Labels;
@@ -42,6 +43,7 @@ pub(super) fn run(
         kube,
         program,
         stdin,
+        proxy_config: None,
     };
     let plain = !kube.has_cluster() && kube.owner.is_none();
     match command {
@@ -100,6 +102,49 @@ pub(super) fn judge(
     findings
 }
 
+/// kube-proxy's configuration held against the node, when the cluster's
+/// objects had its ConfigMap (or the API server was asked for it):
+/// the schedulers of the virtual services the cluster explains, the
+/// kernel's timeouts (asked only when the configuration sets one), the
+/// ARP sysctls.
+pub(super) fn proxy_config_lines(
+    map: Option<&ProxyConfigMap>,
+    facts: &facts::Facts,
+    expected: &[ExpectedService],
+) -> Vec<check_report::Coded> {
+    let Some(map) = map else {
+        return Vec::new();
+    };
+    let config = proxyconfig::of_map(map);
+    let explained = view::Explained::new(expected);
+    let services = table_of(facts)
+        .iter()
+        .filter(|(s, _)| explained.get(&s.id).is_some())
+        .map(|(s, _)| (Rule(&s.id).to_string(), s.config.scheduler.to_string()))
+        .collect();
+    let present = matches!(facts.ipvs, facts::Ipvs::Present { .. });
+    let timeouts = match &config {
+        Ok(c) if present && c.ipvs() && c.timeouts != [0; 3] => Client::connect()
+            .and_then(|mut k| k.timeouts())
+            .ok()
+            .map(|t| [t.tcp, t.tcp_fin, t.udp].map(u64::from)),
+        _ => None,
+    };
+    let sysctl = |name: &str| {
+        let v = facts.sysctls.get(name)?.as_deref()?;
+        v.trim().parse::<i64>().ok()
+    };
+    let arp = sysctl("net.ipv4.conf.all.arp_ignore").zip(sysctl("net.ipv4.conf.all.arp_announce"));
+    proxyconfig::coded(
+        &config,
+        &proxyconfig::NodeView {
+            services,
+            timeouts,
+            arp,
+        },
+    )
+}
+
 /// kube-proxy's line of the check, when its metrics port answers.
 pub(super) fn kube_proxy_line(kube: &KubeArgs) -> Option<check_report::Coded> {
     let k = super::kubeproxy::ask(kube.kube_proxy_metrics)?;
@@ -122,6 +167,8 @@ fn run_check(format: &Format, input: &mut Input, io: &mut Streams) -> i32 {
     if let Some(e) = &expectation {
         judge(&facts, &net, e, &mut report);
         report.coded.extend(kube_proxy_line(input.kube));
+        let map = input.proxy_config.as_ref();
+        report.coded.extend(proxy_config_lines(map, &facts, &e.1));
     }
     let explained = expectation.as_ref().map(|(_, e)| view::Explained::new(e));
     if let Some(target) = input.kube.migrate {

@@ -15,12 +15,14 @@ use super::Flow;
 use crate::check::facts::Facts;
 use crate::check::rtnl::{self, Addr};
 use crate::check_report::KUBE_IPVS0;
+use crate::cli::nodeport::NodePortAddresses;
 use crate::cli::KubeArgs;
 use crate::format::Format;
 use crate::ipvs::{Dest, Error, Service, ServiceId};
 use crate::k8s::expect::{expected, this_node, ExpectedService, ThisNode};
-use crate::k8s::input::Cluster;
+use crate::k8s::input::{Cluster, ProxyConfigMap};
 use crate::k8s::nodeport::Host;
+use crate::k8s::proxyconfig::of_map;
 use crate::streams::Streams;
 
 /// The exit status of a file that cannot be read or of a node not found,
@@ -36,6 +38,9 @@ pub(super) struct Input<'a> {
     pub(super) kube: &'a KubeArgs,
     pub(super) program: &'a str,
     pub(super) stdin: &'a mut dyn BufRead,
+    /// kube-proxy's ConfigMap as the cluster's objects had it, once
+    /// `expectation` has read them.
+    pub(super) proxy_config: Option<ProxyConfigMap>,
 }
 
 impl Input<'_> {
@@ -58,6 +63,7 @@ impl Input<'_> {
             return Ok(None);
         }
         let cluster = super::cluster::read(self.kube, self.stdin).map_err(|e| self.fail(io, &e))?;
+        self.proxy_config = cluster.proxy_config.clone();
         expectation_of(&cluster, net, self.kube)
             .map(Some)
             .map_err(|why| self.fail(io, &why))
@@ -77,7 +83,14 @@ pub(super) fn expectation_of(
         kube_ipvs0: &kube_ipvs0,
         secondary: &net.secondary,
     };
-    let want = &kube.nodeport_addresses;
+    // `--nodeport-addresses` wins over kube-proxy's ConfigMap.
+    let configured = match &cluster.proxy_config {
+        Some(map) if kube.nodeport_addresses == NodePortAddresses::default() => {
+            of_map(map).ok().map(|c| c.node_ports)
+        }
+        _ => None,
+    };
+    let want = configured.as_ref().unwrap_or(&kube.nodeport_addresses);
     let node =
         this_node(cluster, kube.node.as_deref(), &host, want).ok_or_else(|| match &kube.node {
             Some(n) => format!("no Node named {n} in the cluster's objects"),

@@ -53,6 +53,9 @@ pub struct Exposition<'a> {
     pub read: ReadView,
     /// kube-proxy's mode and last sync, when its metrics port answered.
     pub kube_proxy: Option<(String, Option<f64>)>,
+    /// Each code of kube-proxy's configuration that can need attention,
+    /// with its lines in the check; `None` when it was not checked.
+    pub proxy_config: Option<Vec<(&'static str, usize)>>,
 }
 
 /// One family's header.
@@ -96,7 +99,37 @@ pub fn render(e: &Exposition) -> String {
     table(&mut out, e);
     findings(&mut out, e);
     kube_proxy(&mut out, e);
+    proxy_config(&mut out, e);
     out
+}
+
+/// kube-proxy's ConfigMap against the node: one series a code, zero or
+/// not, once it was checked.
+fn proxy_config(out: &mut String, e: &Exposition) {
+    family(
+        out,
+        "kube_proxy_config_checked",
+        "gauge",
+        "1 when kube-proxy's ConfigMap was read and held against the node, else 0.",
+    );
+    sample(
+        out,
+        "kube_proxy_config_checked",
+        &[],
+        u8::from(e.proxy_config.is_some()),
+    );
+    let Some(codes) = &e.proxy_config else {
+        return;
+    };
+    family(
+        out,
+        "kube_proxy_config_findings",
+        "gauge",
+        "Lines of the check where the node disagrees with kube-proxy's ConfigMap, by code.",
+    );
+    for (code, n) in codes {
+        sample(out, "kube_proxy_config_findings", &[("code", code)], n);
+    }
 }
 
 fn kube_proxy(out: &mut String, e: &Exposition) {

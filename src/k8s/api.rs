@@ -14,14 +14,14 @@ use std::error::Error as StdError;
 use std::fmt::Debug;
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::{Node, Service};
+use k8s_openapi::api::core::v1::{ConfigMap, Node, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::ListParams;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Api, Client, Config};
 use serde::de::DeserializeOwned;
 
-use super::input::Cluster;
+use super::input::{Cluster, ProxyConfigMap, PROXY_CONFIG_NAME, PROXY_CONFIG_NAMESPACE};
 
 /// Where to read from: kubectl's `--kubeconfig` and `--context`, and the
 /// Node this host is when `--node` names it.
@@ -52,6 +52,7 @@ const MAX_OBJECTS: usize = 2_000_000;
 pub(super) const SERVICES: &str = "services";
 pub(super) const ENDPOINTSLICES: &str = "endpointslices.discovery.k8s.io";
 pub(super) const NODES: &str = "nodes";
+pub(super) const CONFIGMAPS: &str = "configmaps";
 
 /// Read the three kinds, or say in one line why not.
 pub fn read(source: &Source) -> Result<Cluster, String> {
@@ -77,10 +78,12 @@ async fn read_async(source: &Source<'_>) -> Result<Cluster, String> {
         None => ListParams::default(),
     };
     let nodes = list_all::<Node>(&client, nodes, NODES, &server).await?;
+    let proxy_config = Some(proxy_config(&client, &server).await?);
     Ok(Cluster {
         services,
         slices,
         nodes,
+        proxy_config,
         skipped: 0,
     })
 }
@@ -112,6 +115,28 @@ pub(super) async fn config(source: &Source<'_>) -> Result<Config, String> {
     config.connect_timeout = Some(CONNECT_TIMEOUT);
     config.read_timeout = Some(READ_TIMEOUT);
     Ok(config)
+}
+
+/// kube-proxy's ConfigMap, by a `get` of that one object (all its Role
+/// allows). Its absence (another installer, kube-proxy configured by
+/// flags) and a 403 are no failure of the read: the check says that the
+/// configuration was not checked. Anything else is one.
+pub async fn proxy_config(client: &Client, server: &str) -> Result<ProxyConfigMap, String> {
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), PROXY_CONFIG_NAMESPACE);
+    let what = format!("{CONFIGMAPS} {PROXY_CONFIG_NAMESPACE}/{PROXY_CONFIG_NAME}");
+    let e = match api.get(PROXY_CONFIG_NAME).await {
+        Ok(cm) => return Ok(ProxyConfigMap::Found(Box::new(cm))),
+        Err(e) => e,
+    };
+    match &e {
+        kube::Error::Api(s) if s.code == 404 => Ok(ProxyConfigMap::Unavailable(format!(
+            "the API server has no {what}"
+        ))),
+        kube::Error::Api(s) if s.code == 403 => Ok(ProxyConfigMap::Unavailable(explain(
+            &e, "get", &what, server,
+        ))),
+        _ => Err(explain(&e, "get", &what, server)),
+    }
 }
 
 /// Every object of one kind, page by page. A continue token that has

@@ -10,8 +10,8 @@
 use std::fmt;
 use std::io::Read;
 
-pub use super::item::Cluster;
 use super::item::{message, Doc};
+pub use super::item::{Cluster, ProxyConfigMap, PROXY_CONFIG_NAME, PROXY_CONFIG_NAMESPACE};
 
 /// A file that could not be read, or is not the JSON kubectl writes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,11 @@
 
 use std::fmt;
 
-use k8s_openapi::api::core::v1::{Node, NodeSpec, NodeStatus, Service, ServiceSpec, ServiceStatus};
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Node, NodeSpec, NodeStatus, Service, ServiceSpec, ServiceStatus,
+};
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointPort, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::Resource;
@@ -24,6 +28,9 @@ pub struct Cluster {
     pub services: Vec<Service>,
     pub slices: Vec<EndpointSlice>,
     pub nodes: Vec<Node>,
+    /// kube-proxy's ConfigMap (`kube-system/kube-proxy`), when the input
+    /// had it or the API server was asked for it (`proxyconfig`).
+    pub proxy_config: Option<ProxyConfigMap>,
     /// Items of other kinds (`kubectl get all` writes Pods, Deployments
     /// and more), skipped.
     pub skipped: usize,
@@ -43,9 +50,27 @@ impl Cluster {
         join(&mut self.services, other.services);
         join(&mut self.slices, other.slices);
         join(&mut self.nodes, other.nodes);
+        if other.proxy_config.is_some() {
+            self.proxy_config = other.proxy_config;
+        }
         self.skipped += other.skipped;
     }
 }
+
+/// kube-proxy's ConfigMap as it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProxyConfigMap {
+    /// The object (the last one read, when the files hold several).
+    Found(Box<ConfigMap>),
+    /// The API server was asked and did not give it: the reason, in
+    /// words (not found, or forbidden).
+    Unavailable(String),
+}
+
+/// Where kube-proxy's ConfigMap is, as kubeadm and most installers make
+/// it.
+pub const PROXY_CONFIG_NAMESPACE: &str = "kube-system";
+pub const PROXY_CONFIG_NAME: &str = "kube-proxy";
 
 /// A whole document: its kind, the object it is (kept in a cluster of
 /// its own, skipped or not), and its `items` when it has them (a list's;
@@ -118,6 +143,7 @@ enum Kind {
     Service,
     Slice,
     Node,
+    ConfigMap,
     Other,
 }
 
@@ -127,6 +153,7 @@ impl Kind {
             Some("Service") => Kind::Service,
             Some("EndpointSlice") => Kind::Slice,
             Some("Node") => Kind::Node,
+            Some("ConfigMap") => Kind::ConfigMap,
             _ => Kind::Other,
         }
     }
@@ -137,6 +164,7 @@ impl Kind {
             Kind::Service => Some(Service::API_VERSION),
             Kind::Slice => Some(EndpointSlice::API_VERSION),
             Kind::Node => Some(Node::API_VERSION),
+            Kind::ConfigMap => Some(ConfigMap::API_VERSION),
             Kind::Other => None,
         }
     }
@@ -151,6 +179,7 @@ enum Field {
     AddressType,
     Endpoints,
     Ports,
+    Data,
 }
 
 /// A key of an object, told without copying it.
@@ -188,6 +217,7 @@ impl Visitor<'_> for KeyVisitor {
             "addressType" => Key::Field(Field::AddressType),
             "endpoints" => Key::Field(Field::Endpoints),
             "ports" => Key::Field(Field::Ports),
+            "data" => Key::Field(Field::Data),
             _ => Key::Other,
         })
     }
@@ -214,6 +244,7 @@ struct Parts {
     address_type: Option<String>,
     endpoints: Option<Vec<Endpoint>>,
     ports: Option<Vec<EndpointPort>>,
+    data: Option<BTreeMap<String, String>>,
 }
 
 /// One field's value parsed into its slot of `Parts` by the object's
@@ -241,6 +272,7 @@ impl<'de> DeserializeSeed<'de> for Slot<'_> {
             (Kind::Slice, Field::AddressType) => p.address_type = Deserialize::deserialize(d)?,
             (Kind::Slice, Field::Endpoints) => p.endpoints = Deserialize::deserialize(d)?,
             (Kind::Slice, Field::Ports) => p.ports = Deserialize::deserialize(d)?,
+            (Kind::ConfigMap, Field::Data) => p.data = Deserialize::deserialize(d)?,
             _ => {
                 IgnoredAny::deserialize(d)?;
             }
@@ -316,7 +348,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
 }
 
 /// The object the parts make, as `k8s-openapi` makes it, added to the
-/// cluster (or counted skipped).
+/// cluster (or counted skipped: every ConfigMap but kube-proxy's).
 fn add(kind: Kind, p: Parts, c: &mut Cluster) {
     let metadata = p.metadata.unwrap_or_default();
     match kind {
@@ -336,6 +368,19 @@ fn add(kind: Kind, p: Parts, c: &mut Cluster) {
             spec: p.node_spec,
             status: p.node_status,
         }),
-        Kind::Other => c.skipped += 1,
+        Kind::ConfigMap if is_proxy_config(&metadata) => {
+            c.proxy_config = Some(ProxyConfigMap::Found(Box::new(ConfigMap {
+                data: p.data,
+                metadata,
+                ..ConfigMap::default()
+            })))
+        }
+        Kind::ConfigMap | Kind::Other => c.skipped += 1,
     }
+}
+
+/// Whether an object is kube-proxy's ConfigMap, by its place.
+fn is_proxy_config(m: &ObjectMeta) -> bool {
+    m.name.as_deref() == Some(PROXY_CONFIG_NAME)
+        && m.namespace.as_deref() == Some(PROXY_CONFIG_NAMESPACE)
 }

@@ -27,8 +27,10 @@ use kube::runtime::{watcher, WatchStreamExt};
 use kube::{Api, Client};
 use serde::de::DeserializeOwned;
 
-use super::api::{config, explain, Source, ENDPOINTSLICES, NODES, PROXY_SELECTOR, SERVICES};
-use super::input::Cluster;
+use super::api::{
+    config, explain, proxy_config, Source, ENDPOINTSLICES, NODES, PROXY_SELECTOR, SERVICES,
+};
+use super::input::{Cluster, ProxyConfigMap};
 
 /// The kinds watched, in the order of `Health::kinds` and of the metrics.
 pub const KINDS: [&str; 3] = ["services", "endpointslices", "nodes"];
@@ -39,6 +41,11 @@ pub const KINDS: [&str; 3] = ["services", "endpointslices", "nodes"];
 /// network never reported is noticed sooner, at one request a kind a
 /// minute from each node.
 const WATCH_SECONDS: u32 = 60;
+
+/// How often kube-proxy's ConfigMap is asked for again. Its Role allows a
+/// `get` of that one object, not a watch; kube-proxy itself reads it only
+/// when it starts.
+const CONFIG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What one kind's watch has done.
 #[derive(Debug, Default)]
@@ -97,6 +104,8 @@ pub struct Live {
     services: Store<Service>,
     slices: Store<EndpointSlice>,
     nodes: Store<Node>,
+    /// kube-proxy's ConfigMap as last got (none before the first answer).
+    proxy_config: Arc<Mutex<Option<ProxyConfigMap>>>,
     pub health: Arc<Health>,
 }
 
@@ -106,6 +115,11 @@ impl Live {
         [self.services.len(), self.slices.len(), self.nodes.len()]
     }
 
+    /// kube-proxy's ConfigMap as last got.
+    pub fn proxy_config(&self) -> Option<ProxyConfigMap> {
+        lock(&self.proxy_config).clone()
+    }
+
     /// The objects as they are now, in the shape `input` reads from
     /// files (each kind in the order of its keys, as a list gives it).
     pub fn cluster(&self) -> Cluster {
@@ -113,6 +127,7 @@ impl Live {
             services: sorted(&self.services),
             slices: sorted(&self.slices),
             nodes: sorted(&self.nodes),
+            proxy_config: self.proxy_config(),
             skipped: 0,
         }
     }
@@ -155,17 +170,21 @@ pub async fn start(
     let (slices, w1) = reflector::store();
     let (node_store, w2) = reflector::store();
     let h = health.clone();
+    let kept = Arc::new(Mutex::new(None));
+    let slot = kept.clone();
     let run = async move {
         futures::join!(
             watch::<Service>(&client, proxied.clone(), w0, &h, 0, SERVICES, &server),
             watch::<EndpointSlice>(&client, proxied, w1, &h, 1, ENDPOINTSLICES, &server),
             watch::<Node>(&client, nodes, w2, &h, 2, NODES, &server),
+            keep_proxy_config(&client, &slot, &h, &server),
         );
     };
     let live = Live {
         services,
         slices,
         nodes: node_store,
+        proxy_config: kept,
         health,
     };
     Ok((live, run))
@@ -209,6 +228,27 @@ async fn watch<K>(
                 *lock(&kind.last_error) = describe(&e, resource, server);
             }
         }
+    }
+}
+
+/// kube-proxy's ConfigMap got now and every `CONFIG_EVERY`; a change
+/// moves the generation, as an object's does. A failed get keeps what
+/// was got before (the watches' health tells an unreachable server).
+async fn keep_proxy_config(
+    client: &Client,
+    slot: &Mutex<Option<ProxyConfigMap>>,
+    health: &Health,
+    server: &str,
+) {
+    loop {
+        if let Ok(map) = proxy_config(client, server).await {
+            let mut kept = lock(slot);
+            if kept.as_ref() != Some(&map) {
+                *kept = Some(map);
+                health.generation.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        tokio::time::sleep(CONFIG_EVERY).await;
     }
 }
 

@@ -24,6 +24,7 @@ pub mod live;
 pub mod migrate;
 pub mod nodeport;
 pub mod owner;
+pub mod proxyconfig;
 pub mod report;
 pub mod view;
 

@@ -580,3 +580,35 @@ fn topology_hints_narrow_the_clusters_endpoints() {
         assert_eq!(zoned(&list(eps)), *want, "{what}");
     }
 }
+
+pub(super) const PROXY_CONFIG: &str =
+    include_str!("../../tests/fixtures/k8s/kube-proxy-configmap.json");
+
+#[test]
+fn kube_proxys_configmap_is_kept_and_other_configmaps_skipped() {
+    use super::input::ProxyConfigMap;
+    use super::proxyconfig::of_map;
+    let other = r#"{"apiVersion":"v1","kind":"List","items":[
+        {"apiVersion":"v1","data":{"config.conf":"mode: ipvs"},"kind":"ConfigMap",
+         "metadata":{"name":"kube-proxy","namespace":"default"}},
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"coredns","namespace":"kube-system"}}]}"#;
+    let c = read(&[LIST, other]);
+    assert_eq!((c.proxy_config.is_none(), c.skipped), (true, 2));
+    let c = read(&[LIST, PROXY_CONFIG, other]);
+    let Some(ProxyConfigMap::Found(map)) = &c.proxy_config else {
+        panic!("no ConfigMap: {:?}", c.proxy_config);
+    };
+    let config = of_map(&ProxyConfigMap::Found(map.clone())).unwrap();
+    assert_eq!(
+        (
+            config.mode.as_str(),
+            config.scheduler.as_str(),
+            config.strict_arp
+        ),
+        ("ipvs", "rr", true)
+    );
+    assert_eq!(config.timeouts, [0, 0, 0]);
+    // A ConfigMap of another apiVersion is refused as the other kinds are.
+    let bad = PROXY_CONFIG.replace("\"apiVersion\": \"v1\"", "\"apiVersion\": \"v2\"");
+    assert!(read_str("f.json", &bad, &mut Cluster::default()).is_err());
+}

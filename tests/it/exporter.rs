@@ -121,15 +121,7 @@ fn exporter_follows_the_server_across_a_drop_and_a_410() {
     let mut s = served("exporter", 40, &[]);
     let kubeconfig = s.kubeconfig.clone();
     let oneshot = || {
-        let (out, err, rc) = ours(&[
-            "--check",
-            "-j",
-            "--k8s-api",
-            "--kubeconfig",
-            &kubeconfig,
-            "--node",
-            "node-a",
-        ]);
+        let (out, err, rc) = crate::kubeapi::node_a_check(&kubeconfig);
         assert!(rc == 0 || rc == 1, "one-shot check: {rc} {err}");
         out
     };
@@ -147,23 +139,37 @@ fn exporter_follows_the_server_across_a_drop_and_a_410() {
     let (st, health) = get(e.port, "/healthz");
     assert_eq!((st, health.as_str()), (200, "ok\n"));
     let mut took = Vec::new();
-    let mut agree = |e: &Exporter, what: &str| {
-        let want = oneshot();
+    // The server applies a command line when it reads it: the one-shot
+    // check is made until it sees the change (`seen`), then the
+    // exporter's /check must come to the same document.
+    let mut agree = |e: &Exporter, what: &str, seen: &dyn Fn(&str) -> bool| {
+        let t0 = Instant::now();
+        let want = loop {
+            let doc = oneshot();
+            if seen(&doc) {
+                break doc;
+            }
+            assert!(t0.elapsed() < BOUND, "{what}: the server never applied it");
+            std::thread::sleep(Duration::from_millis(100));
+        };
         took.push(e.until("/check", what, |st, body| st == 200 && body == want));
     };
-    agree(&e, "the first list");
+    let vs = |port: u16| format!("\"TCP 10.96.77.7:{port}\"");
+    agree(&e, "the first list", &|_| true);
 
     // A Service and its EndpointSlice added.
     s.server
         .command(&format!("apply {}", service("extra", "10.96.77.7", 80)));
     s.server
         .command(&format!("apply {}", slice("extra", "10.244.7.7")));
-    agree(&e, "an added Service");
+    agree(&e, "an added Service", &|d| d.contains(&vs(80)));
     // The watches cut mid-stream, a change made while they come back.
     s.server.command("drop");
     s.server
         .command(&format!("apply {}", service("extra", "10.96.77.7", 81)));
-    agree(&e, "a change across a dropped watch");
+    agree(&e, "a change across a dropped watch", &|d| {
+        d.contains(&vs(81)) && !d.contains(&vs(80))
+    });
     // Watches cut, a deletion made and the history compacted before they
     // come back (kube-runtime waits 0.8 s after an error): each comes
     // back to 410 Gone and lists again; the deletion is not lost.
@@ -173,7 +179,9 @@ fn exporter_follows_the_server_across_a_drop_and_a_410() {
     s.server
         .command(&format!("delete {}", slice("extra", "10.244.7.7")));
     s.server.command("compact");
-    agree(&e, "a deletion across a 410");
+    agree(&e, "a deletion across a 410", &|d| {
+        !d.contains("10.96.77.7")
+    });
 
     let (st, metrics) = get(e.port, "/metrics");
     assert_eq!(st, 200);
@@ -208,6 +216,28 @@ fn exporter_follows_the_server_across_a_drop_and_a_410() {
         value(&metrics, "ipvsadm_drift_findings{code=\"MISSING_SERVICE\"}"),
         Some(missing)
     );
+    // kube-proxy's ConfigMap (the served fixture): checked, and each of
+    // its codes counts the one-shot check's lines of it.
+    assert_eq!(
+        value(&metrics, "ipvsadm_kube_proxy_config_checked"),
+        Some(1.0)
+    );
+    for code in [
+        "KUBE_PROXY_CONFIG_INVALID",
+        "KUBE_PROXY_CONFIG_MODE",
+        "KUBE_PROXY_CONFIG_SCHEDULER",
+        "KUBE_PROXY_CONFIG_TIMEOUT",
+        "KUBE_PROXY_CONFIG_STRICT_ARP",
+    ] {
+        let lines = listed["check"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .count() as f64;
+        let series = format!("ipvsadm_kube_proxy_config_findings{{code=\"{code}\"}}");
+        assert_eq!(value(&metrics, &series), Some(lines), "{code}");
+    }
     promtool_accepts(&metrics);
     eprintln!("changes shown after {took:?}");
 }

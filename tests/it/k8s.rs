@@ -40,6 +40,125 @@ fn generate(dir: &std::path::Path, n: usize) {
     }
 }
 
+/// kube-proxy's ConfigMap in the variants the kernel script holds the
+/// node against: the fixture (kubectl's shape, kubeadm's `config.conf`)
+/// with its `config.conf` edited as a person edits it.
+fn config_maps(dir: &std::path::Path) {
+    fs::create_dir_all(dir).unwrap();
+    let fixture = repo().join("tests/fixtures/k8s/kube-proxy-configmap.json");
+    let map: Value = serde_json::from_str(&fs::read_to_string(fixture).unwrap()).unwrap();
+    let conf = map["data"]["config.conf"].as_str().unwrap().to_string();
+    assert!(conf.contains("\nmode: ipvs\n") && conf.contains("strictARP: true"));
+    let timeouts = conf
+        .replace("  tcpTimeout: 0s", "  tcpTimeout: 15m0s")
+        .replace("  udpTimeout: 0s", "  udpTimeout: 5m");
+    let narrow = "nodePortAddresses:\n- 192.168.188.0/24\n- 198.18.0.0/24\n- 172.17.0.0/16\n\
+                  - 10.244.235.192/32\n- 127.0.0.0/8\n";
+    for (name, text) in [
+        ("agree", timeouts.clone()),
+        (
+            "iptables",
+            conf.replace("\nmode: ipvs\n", "\nmode: iptables\n"),
+        ),
+        (
+            "invalid",
+            conf.replace("  tcpTimeout: 0s", "  tcpTimeout: 15 minutes"),
+        ),
+        ("narrow", conf.replace("nodePortAddresses: null\n", narrow)),
+    ] {
+        let mut m = map.clone();
+        m["data"]["config.conf"] = Value::String(text);
+        fs::write(dir.join(format!("{name}.json")), m.to_string()).unwrap();
+    }
+}
+
+/// The node against kube-proxy's ConfigMap (issue 27): each disagreement
+/// with its code, the node's table otherwise judged as without it.
+fn config_judged(s: &BTreeMap<String, String>, drained: &[(String, String)]) {
+    let config = |name: &str| -> (Vec<(String, String)>, Value, i32) {
+        let (doc, rc) = doc_and_rc(&s[&format!("check-config-{name}")]);
+        validate(&schema("check.schema.json"), &doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let all = codes(&doc);
+        let (ours, rest): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|(c, _)| c.starts_with("KUBE_PROXY_CONFIG"));
+        assert_eq!(rest, drained, "{name}: {doc:#}");
+        (ours, doc, rc)
+    };
+    let line = |doc: &Value, code: &str| -> String {
+        doc["check"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .map(|f| f["detail"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {code}: {doc:#}"))
+    };
+    let (c, doc, rc) = config("agrees");
+    assert_eq!(
+        (c, rc),
+        (vec![pair("KUBE_PROXY_CONFIG", "kube-proxy's ConfigMap")], 0)
+    );
+    assert_eq!(
+        line(&doc, "KUBE_PROXY_CONFIG"),
+        "mode ipvs, scheduler rr, strictARP on: the node agrees"
+    );
+    let (c, doc, rc) = config("arp");
+    assert_eq!(
+        (c, rc),
+        (vec![pair("KUBE_PROXY_CONFIG_STRICT_ARP", "strictARP")], 1)
+    );
+    assert!(
+        line(&doc, "KUBE_PROXY_CONFIG_STRICT_ARP").ends_with("arp_ignore is 1 and arp_announce 0")
+    );
+    let (c, doc, rc) = config("timeout");
+    assert_eq!(
+        (c, rc),
+        (vec![pair("KUBE_PROXY_CONFIG_TIMEOUT", "timeouts")], 1)
+    );
+    // `--set 600 0 0` leaves udp's as it was (300 s): only tcp's differs.
+    assert!(line(&doc, "KUBE_PROXY_CONFIG_TIMEOUT")
+        .starts_with("tcpTimeout 900 s, the kernel's tcp 600 s (kube-proxy sets them"));
+    let (c, doc, rc) = config("scheduler");
+    let sched = pair("KUBE_PROXY_CONFIG_SCHEDULER", "scheduler");
+    assert_eq!((c, rc), (vec![sched.clone(), sched], 1));
+    let lines: Vec<&str> = doc["check"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "KUBE_PROXY_CONFIG_SCHEDULER")
+        .map(|f| f["detail"].as_str().unwrap())
+        .collect();
+    assert!(lines[0].starts_with("1 of kube-proxy's "), "{lines:?}");
+    assert!(lines[0]
+        .ends_with(" virtual services use lc, its configuration says rr: UDP 10.96.0.10:53"));
+    assert!(lines[1]
+        .ends_with(" virtual services use wrr, its configuration says rr: TCP 10.96.0.10:9153"));
+    let (c, doc, rc) = config("mode");
+    assert_eq!((c, rc), (vec![pair("KUBE_PROXY_CONFIG_MODE", "mode")], 1));
+    assert!(line(&doc, "KUBE_PROXY_CONFIG_MODE")
+        .starts_with("kube-proxy's configuration says mode iptables, yet "));
+    let (c, doc, rc) = config("invalid");
+    assert_eq!(
+        (c, rc),
+        (
+            vec![pair("KUBE_PROXY_CONFIG_INVALID", "kube-proxy's ConfigMap")],
+            1
+        )
+    );
+    assert_eq!(
+        line(&doc, "KUBE_PROXY_CONFIG_INVALID"),
+        "config.conf: ipvs.tcpTimeout: invalid duration \"15 minutes\""
+    );
+    // nodePortAddresses narrow as --nodeport-addresses does: the node
+    // ports kube-proxy would serve on the new address are not missed.
+    let (c, _, rc) = config("narrow");
+    assert_eq!(
+        (c, rc),
+        (vec![pair("KUBE_PROXY_CONFIG", "kube-proxy's ConfigMap")], 0)
+    );
+}
+
 /// A section's JSON document and the exit status after it.
 fn doc_and_rc(text: &str) -> (Value, i32) {
     let (json, rc) = text.trim_end().rsplit_once("\nrc=").expect("rc line");
@@ -207,10 +326,16 @@ fn k8s_node_from_a_generated_cluster() {
     generate(&dir, 40);
     let big = work.dir.join("big");
     generate(&big, 10_000);
+    let maps = work.dir.join("configmap");
+    config_maps(&maps);
     let s = sections_in(
         &work,
         "k8s",
-        &[dir.to_str().unwrap(), big.to_str().unwrap()],
+        &[
+            dir.to_str().unwrap(),
+            big.to_str().unwrap(),
+            maps.to_str().unwrap(),
+        ],
     );
     let check = schema("check.schema.json");
 
@@ -504,6 +629,8 @@ fn k8s_node_from_a_generated_cluster() {
         .unwrap();
     assert_eq!(added["service"]["address"], "10.96.200.9");
     assert!(added["kubernetes"].is_null(), "{added}");
+
+    config_judged(&s, &drained);
 
     assert!(s["k8s-stats"].ends_with("rc=0\n"), "{}", s["k8s-stats"]);
     assert!(s["k8s-stats"].contains("  shop/lb (LoadBalancer, node port)\n"));

@@ -75,7 +75,7 @@ pub(crate) mod server {
         let objects = cluster(&dir, n);
         let dump = dir.join("dump.json");
         kubectl_dump(&objects, &dump);
-        let server = Server::start(&dir, &[&objects[0], &objects[1]], extra);
+        let server = Server::start(&dir, &[&objects[0], &objects[1], &objects[2]], extra);
         Served {
             kubeconfig: server.kubeconfig("kubeconfig"),
             dump: dump.to_str().unwrap().to_string(),
@@ -146,8 +146,9 @@ pub(crate) mod server {
 
     /// The cluster of tests/kernel/k8s-cluster with `n` more Services, a
     /// Service handed to another proxy (with its EndpointSlice) beside
-    /// it; the paths of both files.
-    pub fn cluster(dir: &Path, n: usize) -> [PathBuf; 2] {
+    /// it, and kube-proxy's ConfigMap (the fixture); the paths of the
+    /// three files.
+    pub fn cluster(dir: &Path, n: usize) -> [PathBuf; 3] {
         let r = Command::new("python3")
             .arg(repo().join("tests/kernel/k8s-cluster"))
             .arg(dir.join("gen"))
@@ -157,7 +158,11 @@ pub(crate) mod server {
         assert!(r.status.success(), "k8s-cluster: {r:?}");
         let other = dir.join("other-proxy.json");
         std::fs::write(&other, OTHER_PROXY).unwrap();
-        [dir.join("gen/cluster.json"), other]
+        [
+            dir.join("gen/cluster.json"),
+            other,
+            repo().join("tests/fixtures/k8s/kube-proxy-configmap.json"),
+        ]
     }
 
     /// A Service and its EndpointSlice that kube-proxy leaves to another
@@ -254,6 +259,8 @@ fn k8s_api_reads_the_cluster_the_file_holds() {
     assert_eq!(api.slices, slices);
     assert_eq!(api.nodes, file.nodes);
     assert_eq!(api.nodes.len(), 3);
+    assert!(api.proxy_config.is_some());
+    assert_eq!(api.proxy_config, file.proxy_config);
 
     // Paged as kubectl pages, with kube-proxy's selector.
     let requests = server.requests();
@@ -361,6 +368,101 @@ fn k8s_api_check_is_the_file_check() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// `--check -j --k8s-api` of node-a through this kubeconfig.
+#[cfg(feature = "kube")]
+pub(crate) fn node_a_check(kubeconfig: &str) -> (String, String, i32) {
+    ours(&[
+        "--check",
+        "-j",
+        "--k8s-api",
+        "--kubeconfig",
+        kubeconfig,
+        "--node",
+        "node-a",
+    ])
+}
+
+/// kube-proxy's ConfigMap from the API server, by a `get` of that one
+/// object: held against the node when it is there; absent, or refused
+/// by RBAC, a line of information says it was not checked (no failure:
+/// the Role that allows it is the manifests' own).
+#[cfg(feature = "kube")]
+#[test]
+fn k8s_api_proxy_config_got_absent_or_refused() {
+    let dir = server::scratch("proxy-config");
+    let objects = server::cluster(&dir, 0);
+    let config_lines = |tag: &str, objects: &[&std::path::Path], extra: &[&str]| {
+        // A folder of its own for each server: its requests' log.
+        let own = dir.join(tag);
+        let s = server::Server::start(&own, objects, extra);
+        let kubeconfig = s.kubeconfig("kubeconfig");
+        let (out, err, _) = node_a_check(&kubeconfig);
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+        let gets: Vec<String> = s
+            .requests()
+            .into_iter()
+            .filter(|r| r.contains("/configmaps"))
+            .collect();
+        assert_eq!(
+            gets,
+            ["/api/v1/namespaces/kube-system/configmaps/kube-proxy"]
+        );
+        let lines: Vec<(String, String)> = doc["check"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["code"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("KUBE_PROXY_CONFIG"))
+            })
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().into(),
+                    f["detail"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        lines
+    };
+    let two = [objects[0].as_path(), objects[1].as_path()];
+    let all = [two[0], two[1], objects[2].as_path()];
+    assert_eq!(
+        config_lines("absent", &two, &[]),
+        [(
+            "KUBE_PROXY_CONFIG_UNAVAILABLE".to_string(),
+            "the API server has no configmaps kube-system/kube-proxy: kube-proxy's \
+             configuration was not checked"
+                .to_string()
+        )]
+    );
+    assert_eq!(
+        config_lines("refused", &all, &["--forbid", "configmaps"]),
+        [(
+            "KUBE_PROXY_CONFIG_UNAVAILABLE".to_string(),
+            "the API server refused to get configmaps kube-system/kube-proxy (403 Forbidden): \
+             kube-proxy's configuration was not checked"
+                .to_string()
+        )]
+    );
+    // The fixture says strictARP: this host agrees only when its ARP
+    // sysctls are kube-proxy's (no IPVS here: no virtual service of
+    // kube-proxy's to judge, no timeouts to read).
+    let sysctl = |n: &str| {
+        std::fs::read_to_string(format!("/proc/sys/net/ipv4/conf/all/{n}"))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let strict = sysctl("arp_ignore") == "1" && sysctl("arp_announce") == "2";
+    let lines = config_lines("got", &all, &[]);
+    let codes: Vec<&str> = lines.iter().map(|(c, _)| c.as_str()).collect();
+    if strict {
+        assert_eq!(codes, ["KUBE_PROXY_CONFIG"], "{lines:?}");
+    } else {
+        assert_eq!(codes, ["KUBE_PROXY_CONFIG_STRICT_ARP"], "{lines:?}");
+    }
 }
 
 /// An expired continue token (410 Gone) restarts the list whole, as
@@ -499,7 +601,7 @@ fn test_server_watches_as_the_api_does() {
         let list = api.list(&ListParams::default()).await.unwrap();
         let version = list.metadata.resource_version.clone().unwrap();
         let params = WatchParams::default().timeout(30);
-        let mut events = api.watch(&params, &version).await.unwrap().boxed();
+        let events = api.watch(&params, &version).await.unwrap().boxed();
 
         let mut changed = serde_json::to_value(&list.items[0]).unwrap();
         changed["kind"] = "Service".into();
@@ -508,6 +610,10 @@ fn test_server_watches_as_the_api_does() {
         server.command(&format!("apply {changed}"));
         server.command(&format!("delete {changed}"));
         let name = list.items[0].metadata.name.clone();
+        // A BOOKMARK may come before them (every 0.2 s, and a loaded host
+        // may take longer to apply): the changes are the next others.
+        let mut events =
+            events.filter(|e| std::future::ready(!matches!(e, Ok(WatchEvent::Bookmark(_)))));
         match events.next().await {
             Some(Ok(WatchEvent::Modified(s))) => {
                 assert_eq!(s.metadata.name, name);

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Namespace, Service, ServiceAccount};
-use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -47,6 +47,8 @@ fn the_manifests_are_kubernetes_objects_and_ask_no_more_than_needed() {
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
             "DaemonSet",
             "Service"
         ]
@@ -55,8 +57,35 @@ fn the_manifests_are_kubernetes_objects_and_ask_no_more_than_needed() {
     let account: ServiceAccount = typed(&docs[1]);
     let role: ClusterRole = typed(&docs[2]);
     let binding: ClusterRoleBinding = typed(&docs[3]);
-    let ds: DaemonSet = typed(&docs[4]);
-    let service: Service = typed(&docs[5]);
+    let config_role: Role = typed(&docs[4]);
+    let config_binding: RoleBinding = typed(&docs[5]);
+    let ds: DaemonSet = typed(&docs[6]);
+    let service: Service = typed(&docs[7]);
+
+    // In kube-system, `get` on kube-proxy's ConfigMap and nothing else.
+    assert_eq!(
+        config_role.metadata.namespace.as_deref(),
+        Some("kube-system")
+    );
+    let rules = config_role.rules.unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].api_groups.as_deref(), Some(&[String::new()][..]));
+    assert_eq!(
+        rules[0].resources.as_deref(),
+        Some(&["configmaps".to_string()][..])
+    );
+    assert_eq!(
+        rules[0].resource_names.as_deref(),
+        Some(&["kube-proxy".to_string()][..])
+    );
+    assert_eq!(rules[0].verbs, ["get"]);
+    assert_eq!(
+        config_binding.role_ref.name,
+        config_role.metadata.name.unwrap()
+    );
+    let subject = &config_binding.subjects.unwrap()[0];
+    assert_eq!(Some(&subject.name), account.metadata.name.as_ref());
+    assert_eq!(subject.namespace, account.metadata.namespace);
 
     // Reading only: get, list and watch on the three kinds; the two
     // reviews kube-rbac-proxy makes.
@@ -114,7 +143,7 @@ fn the_manifests_are_kubernetes_objects_and_ask_no_more_than_needed() {
     }
 
     // The Service finds the pods and names the port kube-rbac-proxy serves.
-    let labels = ds_labels(&docs[4]);
+    let labels = ds_labels(&docs[6]);
     let selector = service.spec.clone().unwrap().selector.unwrap();
     assert!(selector.iter().all(|(k, v)| labels.get(k) == Some(v)));
     let port = &service.spec.unwrap().ports.unwrap()[0];
