@@ -61,6 +61,9 @@ complete -c ipvsadm -l watch -d 'With -L: a live view of the table, listed again
 complete -c ipvsadm -l listen -d 'With --exporter: where to serve /metrics, /check, /healthz and /readyz (default 127.0.0.1:9893).' -r -f
 complete -c ipvsadm -l grace -d 'With --exporter: how long a finding must hold before it counts as drift (default 90).' -r -f
 complete -c ipvsadm -l read-interval -d 'With --exporter: the table is read at most once in this time, whatever the scrapes (default 5).' -r -f
+complete -c ipvsadm -l table-namespace -d 'With --exporter: the table\'s families only of the virtual services of Services in these namespaces (implies --table-metrics; repeatable).' -r -f
+complete -c ipvsadm -l table-service -d 'With --exporter: the table\'s families only of these Services\' virtual services (implies --table-metrics; repeatable).' -r -f
+complete -c ipvsadm -l table-virtual-service -d 'With --exporter: the table\'s families only of these virtual services, as the check names them: \'TCP 10.96.0.1:443\', \'FWM 7\' (implies --table-metrics; repeatable).' -r -f
 complete -c ipvsadm -l kube-proxy-metrics -d 'With --check --k8s or --exporter: kube-proxy\'s metrics port, read for its mode and last sync (default 127.0.0.1:10249).' -r -f
 complete -c ipvsadm -s A -l add-service -d 'Add a virtual service.'
 complete -c ipvsadm -s E -l edit-service -d 'Change a virtual service.'
@@ -107,4 +110,4 @@ complete -c ipvsadm -l apply -d 'With --cleanup-kube-proxy: make the changes, af
 complete -c ipvsadm -l include-likely -d 'With --cleanup-kube-proxy: remove the services only likely kube-proxy\'s too.'
 complete -c ipvsadm -l changes -d 'With -L: print each change to the table as a line, as it happens.'
 complete -c ipvsadm -l exporter -d 'Serve this node\'s drift from the cluster to Prometheus, watching the API server (built with the kube feature).'
-complete -c ipvsadm -l table-metrics -d 'With --exporter: add every service\'s and real server\'s families of -L --metrics to /metrics.'
+complete -c ipvsadm -l table-metrics -d 'With --exporter: add the families of each service and real server to /metrics, as -L --metrics names them but without the rate gauges.'

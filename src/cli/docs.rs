@@ -84,7 +84,8 @@ fn group(tag: Tag) -> Group {
         Json | Netns | Check | Validate | Reconcile | Metrics | K8s | K8sApi | Kubeconfig
         | Context | Node | Owner | Migrate | CleanupKubeProxy | Apply | Backup | IncludeLikely
         | NodeportRange | NodeportAddresses | Watch | Changes | Exporter | Listen | Grace
-        | ReadInterval | TableMetrics | KubeProxyMetrics => Group::Ours,
+        | ReadInterval | TableMetrics | KubeProxyMetrics | TableNamespace | TableService
+        | TableVirtualService => Group::Ours,
     }
 }
 
@@ -321,7 +322,16 @@ fn prose(tag: Tag) -> &'static str {
             r"Scrapes that come sooner get the last reading, so that a storm of scrapes cannot keep the kernel busy. From 0.1 to 86400."
         }
         TableMetrics => {
-            r"Without it \fB/metrics\fR stays at a few hundred series whatever the table's size, as a fleet's Prometheus needs; with it, every family of \fB\-L \-\-metrics\fR is added (14 a real server and 10 a service)."
+            r"Without it \fB/metrics\fR stays at a few hundred series whatever the table's size, as a fleet's Prometheus needs; with it, the families of \fB\-L \-\-metrics\fR are added with the same names, help and labels, but only its counters and the gauges no counter gives (5 series a service, 9 a real server: \fBipvsadm_service_\fR and \fBipvsadm_backend_\fR followed by \fBconnections_total\fR, \fBincoming_packets_total\fR, \fBoutgoing_packets_total\fR, \fBincoming_bytes_total\fR, \fBoutgoing_bytes_total\fR; \fBipvsadm_backend_connections_active\fR, \fBconnections_inactive\fR, \fBconnections_persistent\fR, \fBweight\fR), no \fB_per_second\fR gauge: Prometheus computes rates from the counters (\fBrate(ipvsadm_service_connections_total[5m])\fR). \fBipvsadm_services\fR counts the whole table. \fB\-\-table\-namespace\fR, \fB\-\-table\-service\fR and \fB\-\-table\-virtual\-service\fR narrow it."
+        }
+        TableNamespace => {
+            r"Which Service a virtual service is comes from the cluster's objects, as \fB\-L \-\-k8s\fR tells it; a virtual service no Service explains is never in a namespace. The filters add up: a virtual service is kept when any \fB\-\-table\-namespace\fR, \fB\-\-table\-service\fR or \fB\-\-table\-virtual\-service\fR names it. Each takes a comma-separated list and may be given more than once."
+        }
+        TableService => {
+            r"A Service by its namespace and name, as \fBkube\-system/kube\-dns\fR: every virtual service of it on this node (its cluster IPs, node ports, external and load balancer addresses, each port)."
+        }
+        TableVirtualService => {
+            r"A virtual service as \fB\-\-check\fR and the exporter's \fBvirtual_service\fR label write it: the protocol (\fBTCP\fR, \fBUDP\fR, \fBSCTP\fR, in either case), a space, the numeric address and port (IPv6 in brackets: \fBUDP [fd00::10]:53\fR); or \fBFWM\fR and the mark, followed by \fBIPv6\fR for an IPv6 one. The only filter that reaches a virtual service no Service owns."
         }
         KubeProxyMetrics => {
             r"Where kube-proxy's \fB\-\-metrics\-bind\-address\fR answers on this node: \fB/proxyMode\fR and \fB/metrics\fR are read (plain HTTP, 1 second at most) for kube-proxy's mode and the time of its last sync (\fBkubeproxy_sync_proxy_rules_last_timestamp_seconds\fR). \fB\-\-check\fR adds a line of check \fBkubernetes\fR, code \fBKUBE_PROXY\fR (information: the mode and how long ago it last synced) or \fBKUBE_PROXY_NOT_IPVS\fR (attention: kube-proxy runs in another mode, so the table is not its to keep); the exporter adds \fBipvsadm_kube_proxy_up\fR, \fBipvsadm_kube_proxy_mode\fR and \fBipvsadm_kube_proxy_last_sync_timestamp_seconds\fR. A port that does not answer is no error: the check says nothing of it, the exporter's \fBipvsadm_kube_proxy_up\fR is 0."

@@ -104,6 +104,9 @@ pub enum Tag {
     ReadInterval,
     TableMetrics,
     KubeProxyMetrics,
+    TableNamespace,
+    TableService,
+    TableVirtualService,
 }
 
 /// One option of the table.
@@ -825,7 +828,31 @@ pub static FLAGS: &[Flag] = &[
         N,
         Tag::TableMetrics,
         "",
-        "With --exporter: add every service's and real server's families of -L --metrics to /metrics.",
+        "With --exporter: add the families of each service and real server to /metrics, as -L --metrics names them but without the rate gauges.",
+    ),
+    f(
+        "table-namespace",
+        None,
+        R,
+        Tag::TableNamespace,
+        "namespace,...",
+        "With --exporter: the table's families only of the virtual services of Services in these namespaces (implies --table-metrics; repeatable).",
+    ),
+    f(
+        "table-service",
+        None,
+        R,
+        Tag::TableService,
+        "namespace/name,...",
+        "With --exporter: the table's families only of these Services' virtual services (implies --table-metrics; repeatable).",
+    ),
+    f(
+        "table-virtual-service",
+        None,
+        R,
+        Tag::TableVirtualService,
+        "virtual-service,...",
+        "With --exporter: the table's families only of these virtual services, as the check names them: 'TCP 10.96.0.1:443', 'FWM 7' (implies --table-metrics; repeatable).",
     ),
     f(
         "kube-proxy-metrics",

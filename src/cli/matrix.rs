@@ -116,9 +116,12 @@ pub enum Opt {
     ReadInterval,
     TableMetrics,
     KubeProxyMetrics,
+    TableNamespace,
+    TableService,
+    TableVirtualService,
 }
 
-pub const NUMBER_OF_OPT: usize = 55;
+pub const NUMBER_OF_OPT: usize = 58;
 
 const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "numeric",
@@ -176,6 +179,9 @@ const OPT_NAMES: [&str; NUMBER_OF_OPT] = [
     "read-interval",
     "table-metrics",
     "kube-proxy-metrics",
+    "table-namespace",
+    "table-service",
+    "table-virtual-service",
 ];
 
 impl Opt {
@@ -248,35 +254,39 @@ const ALL_OPTS: [Opt; NUMBER_OF_OPT] = {
         ReadInterval,
         TableMetrics,
         KubeProxyMetrics,
+        TableNamespace,
+        TableService,
+        TableVirtualService,
     ]
 };
 
 /// '+' compulsory, 'x' illegal, '1' at most one of the '1's, ' ' optional.
 /// Rows are commands, columns options, both in ipvsadm's order:
-/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg lstn grac rint tblm kpm
-/// (the last twenty-one are ours: `--netns` goes with every command; `--k8s`,
+/// -n -c svc -s -p -M -r fwd -w -x -y -mc tot dmn -st -rt thr -pc srt sid -ex ops -pe -b grp port ttl size tinf type tprt nocs csum remc json netns vali reco metr k8s node ownr migr appl bkup likl nprg npad wat chg lstn grac rint tblm kpm tns tsvc tvs
+/// (the last twenty-four are ours: `--netns` goes with every command; `--k8s`,
 /// `--node` and `--nodeport-addresses` with `-L`, `-S`, `--check` and `--cleanup-kube-proxy`;
 /// `--watch` and `--changes` with `-L`; `--listen`, `--grace`,
-/// `--read-interval` and `--table-metrics` with `--exporter` only;
+/// `--read-interval`, `--table-metrics` and its filters `--table-namespace`,
+/// `--table-service`, `--table-virtual-service` with `--exporter` only;
 /// `--kube-proxy-metrics` with `--check` and `--exporter`).
 const MATRIX: [&[u8; NUMBER_OF_OPT]; 17] = [
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // add-service
-    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // edit-service
-    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-service
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // flush
-    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    xxxxx", // list
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // add-server
-    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // delete-server
-    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxx", // edit-server
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // set
-    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxxxxxxx", // start-daemon
-    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // stop-daemon
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxx", // restore
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xxxxxxx", // save
-    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxx", // zero
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xxxxxx ", // check
-    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xxxxxxx", // cleanup-kube-proxy
-    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xxxxx  xx     ", // exporter
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // add-service
+    b"xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // edit-service
+    b"xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // delete-service
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // flush
+    b" 11xxxxxxxxx11       xxxxxxx xxxxx  xx    xxxx    xxxxxxxx", // list
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxxxxx", // add-server
+    b"xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // delete-server
+    b"xx+xxx+    xxxxxxxxxxxxxxxxxx     x xxxxxxxxxxxxxxxxxxxxxx", // edit-server
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // set
+    b"xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // start-daemon
+    b"xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // stop-daemon
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxx", // restore
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx   xxxx  xxxxxxxxxx", // save
+    b"xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxx", // zero
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx  xxx  x xxx  xxxxxx xxx", // check
+    b" xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xx     xxxxxxxxxx", // cleanup-kube-proxy
+    b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxx  xxxxx  xx        ", // exporter
 ];
 
 /// Tunnel types, in `IP_VS_CONN_F_TUNNEL_TYPE_*` order.

@@ -96,7 +96,7 @@ pub enum Command {
 }
 
 /// Ours: `--exporter`'s options (issue 27).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExporterArgs {
     /// `--listen`: where the HTTP server listens.
     pub listen: std::net::SocketAddr,
@@ -104,8 +104,12 @@ pub struct ExporterArgs {
     pub grace: std::time::Duration,
     /// `--read-interval`: the least time between two reads of the table.
     pub read_interval: std::time::Duration,
-    /// `--table-metrics`: `-L --metrics`'s families in `/metrics` too.
+    /// `--table-metrics`: `-L --metrics`'s families in `/metrics` too,
+    /// without the rate gauges.
     pub table_metrics: bool,
+    /// `--table-namespace`, `--table-service`, `--table-virtual-service`:
+    /// whose families `--table-metrics` writes.
+    pub table_select: crate::format::metrics::Selection,
 }
 
 /// The exporter's port: one of the free range of Prometheus's list of
@@ -122,6 +126,7 @@ impl Default for ExporterArgs {
             grace: std::time::Duration::from_secs(90),
             read_interval: std::time::Duration::from_secs(5),
             table_metrics: false,
+            table_select: Default::default(),
         }
     }
 }

@@ -774,6 +774,9 @@ impl<'a> Reading<'a> {
                 self.set_option(Opt::TableMetrics)?;
                 self.exporter.table_metrics = true;
             }
+            Tag::TableNamespace | Tag::TableService | Tag::TableVirtualService => {
+                self.table_filter(tag, v)?;
+            }
             Tag::KubeProxyMetrics => {
                 self.set_option(Opt::KubeProxyMetrics)?;
                 match v.parse::<SocketAddr>() {
@@ -788,6 +791,29 @@ impl<'a> Reading<'a> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// A filter of `--table-metrics`, which it implies; each may be given
+    /// again, its lists adding up.
+    fn table_filter(&mut self, tag: Tag, v: &str) -> Result<(), CliError> {
+        let (opt, added) = match tag {
+            Tag::TableNamespace => (
+                Opt::TableNamespace,
+                self.exporter.table_select.add_namespaces(v),
+            ),
+            Tag::TableService => (
+                Opt::TableService,
+                self.exporter.table_select.add_services(v),
+            ),
+            _ => (
+                Opt::TableVirtualService,
+                self.exporter.table_select.add_virtual_services(v),
+            ),
+        };
+        added.map_err(CliError::Fail)?;
+        self.options |= opt.bit();
+        self.exporter.table_metrics = true;
+        Ok(())
     }
 
     /// `process_options`: the matrix, then the rules between options and
@@ -939,7 +965,7 @@ impl<'a> Reading<'a> {
             }),
             Cmd::Check => Command::Check { format },
             Cmd::CleanupKubeProxy => Command::CleanupKubeProxy,
-            Cmd::Exporter => Command::Exporter(self.exporter),
+            Cmd::Exporter => Command::Exporter(self.exporter.clone()),
             Cmd::AddDest => Command::AddDest(svc_arg(), dest_arg()),
             Cmd::EditDest => Command::EditDest(svc_arg(), dest_arg()),
             Cmd::DelDest => Command::DelDest(svc_arg(), dest_arg()),
@@ -1118,6 +1144,70 @@ mod tests {
         }
     }
 
+    /// `--table-metrics`' filters: each implies it, may come again (the
+    /// lists add up), goes with `--exporter` only; a bad value is told.
+    #[test]
+    fn table_filters_add_up_and_imply_table_metrics() {
+        let words = |w: &[&str]| {
+            let argv: Vec<String> = std::iter::once("ipvsadm")
+                .chain(w.iter().copied())
+                .map(String::from)
+                .collect();
+            parse_invocation(&argv, &names())
+        };
+        let inv = words(&[
+            "--exporter",
+            "--table-namespace",
+            "kube-system,shop",
+            "--table-service",
+            "default/kubernetes",
+            "--table-namespace",
+            "load",
+            "--table-virtual-service",
+            "UDP [fd00::10]:53,FWM 7",
+        ])
+        .unwrap();
+        let Command::Exporter(args) = inv.command else {
+            panic!("{:?}", inv.command)
+        };
+        assert!(args.table_metrics);
+        let s = &args.table_select;
+        assert_eq!(s.namespaces, ["kube-system", "shop", "load"]);
+        assert_eq!(
+            s.services,
+            [("default".to_string(), "kubernetes".to_string())]
+        );
+        let vs: Vec<String> = s
+            .virtual_services
+            .iter()
+            .map(crate::format::service_text)
+            .collect();
+        assert_eq!(vs, ["UDP [fd00::10]:53", "FWM 7"]);
+        for (w, why) in [
+            (
+                &["-Ln", "--table-namespace", "a"][..],
+                "Illegal 'table-namespace' option with the 'list' command",
+            ),
+            (
+                &["--check", "--table-service", "a/b"][..],
+                "Illegal 'table-service' option with the 'check' command",
+            ),
+            (
+                &["--exporter", "--table-service", "kube-dns"][..],
+                "--table-service takes namespace/name, not `kube-dns'",
+            ),
+            (
+                &["--exporter", "--table-virtual-service", "10.96.0.1:443"][..],
+                "--table-virtual-service takes PROTOCOL ADDRESS:PORT or FWM MARK, not `10.96.0.1:443'",
+            ),
+        ] {
+            match words(w) {
+                Err(CliError::Fail(m)) => assert_eq!(m, why, "{w:?}"),
+                other => panic!("{w:?}: {other:?}"),
+            }
+        }
+    }
+
     /// `--exporter` reads the API server; its options go with it only.
     #[test]
     fn exporter_takes_its_options_and_the_api_server() {
@@ -1138,6 +1228,7 @@ mod tests {
                 grace: Duration::from_secs(30),
                 read_interval: Duration::from_millis(500),
                 table_metrics: true,
+                table_select: Default::default(),
             })
         );
         let kube = inv.kube.unwrap();

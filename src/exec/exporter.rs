@@ -22,10 +22,12 @@ use crate::exporter::drift::{summarize, Observed, Summary, Tracker};
 use crate::exporter::serve::{serve, Page, Site, JSON_TYPE, METRICS_TYPE};
 use crate::exporter::text::{self, Exposition, KindView, ReadView};
 use crate::format;
+use crate::format::metrics::{Rates, Selection};
 use crate::k8s::api::{innermost, Source};
 use crate::k8s::compare::{Code, Finding};
 use crate::k8s::expect::{ExpectedService, ThisNode};
 use crate::k8s::live::{self, Live, KINDS};
+use crate::k8s::view::Explained;
 use crate::k8s::{proxyconfig, report};
 use crate::streams::Streams;
 
@@ -65,7 +67,7 @@ pub(super) fn run(args: &ExporterArgs, kube: &KubeArgs, program: &str, io: &mut 
         let at = listener.local_addr().map_or(args.listen, |a| a);
         io.err(&format!("{program}: serving http://{at}/metrics\n"));
         io.flush();
-        let site = Arc::new(Node::new(live, *args, kube.clone()));
+        let site = Arc::new(Node::new(live, args.clone(), kube.clone()));
         let (mut term, mut int) = match (
             signal(SignalKind::terminate()),
             signal(SignalKind::interrupt()),
@@ -163,7 +165,7 @@ impl Node {
         let live = self.live.clone();
         let kube = self.kube.clone();
         let state = self.state.clone();
-        let args = self.args;
+        let args = self.args.clone();
         let made = tokio::task::spawn_blocking(move || read(&live, &kube, &args, &state)).await;
         let r = match made {
             Ok(r) => Arc::new(r),
@@ -305,7 +307,8 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
     };
     let table_metrics = match (&facts.ipvs, args.table_metrics) {
         (facts::Ipvs::Present { info, services }, true) => {
-            Some(format::metrics::render(info, services))
+            let expected = expectation.map_or(&[][..], |(_, e)| e.as_slice());
+            Some(table_families(info, services, expected, &args.table_select))
         }
         _ => None,
     };
@@ -325,6 +328,20 @@ fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>)
         reads: st.reads,
         errors: st.errors,
     }
+}
+
+/// `--table-metrics`: `-L --metrics`'s families of the virtual services
+/// the filters keep, without the rate gauges. Whose a virtual service is
+/// comes from the expectation, as `-L --k8s` tells it.
+fn table_families(
+    info: &crate::ipvs::Info,
+    table: &[(crate::ipvs::Service, Vec<crate::ipvs::Dest>)],
+    expected: &[ExpectedService],
+    select: &Selection,
+) -> String {
+    let explained = Explained::new(expected);
+    let keep = |s: &crate::ipvs::Service| select.keeps(&s.id, explained.owner(&s.id));
+    format::metrics::render_kept(info, table, Rates::Left, &keep)
 }
 
 /// The expectation of the last reading when neither the objects nor this

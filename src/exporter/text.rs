@@ -5,7 +5,8 @@
 //! always exact, whatever the cap leaves out. No rate is a gauge here:
 //! Prometheus computes rates from counters itself. The families of
 //! `-L --metrics` (`format::metrics`) are added after these only when
-//! asked for (`--table-metrics`); no name here is one of theirs.
+//! asked for (`--table-metrics`, narrowed by its filters), without their
+//! rate gauges; no name here is one of theirs.
 
 use std::fmt::Write;
 

@@ -14,6 +14,11 @@
 //! dashboards written for it carry over. One label is added, `family`
 //! (`inet` or `inet6`): an IPv4 and an IPv6 service on the same firewall
 //! mark are two services, and without it they would be one series.
+//!
+//! The exporter (`--exporter --table-metrics`) writes the same families
+//! of the services its filters keep (`Selection`), without the rate
+//! gauges (`render_kept`, `Rates::Left`): the same names, help and labels,
+//! so a query reads both alike; `-L --metrics` stays as it was.
 
 use std::fmt::Write;
 
@@ -185,6 +190,29 @@ fn family_head(out: &mut String, name: &str, kind: &str, help: &str) {
 /// samples. Metrics of services and real servers are written even when
 /// there are none, so a scraper always sees every name.
 pub fn render(info: &Info, table: &[(Service, Vec<Dest>)]) -> String {
+    render_kept(info, table, Rates::Kept, &|_| true)
+}
+
+/// Whether the kernel's rate estimates are written beside the counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rates {
+    /// `-L --metrics`: every family, as it has always been.
+    Kept,
+    /// The exporter: counters only; Prometheus computes the rates from
+    /// them (`rate()`), over the window a query picks.
+    Left,
+}
+
+/// `render` of the services `keep` accepts (the header's families count
+/// the whole table), with or without the rate gauges. The families kept
+/// have `render`'s names, types, help and labels, so a query or a
+/// dashboard reads both alike.
+pub fn render_kept(
+    info: &Info,
+    table: &[(Service, Vec<Dest>)],
+    rates: Rates,
+    keep: &dyn Fn(&Service) -> bool,
+) -> String {
     let mut out = String::new();
     let (a, b, c) = info.version_triple();
     family_head(
@@ -204,8 +232,15 @@ pub fn render(info: &Info, table: &[(Service, Vec<Dest>)]) -> String {
     family_head(&mut out, "services", "gauge", "Virtual services listed.");
     let _ = writeln!(out, "{PREFIX}services {}", table.len());
 
-    let labels: Vec<String> = table.iter().map(|(s, _)| service_labels(&s.id)).collect();
-    for m in &STATS {
+    let kept: Vec<(&Service, &[Dest], String)> = table
+        .iter()
+        .filter(|(s, _)| keep(s))
+        .map(|(s, d)| (s, d.as_slice(), service_labels(&s.id)))
+        .collect();
+    let stats = STATS
+        .iter()
+        .filter(|m| rates == Rates::Kept || m.kind == "counter");
+    for m in stats.clone() {
         let name = format!("service_{}", m.name);
         family_head(
             &mut out,
@@ -213,34 +248,140 @@ pub fn render(info: &Info, table: &[(Service, Vec<Dest>)]) -> String {
             m.kind,
             &format!("Virtual service: {}", m.help),
         );
-        for ((svc, _), l) in table.iter().zip(&labels) {
+        for (svc, _, l) in &kept {
             let _ = writeln!(out, "{PREFIX}{name}{{{l}}} {}", (m.value)(&svc.stats));
         }
     }
-    for m in &STATS {
+    for m in stats {
         let name = format!("backend_{}", m.name);
         family_head(&mut out, &name, m.kind, &format!("Real server: {}", m.help));
-        backend_samples(&mut out, &name, table, &labels, |d| (m.value)(&d.stats));
+        backend_samples(&mut out, &name, &kept, |d| (m.value)(&d.stats));
     }
     for (short, help, value) in &BACKEND {
         let name = format!("backend_{short}");
         family_head(&mut out, &name, "gauge", help);
-        backend_samples(&mut out, &name, table, &labels, value);
+        backend_samples(&mut out, &name, &kept, value);
     }
     out
 }
 
-/// One sample of metric `name` for every real server of the table; `labels`
-/// are the services' labels, in the table's order.
+/// Which virtual services the exporter writes the families of
+/// (`--table-namespace`, `--table-service`, `--table-virtual-service`): one
+/// a filter names, whichever filter; every one when none is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub namespaces: Vec<String>,
+    /// Services as (namespace, name).
+    pub services: Vec<(String, String)>,
+    pub virtual_services: Vec<ServiceId>,
+}
+
+impl Selection {
+    /// No filter given: every virtual service.
+    pub fn is_empty(&self) -> bool {
+        self.namespaces.is_empty() && self.services.is_empty() && self.virtual_services.is_empty()
+    }
+
+    /// Whether the virtual service `id`, whose Service is `owner` (namespace,
+    /// name; none when no Service explains it), is kept. One that no
+    /// Service owns is kept only when named itself.
+    pub fn keeps(&self, id: &ServiceId, owner: Option<(&str, &str)>) -> bool {
+        if self.is_empty() || self.virtual_services.contains(id) {
+            return true;
+        }
+        owner.is_some_and(|(ns, name)| {
+            self.namespaces.iter().any(|n| n == ns)
+                || self.services.iter().any(|(n, s)| n == ns && s == name)
+        })
+    }
+
+    /// `--table-namespace`'s value, a comma-separated list, added.
+    pub fn add_namespaces(&mut self, list: &str) -> Result<(), String> {
+        for ns in items(list, "--table-namespace", "a namespace")? {
+            self.namespaces.push(ns.to_string());
+        }
+        Ok(())
+    }
+
+    /// `--table-service`'s value, `NAMESPACE/NAME,...`, added.
+    pub fn add_services(&mut self, list: &str) -> Result<(), String> {
+        for s in items(list, "--table-service", "namespace/name")? {
+            match s.split_once('/') {
+                Some((ns, name)) if !ns.is_empty() && !name.is_empty() && !name.contains('/') => {
+                    self.services.push((ns.to_string(), name.to_string()))
+                }
+                _ => return Err(format!("--table-service takes namespace/name, not `{s}'")),
+            }
+        }
+        Ok(())
+    }
+
+    /// `--table-virtual-service`'s value added: virtual services as the
+    /// check names them (`TCP 10.96.0.1:443`, `UDP [fd00::10]:53`, `FWM 7`,
+    /// `FWM 7 IPv6`), comma-separated.
+    pub fn add_virtual_services(&mut self, list: &str) -> Result<(), String> {
+        for v in items(list, "--table-virtual-service", "a virtual service")? {
+            let id = virtual_service(v).ok_or_else(|| {
+                format!(
+                    "--table-virtual-service takes PROTOCOL ADDRESS:PORT or FWM MARK, not `{v}'"
+                )
+            })?;
+            self.virtual_services.push(id);
+        }
+        Ok(())
+    }
+}
+
+/// The items of a comma-separated list, trimmed; none of them empty.
+fn items<'a>(list: &'a str, option: &str, what: &str) -> Result<Vec<&'a str>, String> {
+    let items: Vec<&str> = list.split(',').map(str::trim).collect();
+    if items.iter().any(|i| i.is_empty()) {
+        return Err(format!(
+            "{option} takes {what} (or a comma-separated list), not `{list}'"
+        ));
+    }
+    Ok(items)
+}
+
+/// A virtual service as `format::service_text` writes it (the protocol in
+/// either case, any spaces between the words); none when it is not one.
+fn virtual_service(text: &str) -> Option<ServiceId> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (proto, rest) = words.split_first()?;
+    let protocol = match proto.to_ascii_uppercase().as_str() {
+        "TCP" => crate::ipvs::Protocol::Tcp,
+        "UDP" => crate::ipvs::Protocol::Udp,
+        "SCTP" => crate::ipvs::Protocol::Sctp,
+        "FWM" => {
+            let family = match rest.get(1).map(|f| f.to_ascii_lowercase()) {
+                None => crate::ipvs::Family::Inet,
+                Some(f) if f == "ipv6" && rest.len() == 2 => crate::ipvs::Family::Inet6,
+                Some(_) => return None,
+            };
+            let mark: u32 = rest.first()?.parse().ok().filter(|m| *m != 0)?;
+            return Some(ServiceId::Fwmark { family, mark });
+        }
+        _ => return None,
+    };
+    let [at] = rest else { return None };
+    let at: std::net::SocketAddr = at.parse().ok()?;
+    Some(ServiceId::Addr {
+        protocol,
+        addr: at.ip(),
+        port: at.port(),
+    })
+}
+
+/// One sample of metric `name` for every real server of the services
+/// `kept`, each with its service's labels, in the table's order.
 fn backend_samples(
     out: &mut String,
     name: &str,
-    table: &[(Service, Vec<Dest>)],
-    labels: &[String],
+    kept: &[(&Service, &[Dest], String)],
     value: impl Fn(&Dest) -> u64,
 ) {
-    for ((_, dests), l) in table.iter().zip(labels) {
-        for d in dests {
+    for (_, dests, l) in kept {
+        for d in *dests {
             let _ = writeln!(
                 out,
                 "{PREFIX}{name}{{{}}} {}",
@@ -438,5 +579,197 @@ mod tests {
         let empty = render(&info(), &[]);
         assert_eq!(empty.matches("# TYPE ").count(), seen.len());
         assert!(empty.contains("ipvsadm_services 0\n"));
+    }
+
+    fn tcp(addr: &str, port: u16) -> ServiceId {
+        ServiceId::Addr {
+            protocol: Protocol::Tcp,
+            addr: addr.parse().unwrap(),
+            port,
+        }
+    }
+
+    /// A Service's namespace and name, or none.
+    type Owner = Option<(&'static str, &'static str)>;
+
+    /// Four services: two of namespace `a` (Services `a/one`, `a/two`),
+    /// one of `b/one`, one no Service owns; two real servers each.
+    fn owned_table() -> (Vec<(Service, Vec<Dest>)>, Vec<Owner>) {
+        let ids = [
+            tcp("10.96.0.1", 443),
+            tcp("10.96.0.2", 80),
+            tcp("10.96.0.3", 80),
+            tcp("192.168.0.9", 8080),
+        ];
+        let table = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let base = 100 * i as u64;
+                let dests = vec![
+                    dest(&format!("10.244.{i}.1"), 8080, 1, base + 10),
+                    dest(&format!("10.244.{i}.2"), 8080, 0, base + 20),
+                ];
+                (service(*id, base), dests)
+            })
+            .collect();
+        let owners = vec![
+            Some(("a", "one")),
+            Some(("a", "two")),
+            Some(("b", "one")),
+            None,
+        ];
+        (table, owners)
+    }
+
+    /// The `local_address` values of a metric's samples.
+    fn addresses(text: &str, name: &str) -> Vec<String> {
+        samples(text, name)
+            .iter()
+            .map(|l| l.split('"').nth(1).unwrap().to_string())
+            .collect()
+    }
+
+    fn selected(sel: &Selection) -> String {
+        let (table, owners) = owned_table();
+        let owner = |s: &Service| owners[table.iter().position(|(t, _)| t.id == s.id).unwrap()];
+        render_kept(&info(), &table, Rates::Left, &|s| {
+            sel.keeps(&s.id, owner(s))
+        })
+    }
+
+    #[test]
+    fn without_rates_every_kept_line_is_one_of_the_listings() {
+        let (table, _) = owned_table();
+        let all = render(&info(), &table);
+        let counters = render_kept(&info(), &table, Rates::Left, &|_| true);
+        let listing: std::collections::HashSet<&str> = all.lines().collect();
+        for line in counters.lines() {
+            assert!(listing.contains(line), "{line} not in -L --metrics");
+            assert!(!line.contains("per_second"), "{line}");
+        }
+        let families: Vec<&str> = counters
+            .lines()
+            .filter(|l| l.starts_with("# TYPE"))
+            .collect();
+        // 3 of the table, 5 counters a service, 5 counters and 4 gauges a
+        // real server: no gauge of a rate the counters give.
+        assert_eq!(families.len(), 3 + 5 + 5 + 4);
+        let series = counters.lines().filter(|l| !l.starts_with('#')).count();
+        assert_eq!(series, 3 + 5 * 4 + 9 * 8);
+        let gauges: Vec<&str> = families
+            .iter()
+            .filter(|l| l.ends_with(" gauge"))
+            .copied()
+            .collect();
+        assert_eq!(gauges.len(), 3 + 4, "{gauges:?}");
+        // The listing itself keeps its rates.
+        assert_eq!(all.matches("_per_second ").count(), 2 * 5 * 2);
+    }
+
+    #[test]
+    fn filters_keep_what_they_name_and_count_the_whole_table() {
+        let mut by_ns = Selection::default();
+        by_ns.add_namespaces("a").unwrap();
+        let text = selected(&by_ns);
+        let want = ["10.96.0.1", "10.96.0.2"];
+        assert_eq!(addresses(&text, "ipvsadm_service_connections_total"), want);
+        assert_eq!(
+            addresses(&text, "ipvsadm_backend_weight"),
+            ["10.96.0.1", "10.96.0.1", "10.96.0.2", "10.96.0.2"]
+        );
+        assert!(text.contains("ipvsadm_services 4\n"));
+
+        let mut by_service = Selection::default();
+        by_service.add_services("b/one, a/two").unwrap();
+        assert_eq!(
+            addresses(
+                &selected(&by_service),
+                "ipvsadm_service_incoming_bytes_total"
+            ),
+            ["10.96.0.2", "10.96.0.3"]
+        );
+
+        // No Service owns 192.168.0.9:8080: only its own name selects it.
+        let mut by_vs = Selection::default();
+        by_vs
+            .add_virtual_services("tcp   192.168.0.9:8080")
+            .unwrap();
+        by_vs.add_namespaces("b").unwrap();
+        assert_eq!(
+            addresses(&selected(&by_vs), "ipvsadm_backend_connections_total").len(),
+            4
+        );
+        assert_eq!(
+            addresses(&selected(&by_vs), "ipvsadm_service_connections_total"),
+            ["10.96.0.3", "192.168.0.9"]
+        );
+        let mut none = Selection::default();
+        none.add_namespaces("c,d").unwrap();
+        let empty = selected(&none);
+        assert!(samples(&empty, "ipvsadm_service_connections_total").is_empty());
+        // Every family is still named, as for an empty table.
+        assert_eq!(empty.matches("# TYPE ").count(), 3 + 5 + 5 + 4);
+        // No filter: everything.
+        assert_eq!(
+            addresses(
+                &selected(&Selection::default()),
+                "ipvsadm_service_connections_total"
+            )
+            .len(),
+            4
+        );
+    }
+
+    #[test]
+    fn filter_values_are_read_as_the_check_writes_them() {
+        let mut s = Selection::default();
+        s.add_virtual_services(
+            "TCP 10.96.0.1:443,UDP [fd00::10]:53,sctp 10.0.0.1:9,FWM 7,FWM 7 IPv6",
+        )
+        .unwrap();
+        let texts: Vec<String> = s
+            .virtual_services
+            .iter()
+            .map(crate::format::service_text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "TCP 10.96.0.1:443",
+                "UDP [fd00::10]:53",
+                "SCTP 10.0.0.1:9",
+                "FWM 7",
+                "FWM 7 IPv6"
+            ]
+        );
+        for bad in [
+            "10.96.0.1:443",
+            "TCP 10.96.0.1",
+            "ICMP 10.0.0.1:1",
+            "FWM 0",
+            "FWM 7 IPv5",
+            "TCP 1.2.3.4:1 x",
+            "",
+        ] {
+            let err = s.add_virtual_services(bad).unwrap_err();
+            assert!(
+                err.starts_with("--table-virtual-service takes "),
+                "{bad}: {err}"
+            );
+        }
+        s.add_services("kube-system/kube-dns").unwrap();
+        assert_eq!(
+            s.services,
+            [("kube-system".to_string(), "kube-dns".to_string())]
+        );
+        for bad in ["kube-dns", "/x", "x/", "a/b/c", "a/b,,c/d"] {
+            assert!(s.add_services(bad).is_err(), "{bad}");
+        }
+        assert!(s.add_namespaces("a,").is_err());
+        assert_eq!(
+            s.add_namespaces("").unwrap_err(),
+            "--table-namespace takes a namespace (or a comma-separated list), not `'"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Unit tests of the comparison: a node built exactly as the fixture
 //! cluster expects gives no finding; then drift is planted one kind at a
-//! time, and each is found with its code and nothing else.
+//! time, and each is found with its code and nothing else. Beside them,
+//! what reads the same expectation: `-L --k8s`'s view and the exporter's
+//! table filters.
 
 use std::net::IpAddr;
 
@@ -53,6 +55,15 @@ fn bare(id: ServiceId) -> (Service, Vec<Dest>) {
         },
         vec![],
     )
+}
+
+/// A virtual service no Service of the fixture explains: TCP 10.99.0.1:80.
+fn stranger() -> (Service, Vec<Dest>) {
+    bare(ServiceId::Addr {
+        protocol: crate::ipvs::Protocol::Tcp,
+        addr: "10.99.0.1".parse().unwrap(),
+        port: 80,
+    })
 }
 
 fn dest(addr: IpAddr, port: u16, weight: u32) -> Dest {
@@ -315,11 +326,7 @@ fn the_view_names_every_line_and_marks_strangers() {
     let want = format!("{}/{}", first.service.namespace, first.service.name);
     assert!(labels(&live[0].0, &[], &table)[0].starts_with(&want));
     // A stranger: a service nothing explains, and a server no endpoint is.
-    let stranger = bare(ServiceId::Addr {
-        protocol: crate::ipvs::Protocol::Tcp,
-        addr: "10.99.0.1".parse().unwrap(),
-        port: 80,
-    });
+    let stranger = stranger();
     assert_eq!(labels(&stranger.0, &[], &table), [NO_SERVICE]);
     live[0].1.push(dest("10.9.9.9".parse().unwrap(), 1, 1));
     let l = labels(&live[0].0, &live[0].1, &table);
@@ -373,4 +380,43 @@ fn rules_tell_the_families_of_a_firewall_mark_apart() {
         port: 80,
     };
     assert_eq!(super::compare::Rule(&tcp6).to_string(), "TCP [fd00::1]:80");
+}
+
+/// The exporter's filters of `--table-metrics` on the fixture's node-a:
+/// whose each virtual service is comes from the expectation
+/// (`Explained::owner`), so a namespace or a Service reaches every one of
+/// its addresses and ports, and a stranger only by its own name.
+#[test]
+fn the_table_filters_follow_the_expectations_owners() {
+    use super::view::Explained;
+    use crate::format::metrics::Selection;
+    let c = read(&[LIST]);
+    let expected_table = expected(&c, &node(&c, "node-a"));
+    let explained = Explained::new(&expected_table);
+    let mut live = built(&expected_table);
+    live.push(stranger());
+    let kept = |select: &Selection| -> Vec<String> {
+        live.iter()
+            .filter(|(s, _)| select.keeps(&s.id, explained.owner(&s.id)))
+            .map(|(s, _)| super::compare::Rule(&s.id).to_string())
+            .collect()
+    };
+    let mut ns = Selection::default();
+    ns.add_namespaces("kube-system").unwrap();
+    let dns = [
+        "UDP 10.96.0.10:53",
+        "TCP 10.96.0.10:53",
+        "TCP 10.96.0.10:9153",
+    ];
+    assert_eq!(kept(&ns), dns);
+    let mut web = Selection::default();
+    web.add_services("shop/web").unwrap();
+    assert_eq!(kept(&web).len(), 6, "{:?}", kept(&web));
+    assert!(kept(&web).contains(&"TCP 192.168.50.10:30080".to_string()));
+    let mut stranger = Selection::default();
+    stranger.add_namespaces("kube-system,default").unwrap();
+    assert_eq!(kept(&stranger).len(), 4);
+    stranger.add_virtual_services("TCP 10.99.0.1:80").unwrap();
+    assert_eq!(kept(&stranger).last().unwrap(), "TCP 10.99.0.1:80");
+    assert_eq!(kept(&Selection::default()).len(), live.len());
 }

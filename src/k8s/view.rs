@@ -36,6 +36,12 @@ impl<'a> Explained<'a> {
     pub fn get(&self, id: &ServiceId) -> Option<&'a ExpectedService> {
         self.0.get(id).copied()
     }
+
+    /// The namespace and name of the Service the virtual service `id` is.
+    pub fn owner(&self, id: &ServiceId) -> Option<(&'a str, &'a str)> {
+        self.get(id)
+            .map(|e| (e.service.namespace.as_str(), e.service.name.as_str()))
+    }
 }
 
 /// The endpoint a live real server is, in its expected virtual service.

@@ -355,6 +355,46 @@ fn exporter_readiness_errors_and_exit() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// `--table-metrics`' filters: accepted together and repeated, the page
+/// still Prometheus's format, never a rate gauge; the table's families are
+/// there exactly when this host has a table to read (this host has no
+/// IPVS: the filtered families are held by `format::metrics`' tests and
+/// measured in the VM by tests/bench/exporter-series). A bad filter's
+/// message is `cli::parse`'s test's: on a host without IPVS, ipvsadm's
+/// own order tells the missing IPVS first.
+#[cfg(feature = "kube")]
+#[test]
+fn exporter_takes_the_table_filters() {
+    use crate::kubeapi::server::served;
+
+    let s = served("exporter-table", 3, &[]);
+    let e = Exporter::start(&[
+        "--kubeconfig",
+        &s.kubeconfig,
+        "--node",
+        "node-a",
+        "--table-namespace",
+        "shop,kube-system",
+        "--table-service",
+        "default/kubernetes",
+        "--table-virtual-service",
+        "TCP 10.96.0.1:443",
+        "--table-namespace",
+        "load",
+    ]);
+    e.until("/readyz", "ready", |st, _| st == 200);
+    let (st, m) = get(e.port, "/metrics");
+    assert_eq!(st, 200);
+    promtool_accepts(&m);
+    assert!(!m.contains("_per_second"), "{m}");
+    let table = m.contains("# TYPE ipvsadm_service_connections_total counter\n");
+    assert_eq!(
+        table,
+        std::path::Path::new("/proc/net/ip_vs").exists(),
+        "{m}"
+    );
+}
+
 /// SIGTERM by the kill command, so that the test needs no unsafe.
 fn unsafe_free_kill(pid: u32) {
     let ok = Command::new("kill")
