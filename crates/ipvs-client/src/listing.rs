@@ -30,7 +30,8 @@ use crate::Error;
 /// How far a listing may go from netlink (`ListOptions::route`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Route {
-    /// Every dump over netlink.
+    /// Every dump over netlink (real servers with their traffic
+    /// counters, services without them).
     Netlink,
     /// Services over netlink, IPv4 real servers over getsockopt where
     /// the answer is proved whole.
@@ -191,10 +192,11 @@ impl Client {
         Ok(())
     }
 
-    /// The real servers of one service without traffic counters, into
-    /// `out` (cleared first): over getsockopt where `opts` allows and the
+    /// The real servers of one service into `out` (cleared first), in
+    /// the kernel's order: over getsockopt where `opts` allows and the
     /// answer is proved whole (an IPv4 service; a GET_SERVICE right after
-    /// counts as many), else over netlink; `report` counts which way.
+    /// counts as many), without traffic counters then; else over netlink,
+    /// with them. `report` counts which way.
     pub fn dests_defs_into(
         &mut self,
         id: &ServiceId,
