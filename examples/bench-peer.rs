@@ -5,7 +5,9 @@
 //!
 //!     bench-peer create N        new_service, then new_dest twice, per service
 //!     bench-peer create-batch N  the same changes through Client::apply
-//!     bench-peer list N          Client::table (services, then each one's servers)
+//!     bench-peer list N          Client::table_defs (the fastest proved path: for
+//!                                this table getsockopt alone, no counters)
+//!     bench-peer list-netlink N  Client::table (netlink dumps, with counters)
 //!
 //! It prints the counts it saw, so that the run can check the table.
 
@@ -29,7 +31,7 @@ fn table(n: usize) -> impl Iterator<Item = (Service, [Dest; 2])> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(op), Some(Ok(n))) = (args.first(), args.get(1).map(|a| a.parse::<usize>())) else {
-        eprintln!("usage: bench-peer create|create-batch|list N");
+        eprintln!("usage: bench-peer create|create-batch|list|list-netlink N");
         std::process::exit(2)
     };
     let mut ipvs = Client::connect()?;
@@ -57,6 +59,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("created {n}");
         }
         "list" => {
+            let t = ipvs.table_defs()?;
+            let dests: usize = t.iter().map(|(_, d)| d.len()).sum();
+            println!("{} services {dests} real servers", t.len());
+        }
+        "list-netlink" => {
             let t = ipvs.table()?;
             let dests: usize = t.iter().map(|(_, d)| d.len()).sum();
             println!("{} services {dests} real servers", t.len());

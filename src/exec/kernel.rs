@@ -4,7 +4,6 @@
 //! `check_ipvs_version`'s warning.
 
 use crate::format::errors::{ipvs_strerror, Op};
-use crate::ipvs::sockopt::Sockopt;
 use crate::ipvs::{Client, Dest, Error, Info};
 use crate::streams::Streams;
 
@@ -18,9 +17,6 @@ pub(super) struct Kernel {
     pub(super) text: Vec<u8>,
     /// The general path's text of one service entry, reused.
     pub(super) scratch: String,
-    /// The getsockopt short cut of a listing (`exec::list`), opened when a
-    /// listing first wants it.
-    pub(super) sockopt: Option<Sockopt>,
 }
 
 /// `modprobe_ipvs`.
@@ -43,7 +39,6 @@ pub(super) fn try_init() -> Result<Kernel, Error> {
         dests: Vec::new(),
         text: Vec::new(),
         scratch: String::new(),
-        sockopt: None,
     })
 }
 

@@ -17,6 +17,7 @@ use super::convert::*;
 use super::family::*;
 use super::model::*;
 use super::requests::{self, Change};
+use super::sockopt::Sockopt;
 use crate::Error;
 
 /// How many times an interrupted dump is started again before giving up.
@@ -224,6 +225,12 @@ pub struct Client {
     seq: u32,
     /// The most requests a batch carries (see `batch_flush`).
     pub(super) batch_limit: usize,
+    /// The getsockopt interface of a listing's faster paths (`listing`),
+    /// opened when a listing first wants it.
+    sockopt: Option<Sockopt>,
+    /// Whether opening it was tried: a client of another namespace tries
+    /// there, at once, and never again here.
+    sockopt_tried: bool,
 }
 
 impl Client {
@@ -236,6 +243,8 @@ impl Client {
             family: 0,
             seq: 0,
             batch_limit: 1,
+            sockopt: None,
+            sockopt_tried: false,
         };
         c.main.grow_receive_buffer(BATCH_RECV_BUF);
         // Every answer a batch may draw must fit in the receive buffer at
@@ -252,7 +261,18 @@ impl Client {
         if self.small.is_none() && !self.small_truncates {
             self.small = Some(Channel::open(SMALL_RECV_BUF)?);
         }
+        self.sockopt();
         Ok(())
+    }
+
+    /// The getsockopt interface, opened at the first call; None when it
+    /// cannot be (the listings then go over netlink alone).
+    pub(crate) fn sockopt(&mut self) -> Option<&mut Sockopt> {
+        if !self.sockopt_tried {
+            self.sockopt_tried = true;
+            self.sockopt = Sockopt::open().ok();
+        }
+        self.sockopt.as_mut()
     }
 
     pub(super) fn next_seq(&mut self) -> u32 {
@@ -478,7 +498,9 @@ impl Client {
         Ok(out)
     }
 
-    /// Every service, in the kernel's order, each with its real servers.
+    /// Every service, in the kernel's order, each with its real servers,
+    /// with every counter, over netlink. Where the counters are not
+    /// wanted, `table_defs` gives the rest many times faster.
     pub fn table(&mut self) -> Result<Vec<(Service, Vec<Dest>)>, TableError> {
         let services = self.services().map_err(TableError::Services)?;
         let mut table = Vec::with_capacity(services.len());

@@ -1,6 +1,6 @@
 //! What the kernel's list of loaded modules (`/proc/modules`) proves
 //! about the IPVS table, for the listing that reads services over
-//! getsockopt alone (`exec::list`): how many services there are in every
+//! getsockopt alone (`listing`): how many services there are in every
 //! namespace and of every family, and that no persistence engine can be
 //! set. Neither is in the getsockopt answers: `IP_VS_SO_GET_INFO` counts
 //! the IPv4 services of one namespace only (`ipvs->num_services`; Linux

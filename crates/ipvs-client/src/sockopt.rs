@@ -5,7 +5,7 @@
 //! system call per service instead of a dump. It is only ever a short cut:
 //! it knows IPv4 alone, no tunnel type, port or flags and 32-bit counters,
 //! so the caller decides per service whether its answer may stand, and any
-//! error here means "ask netlink" (see `exec::list`).
+//! error here means "ask netlink" (see `listing`).
 //!
 //! The buffer accounting lives in pure functions over byte slices so that
 //! short writes, shrinking and growing tables and zeroed tails are tested
