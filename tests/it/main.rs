@@ -10,6 +10,7 @@ mod churn;
 mod cli;
 mod docs;
 mod exporter;
+mod fleet;
 mod k8s;
 mod kernel;
 mod kubeapi;
