@@ -20,9 +20,10 @@ use crate::bed::{available, repo, Work};
 use crate::ours::{json, sections_in};
 
 /// The exporters' `--grace`, in seconds (90 by default): long enough for
-/// the script to apply the rollout to both tables after the exporters
-/// have seen it, short enough to keep the test cheap.
-const GRACE: f64 = 15.0;
+/// the script to apply the rollout to both tables once Prometheus has
+/// seen it missing (13 s seen with the host at load 10, scrapes every
+/// 5 s), short enough to keep the test cheap.
+const GRACE: f64 = 20.0;
 
 /// The drifted node and its exporter's address, as Prometheus labels it.
 const NODE_A: &str = "node-a";
@@ -34,6 +35,7 @@ fn fleet_prometheus_alerts_for_the_drifted_node_only() {
     if !available("fleet_prometheus_alerts_for_the_drifted_node_only") {
         return;
     }
+    let t0 = std::time::Instant::now();
     let work = Work::new("fleet");
     let cluster = work.dir.join("cluster");
     for node in ["node-a", "node-b"] {
@@ -54,6 +56,7 @@ fn fleet_prometheus_alerts_for_the_drifted_node_only() {
     let prometheus = work.dir.join("prometheus");
     std::fs::copy(host_prometheus(), &prometheus).expect("Debian's prometheus");
     let rules = repo().join("packaging/prometheus/ipvsadm-alerts.yml");
+    let prepared = t0.elapsed();
     let s = sections_in(
         &work,
         "fleet",
@@ -66,8 +69,28 @@ fn fleet_prometheus_alerts_for_the_drifted_node_only() {
         ],
     );
     let all = || format!("{s:#?}");
-    // Where the time went (guest uptime at each step), for the log.
-    eprintln!("fleet: {}", s["marks"]);
+    // Where the time went, for the log: the host's preparation, the boot
+    // (the guest's uptime at each step) and all.
+    eprintln!(
+        "fleet: prepared in {prepared:.1?}, booted and ran in {:.1?}; in the guest:\n{}",
+        t0.elapsed() - prepared,
+        s["marks"]
+    );
+    for k in [
+        "rollout-start",
+        "rollout-applied",
+        "drift-planted",
+        "repaired",
+        "whole-up",
+        "whole-scrape",
+        "whole-read",
+    ] {
+        eprintln!("fleet: {k}: {}", s[k].trim());
+    }
+    eprintln!(
+        "fleet: samples: {}",
+        s.keys().filter(|k| k.starts_with("sample-")).count()
+    );
     assert!(!s.contains_key("timeout"), "no alert fired:\n{}", all());
 
     // The clean nodes: the only findings are the rollout's drained real
