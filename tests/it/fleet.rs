@@ -29,7 +29,6 @@ const GRACE: f64 = 20.0;
 const NODE_A: &str = "node-a";
 const INSTANCE_A: &str = "192.168.188.61:9893";
 
-#[cfg(feature = "kube")]
 #[test]
 fn fleet_prometheus_alerts_for_the_drifted_node_only() {
     if !available("fleet_prometheus_alerts_for_the_drifted_node_only") {
