@@ -10,6 +10,9 @@ mod churn;
 mod cli;
 mod docs;
 mod exporter;
+// The exporter is in the binary only with the `kube` feature.
+#[cfg(feature = "kube")]
+mod fleet;
 mod k8s;
 mod kernel;
 mod kubeapi;
