@@ -33,6 +33,33 @@ const PAIRS: [u8; 200] = {
     t
 };
 
+/// "0" to "255", each as its digits followed by spaces up to four bytes,
+/// and how many digits.
+const OCTETS: [([u8; 4], u8); 256] = {
+    let mut t = [([b' '; 4], 0u8); 256];
+    let mut i = 0;
+    while i < 256 {
+        let (d, n) = (&mut t[i].0, &mut t[i].1);
+        if i >= 100 {
+            *d = [
+                b'0' + (i / 100) as u8,
+                b'0' + (i / 10 % 10) as u8,
+                b'0' + (i % 10) as u8,
+                b' ',
+            ];
+            *n = 3;
+        } else if i >= 10 {
+            *d = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8, b' ', b' '];
+            *n = 2;
+        } else {
+            *d = [b'0' + i as u8, b' ', b' ', b' '];
+            *n = 1;
+        }
+        i += 1;
+    }
+    t
+};
+
 /// A line of ASCII being built.
 pub(super) struct Line {
     buf: [u8; ROOM],
@@ -156,17 +183,13 @@ impl Line {
         }
     }
 
-    /// `%u` of a byte (an IPv4 address's octet): at most three digits.
+    /// `%u` of a byte (an IPv4 address's octet): its digits from a table,
+    /// four bytes copied at once (the digits, then spaces, which the
+    /// buffer holds past `len` anyway: see `new`).
     fn octet(&mut self, o: u8) {
-        if o >= 100 {
-            self.byte(b'0' + o / 100);
-        }
-        if o >= 10 {
-            self.pair(self.len, o as usize % 100);
-            self.len += 2;
-        } else {
-            self.byte(b'0' + o);
-        }
+        let (digits, n) = OCTETS[o as usize];
+        self.buf[self.len..self.len + 4].copy_from_slice(&digits);
+        self.len += n as usize;
     }
 
     /// The two digits of `n` (under 100) at `at`.
@@ -451,6 +474,18 @@ mod tests {
             },
             Format { rule: true, ..base },
         ]
+    }
+
+    #[test]
+    fn every_octet_reads_as_inet_ntop_writes_it() {
+        for o in 0..=255u8 {
+            let mut l = Line::new();
+            l.addrport(&Ipv4Addr::new(o, o, 0, o), 1);
+            l.byte(b'|');
+            let want = format!("{o}.{o}.0.{o}:1|");
+            assert_eq!(l.bytes(), want.as_bytes());
+            assert!(l.buf[l.len..].iter().all(|&b| b == b' '), "{o}");
+        }
     }
 
     #[test]

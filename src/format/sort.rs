@@ -266,6 +266,18 @@ pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
         .enumerate()
         .map(|(i, d)| Packed::of(&d.id, i as u32))
         .collect();
+    if let Some(start) = one_arc(&items) {
+        // Within one arc the comparator is a total order: any sort gives
+        // glibc's result, and this one compares one word per pair.
+        // Each key beside its position, so that equal keys keep the
+        // table's order as the merge would.
+        let mut keyed: Vec<u128> = items
+            .iter()
+            .map(|p| u128::from(p.on_arc(start)) << 32 | p.pos() as u128)
+            .collect();
+        keyed.sort_unstable();
+        return keyed.into_iter().map(|k| k as u32).collect();
+    }
     let mut tmp = vec![Packed::default(); items.len() / 2];
     msort_with_tmp(&mut items, &mut tmp, &|a: &Packed, b: &Packed| {
         cmp_packed(a, b, || {
@@ -274,6 +286,31 @@ pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
         })
     });
     items.into_iter().map(|p| p.pos() as u32).collect()
+}
+
+/// Where the addresses of IPv4 services all lie on one arc of the circle
+/// of 2^32 addresses shorter than 2^31 (the usual node: ClusterIPs in
+/// 10.96/12 and node addresses in 192.168/16 are 0x49b8_0000 apart going
+/// round from the latter), the address the arc starts at. There the C
+/// comparator's `a - b` into an int has the sign of their distances from
+/// that start compared, so the comparator is transitive and every sort
+/// agrees with glibc's merge. None when any service is not an IPv4
+/// address, or the addresses spread further (then the order depends on
+/// the merge's own steps, `msort_with_tmp`).
+fn one_arc(items: &[Packed]) -> Option<u32> {
+    if items.iter().any(|p| p.tag & GENERAL != 0) {
+        return None;
+    }
+    // An arc shorter than 2^31 cannot hold both 0 and 2^31: the addresses
+    // lie within 2^31 of their least either as they are, or turned half
+    // way round (an arc over 0, as 192.168/16 up to 10/8).
+    [0, 1u32 << 31].into_iter().find_map(|turn| {
+        let (lo, hi) = items.iter().fold((u32::MAX, 0), |(lo, hi), p| {
+            let a = (p.key as u32).wrapping_add(turn);
+            (lo.min(a), hi.max(a))
+        });
+        (hi.wrapping_sub(lo) < 1 << 31).then(|| lo.wrapping_sub(turn))
+    })
 }
 
 /// A service's place in the table (the low 32 bits of `tag`), with what
@@ -306,6 +343,14 @@ impl Packed {
                 tag: GENERAL | pos as u64,
             },
         }
+    }
+
+    /// The sort key of an IPv4 service on the arc that starts at
+    /// `start` (`one_arc`): protocol, distance from the start, port, as
+    /// `cmp_plain` weighs them.
+    fn on_arc(&self, start: u32) -> u64 {
+        let k = self.key;
+        (k >> 48) << 48 | ((k as u32).wrapping_sub(start) as u64) << 16 | (k >> 32) & 0xffff
     }
 
     fn pos(&self) -> usize {
@@ -509,6 +554,64 @@ mod tests {
             sort_services(&mut sorted);
             let by_order: Vec<ServiceId> = want.iter().map(|i| defs[*i as usize].id).collect();
             assert_eq!(sorted.iter().map(|s| s.id).collect::<Vec<_>>(), by_order);
+        }
+    }
+
+    /// IPv4 services whose addresses are drawn around `centres` (each
+    /// within `reach` of one), as a node's ClusterIPs and node addresses.
+    fn clustered(r: &mut Rng, n: usize, centres: &[u32], reach: u32) -> Vec<ServiceDef> {
+        (0..n)
+            .map(|_| {
+                let c = r.pick(centres);
+                let off = (r.next() as u32) % reach.max(1);
+                let a = c.wrapping_add(off).wrapping_sub(reach / 2);
+                ServiceDef {
+                    id: ServiceId::Addr {
+                        protocol: r.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Sctp]),
+                        addr: IpAddr::V4(a.into()),
+                        port: r.pick(&[0, 53, 80, 443, 30080, u16::MAX]),
+                    },
+                    config: Default::default(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_arc_or_not_the_order_is_glibcs() {
+        let mut r = Rng(0x6a09_e667_f3bc_c908);
+        let half = 1u32 << 31;
+        // Centres whose arc is shorter than 2^31 (a node's 10.96/12 and
+        // 192.168/16; round past 0), exactly 2^31 or longer (no arc).
+        let cases: &[(&[u32], u32, bool)] = &[
+            (&[0x0a60_0000, 0xc0a8_bc3d], 1 << 20, true),
+            (&[0xffff_ff00, 0x0000_0100], 1 << 10, true),
+            (&[0x1000_0000, 0x1000_0000 + half - 2], 1, true),
+            (&[0x1000_0000, 0x1000_0000 + half], 1, false),
+            (&[0x0a00_0001, 0x8a00_0001, 0xc0a8_0001], 1 << 8, false),
+            (&[0], u32::MAX, false),
+        ];
+        for &(centres, reach, arc) in cases {
+            for n in [1, 2, 3, 17, 1000, 4099] {
+                let defs = clustered(&mut r, n, centres, reach);
+                let mut want: Vec<u32> = (0..n as u32).collect();
+                glibc_reference(&mut want, &|a: &u32, b: &u32| {
+                    cmp_keys(
+                        &svc_key(&defs[*a as usize].id),
+                        &svc_key(&defs[*b as usize].id),
+                    )
+                });
+                assert_eq!(service_order(&defs), want, "{centres:x?} {n}");
+                let items: Vec<Packed> = defs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| Packed::of(&d.id, i as u32))
+                    .collect();
+                // Every centre drawn, surely, at these sizes.
+                if n >= 1000 {
+                    assert_eq!(one_arc(&items).is_some(), arc, "{centres:x?} {n}");
+                }
+            }
         }
     }
 
