@@ -44,7 +44,7 @@ fn run(args: &[String]) -> Result<(), String> {
     };
     let cluster = read_files(std::slice::from_ref(cluster), &mut std::io::empty())
         .map_err(|e| format!("{e:?}"))?;
-    let facts = facts::gather();
+    let facts = facts::gather(true);
     let Ipvs::Present { info, services } = &facts.ipvs else {
         return Err(format!("no IPVS table: {:?}", facts.ipvs));
     };

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::rtnl::{self, Addr, Link};
 use crate::ipvs::client::TableError;
-use crate::ipvs::{Client, Dest, Error, Info, Service};
+use crate::ipvs::{Client, Dest, Error, Info, Service, Stats};
 
 /// The sysctls the check reports, by their dotted names.
 pub const SYSCTLS: &[&str] = &[
@@ -116,8 +116,12 @@ fn sysctl_path(name: &str) -> String {
 }
 
 /// Read everything from the running system. Changes nothing and loads no
-/// module.
-pub fn gather() -> Facts {
+/// module. `counters`: whether the table must carry its traffic counters
+/// (only `--exporter --table-metrics` prints them); without, it is read
+/// by the library's fastest listing (`Client::table_defs`: getsockopt
+/// alone where the kernel's answers prove it whole), which has every
+/// connection count the check reads.
+pub fn gather(counters: bool) -> Facts {
     let release = read("/proc/sys/kernel/osrelease")
         .ok()
         .map(|s| s.trim().to_string());
@@ -147,7 +151,7 @@ pub fn gather() -> Facts {
         || modules.builtin.contains("ip_vs")
         || Path::new("/proc/net/ip_vs").exists();
     let ipvs = if ipvs_there {
-        match ipvs_table() {
+        match ipvs_table(counters) {
             Ok((info, services)) => Ipvs::Present { info, services },
             Err(e) => Ipvs::Failed(describe(&e)),
         }
@@ -177,11 +181,19 @@ fn describe(e: &Error) -> String {
 
 type Table = (Info, Vec<(Service, Vec<Dest>)>);
 
-fn ipvs_table() -> Result<Table, Error> {
+fn ipvs_table(counters: bool) -> Result<Table, Error> {
     let mut c = Client::connect()?;
     let info = c.info()?;
-    let services = c.table().map_err(TableError::into_error)?;
-    Ok((info, services))
+    let services = if counters {
+        c.table()
+    } else {
+        c.table_defs().map(|t| {
+            t.into_iter()
+                .map(|(def, dests)| (def.with_stats(Stats::default()), dests))
+                .collect()
+        })
+    };
+    Ok((info, services.map_err(TableError::into_error)?))
 }
 
 #[cfg(test)]

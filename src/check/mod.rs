@@ -19,7 +19,7 @@ use crate::streams::{Streams, WRITE_ERROR_STATUS};
 /// when something does, 2 when the report could not be written (told
 /// as any failed write is, by `Streams::finish`).
 pub fn run(format: &Format, io: &mut Streams) -> i32 {
-    print(&eval::evaluate(&facts::gather()), format, io)
+    print(&eval::evaluate(&facts::gather(false)), format, io)
 }
 
 /// Print a report (one gathered here, or one a caller added findings

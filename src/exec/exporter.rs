@@ -267,7 +267,7 @@ impl Site for Node {
 /// the stores, the check's report with `--k8s`'s findings, their ages.
 fn read(live: &Live, kube: &KubeArgs, args: &ExporterArgs, state: &Mutex<State>) -> Reading {
     let (at, t0) = (SystemTime::now(), Instant::now());
-    let facts = facts::gather();
+    let facts = facts::gather(args.table_metrics);
     let took = t0.elapsed();
     let failed = matches!(facts.ipvs, facts::Ipvs::Failed(_));
     let net = NodeNet::from_facts(&facts);

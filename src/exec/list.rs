@@ -26,7 +26,7 @@ use crate::format::{self, json, metrics, sort, Names};
 
 use crate::ipvs::client::TableError;
 use crate::ipvs::{Dest, Error, Service, ServiceDef, ServiceId, Stats};
-use crate::ipvs::{ListOptions, ListReport, Route, Visit};
+use crate::ipvs::{ListOptions, ListReport, Route, Visit, Widen};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 use crate::watch::Table;
@@ -418,15 +418,29 @@ pub(super) fn table(
 
 /// Ours: one listing of `--watch` and `--changes`: the table (or the one
 /// service named: none when it is gone), each service with its real
-/// servers over netlink, which alone has their 64-bit counters; in the
-/// kernel's order. A service that vanishes between the two dumps is left
-/// out, not an error.
-pub(super) fn watch_table(k: &mut Kernel, one: Option<&ServiceId>) -> Result<Table, Error> {
+/// servers and their 64-bit counters, in the kernel's order. The whole
+/// table comes from the library's widening reader (`Client::
+/// table_widened`: netlink's first, then getsockopt's where it is proved
+/// whole, its 32-bit counters made whole from `memory`); one service over
+/// netlink. A service that vanishes between the two dumps is left out,
+/// not an error.
+pub(super) fn watch_table(
+    k: &mut Kernel,
+    one: Option<&ServiceId>,
+    memory: &mut Widen,
+) -> Result<Table, Error> {
     // ESRCH: no such service. (ENOENT is no IPVS family any more: an
     // error, told.)
     let gone = |e: &Error| e.errno() == libc::ESRCH;
     let services = match one {
-        None => k.client.services()?,
+        None => match k.client.table_widened(memory) {
+            Ok(table) => return Ok(table),
+            // The services' dump failed: that error is the one to tell.
+            Err(TableError::Services(e)) => return Err(e),
+            // A service gone between the dumps: the table service by
+            // service, leaving it out.
+            Err(TableError::Dests(_)) => k.client.services()?,
+        },
         Some(id) => match k.client.service(id) {
             Ok(s) => vec![s],
             Err(e) if gone(&e) => Vec::new(),

@@ -19,7 +19,7 @@ use super::list::watch_table;
 use super::Flow;
 use crate::format::errors::{ipvs_strerror, Op};
 use crate::format::{Format, WATCH_EVERY};
-use crate::ipvs::ServiceId;
+use crate::ipvs::{ServiceId, Widen};
 use crate::streams::Streams;
 use crate::watch::diff::Event;
 use crate::watch::lines::{json_line_labelled, text_labelled, timestamp};
@@ -44,6 +44,7 @@ pub(super) fn watch(
         one: one.copied(),
         tracker: Tracker::new(),
         start: Instant::now(),
+        memory: Widen::new(),
     };
     if format.changes || format.json || !io::stdout().is_terminal() {
         return lines(&mut r, every, format.json, &labels, io);
@@ -65,6 +66,9 @@ struct Refresher<'a> {
     one: Option<ServiceId>,
     tracker: Tracker,
     start: Instant,
+    /// The last listing's counters, whole: what the next one widens the
+    /// 32-bit counters of the getsockopt interface from.
+    memory: Widen,
 }
 
 impl Refresher<'_> {
@@ -72,7 +76,7 @@ impl Refresher<'_> {
     fn refresh(&mut self) -> (Vec<Event>, Duration, SystemTime) {
         let began = Instant::now();
         let listed = self.reopened().and_then(|()| {
-            watch_table(self.k, self.one.as_ref())
+            watch_table(self.k, self.one.as_ref(), &mut self.memory)
                 .map_err(|e| ipvs_strerror(Op::GetServices, e.errno()))
         });
         let (took, at) = (began.elapsed(), SystemTime::now());

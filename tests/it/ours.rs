@@ -1065,7 +1065,7 @@ fn metrics_after_traffic_hold_the_reference_counters() {
     if !available("metrics_after_traffic_hold_the_reference_counters") {
         return;
     }
-    let s = sections("metrics", &[]);
+    let s = sections_with("metrics", &[], &["widen-check"]);
     for name in ["metrics", "metrics-n", "metrics-one", "metrics-netns"] {
         let text = s[name]
             .strip_suffix("rc=0\n")
@@ -1127,6 +1127,13 @@ fn metrics_after_traffic_hold_the_reference_counters() {
     assert_eq!(servers["TCP 10.1.2.3:443 -> 10.1.2.4:8443"], [5, 0, 0]);
     assert!(s["metrics"].contains("ipvsadm_ipvs_info{version=\"1.2.1\"} 1\n"));
     assert!(s["metrics"].contains("ipvsadm_connection_table_size 4096\n"));
+    // The widening reader of `--watch`: netlink's reading first, then the
+    // getsockopt one, every service, real server and counter as netlink
+    // lists them.
+    assert_eq!(
+        s["widen"],
+        "first sockopt=false netlink=0\nsecond sockopt=true netlink=0\nservices=4 same=true\nrc=0\n"
+    );
 }
 
 /// The reference's listing `STATE/OPTS/ref` (which must name `holds` and

@@ -26,6 +26,7 @@ pub mod raw;
 pub mod requests;
 mod scheduler;
 pub mod sockopt;
+pub mod widen;
 
 #[cfg(test)]
 mod test_rng;
@@ -36,3 +37,4 @@ pub use listing::{ListOptions, ListReport, Route, Visit};
 pub use model::*;
 pub use plan::{Change, Table};
 pub use scheduler::Scheduler;
+pub use widen::{Widen, WidenReport};

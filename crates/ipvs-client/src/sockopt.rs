@@ -130,16 +130,23 @@ pub struct Table {
     pub defs: Vec<ServiceDef>,
     /// How many real servers the kernel says each has, in the same order.
     pub num_dests: Vec<u32>,
+    /// Each one's counters as this interface has them (`stats_at`),
+    /// when asked for (`Sockopt::table_with_stats`); else empty.
+    pub stats: Vec<Stats>,
     keys: Vec<[u8; ENTRY_DEF]>,
 }
 
 impl Table {
-    /// The table a GET_SERVICES answer holds.
-    fn of(buf: &[u8]) -> Table {
+    /// The table a GET_SERVICES answer holds, with each service's
+    /// counters when `stats` is set (else `stats` stays empty).
+    fn of(buf: &[u8], stats: bool) -> Table {
         let mut t = Table::default();
         for e in service_entries(buf) {
             t.defs.push(entry_def(e));
             t.num_dests.push(u32_ne(e, 44));
+            if stats {
+                t.stats.push(stats_at(e, ENTRY_DEF));
+            }
             t.keys
                 .push(e[..ENTRY_DEF].try_into().unwrap_or([0; ENTRY_DEF]));
         }
@@ -156,6 +163,37 @@ impl Table {
             && written.next().is_none()
     }
 }
+
+/// The `struct ip_vs_stats_user` at `at` of an entry: connections and
+/// packets cut to their low 32 bits (`ip_vs_export_stats_user` copies the
+/// kernel's 64-bit counters into 32-bit fields), bytes whole, the rate
+/// estimates in 32 bits. `listing::Widen` makes 64-bit counters of them
+/// again from an earlier reading.
+pub fn stats_at(e: &[u8], at: usize) -> Stats {
+    let u64_ne = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&e[at + i..at + i + 8]);
+        u64::from_ne_bytes(b)
+    };
+    let u32_at = |i: usize| u64::from(u32_ne(e, at + i));
+    Stats {
+        conns: u32_at(0),
+        inpkts: u32_at(4),
+        outpkts: u32_at(8),
+        // Eight-byte aligned after the three 32-bit counters.
+        inbytes: u64_ne(16),
+        outbytes: u64_ne(24),
+        cps: u32_at(32),
+        inpps: u32_at(36),
+        outpps: u32_at(40),
+        inbps: u32_at(44),
+        outbps: u32_at(48),
+    }
+}
+
+/// Where a real-server entry's counters start (`struct ip_vs_dest_entry`:
+/// after nine 32-bit fields, aligned to eight bytes).
+const DEST_STATS: usize = 40;
 
 /// How many real-server entries a GET_DESTS answer holds in a buffer
 /// zero-filled before the call (`__ip_vs_get_dest_entries` writes them
@@ -334,6 +372,20 @@ impl Sockopt {
     /// the answer does not hold exactly that many (the table changed
     /// between the two calls).
     pub fn table(&mut self, want: Option<usize>) -> std::io::Result<Option<Table>> {
+        self.services_table(want, false)
+    }
+
+    /// `table`, each service with its counters as this interface has
+    /// them (`stats_at`).
+    pub fn table_with_stats(&mut self, want: Option<usize>) -> std::io::Result<Option<Table>> {
+        self.services_table(want, true)
+    }
+
+    fn services_table(
+        &mut self,
+        want: Option<usize>,
+        stats: bool,
+    ) -> std::io::Result<Option<Table>> {
         let n = self.num_services()?;
         if want.is_some_and(|w| w != n) {
             return Ok(None);
@@ -342,7 +394,7 @@ impl Sockopt {
         self.zeroed(len);
         self.buf[..4].copy_from_slice(&(n as u32 + 1).to_ne_bytes());
         self.get(SO_GET_SERVICES, len)?;
-        let t = Table::of(&self.buf);
+        let t = Table::of(&self.buf, stats);
         self.buf = Vec::new();
         Ok((t.defs.len() == n).then_some(t))
     }
@@ -380,6 +432,29 @@ impl Sockopt {
         num_dests: u32,
         out: &mut Vec<Dest>,
     ) -> std::io::Result<bool> {
+        self.counted_dests(id, num_dests, false, out)
+    }
+
+    /// `counted_dests_into`, each real server with its counters as this
+    /// interface has them (`stats_at`: 32 bits for connections and
+    /// packets).
+    pub fn counted_dests_with_stats(
+        &mut self,
+        id: &ServiceId,
+        num_dests: u32,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
+        self.counted_dests(id, num_dests, true, out)
+    }
+
+    #[inline]
+    fn counted_dests(
+        &mut self,
+        id: &ServiceId,
+        num_dests: u32,
+        stats: bool,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
         out.clear();
         let room = num_dests as usize + 1;
         let len = dests_len(room);
@@ -394,6 +469,11 @@ impl Sockopt {
             return Ok(false);
         }
         out.extend((0..written).map(|i| dest_at(&self.buf, i)));
+        if stats {
+            for (i, d) in out.iter_mut().enumerate() {
+                d.stats = stats_at(&self.buf, DESTS_HEAD + i * DEST_ENTRY + DEST_STATS);
+            }
+        }
         Ok(true)
     }
 
@@ -487,7 +567,7 @@ mod tests {
         let mut buf = vec![0; services_len(4)];
         svc_entry(&mut buf, 0, [10, 96, 0, 1], 443, 0, 2);
         svc_entry(&mut buf, 1, [0; 4], 0, 5, 0);
-        let t = Table::of(&buf);
+        let t = Table::of(&buf, false);
         let fw = ServiceId::Fwmark {
             family: Family::Inet,
             mark: 5,
@@ -496,8 +576,8 @@ mod tests {
         assert_eq!(ids, [tcp([10, 96, 0, 1], 443), fw]);
         assert_eq!(t.num_dests, [2, 0]);
         // A short buffer (not a whole entry at the end) is no entry.
-        assert_eq!(Table::of(&buf[..services_len(1) + 50]).defs.len(), 1);
-        assert!(Table::of(&buf[..4]).defs.is_empty());
+        assert_eq!(Table::of(&buf[..services_len(1) + 50], false).defs.len(), 1);
+        assert!(Table::of(&buf[..4], false).defs.is_empty());
     }
 
     #[test]
@@ -509,8 +589,19 @@ mod tests {
         e[32..36].copy_from_slice(&0x19u32.to_ne_bytes());
         e[36..40].copy_from_slice(&300u32.to_ne_bytes());
         e[40..44].copy_from_slice(&[255, 255, 255, 0]);
-        let t = Table::of(&buf);
+        // Counters as `struct ip_vs_stats_user` lays them out: three
+        // 32-bit, two 64-bit from byte 16 of it, five 32-bit rates.
+        let st = &mut buf[SERVICES_HEAD + ENTRY_DEF..][..52];
+        st[0..4].copy_from_slice(&7u32.to_ne_bytes());
+        st[8..12].copy_from_slice(&u32::MAX.to_ne_bytes());
+        st[24..32].copy_from_slice(&(5u64 << 40).to_ne_bytes());
+        st[48..52].copy_from_slice(&9u32.to_ne_bytes());
+        let t = Table::of(&buf, true);
         assert_eq!(t.num_dests, [2, 0]);
+        let s = t.stats[0];
+        assert_eq!((s.conns, s.inpkts, s.outpkts), (7, 0, u32::MAX as u64));
+        assert_eq!((s.inbytes, s.outbytes, s.outbps), (0, 5 << 40, 9));
+        assert_eq!(t.stats[1], Stats::default());
         let d = t.defs[0];
         assert_eq!(d.id, tcp([10, 96, 0, 1], 443));
         assert_eq!(d.config.scheduler, ShortName::from_bytes(b"rr"));

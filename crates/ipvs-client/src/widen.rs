@@ -1,0 +1,270 @@
+//! The table with its 64-bit traffic counters, read again and again (a
+//! view refreshed every few seconds) at the speed of the getsockopt
+//! interface, whose answers carry connections and packets in 32 bits only
+//! (`sockopt::stats_at`). The first reading is netlink's, whole; each
+//! later one takes the services and real servers over getsockopt alone
+//! where `listing`'s proof holds (IPv4 services only, no persistence
+//! engine possible, the table unchanged from the first GET_INFO to the
+//! last check), and makes each cut counter whole again from the same
+//! object's counter in the reading before: the kernel's counters only
+//! grow, so the new value is the old one plus the growth of the low 32
+//! bits.
+//!
+//! That holds while no counter grows by 2^31 or more between two
+//! readings. `MAX_GAP` bounds the time between them: 2^31 packets in 5
+//! seconds is 430 million a second through one virtual service, some ten
+//! times what IPVS forwards on a whole node. A counter whose low bits grew
+//! by 2^31 or more, or went down, is no growth at all: the object was
+//! deleted and made again (its counters restarted) or the reading is
+//! stale. That object, and any the reading before did not have, is read
+//! again over netlink, whole; so are tunnelling real servers (the
+//! getsockopt answer has no tunnel details) and, when the proof fails,
+//! the whole table.
+//!
+//! Rates (`cps`, `inpps`, ... `outbps`) are the 32-bit interface's on the
+//! getsockopt path: the kernel's estimates, which the callers of this
+//! (ipvsadm-rs's `--watch`) do not print; they work out rates from the
+//! counters.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use super::client::{Client, TableError};
+use super::model::*;
+use super::modules;
+
+/// The longest time between two readings for which a counter's low 32
+/// bits are trusted to have grown by less than 2^31 (see the module's
+/// doc); after a longer pause the reading is netlink's.
+pub const MAX_GAP: Duration = Duration::from_secs(5);
+
+/// A real server's identity within its service.
+type DestKey = (ServiceId, IpAddr, u16);
+
+/// The counters of the last reading, whole, and when it was taken: what
+/// the next one widens its 32-bit counters from.
+#[derive(Debug, Default)]
+pub struct Widen {
+    at: Option<Instant>,
+    services: HashMap<ServiceId, Stats>,
+    dests: HashMap<DestKey, Stats>,
+    /// How the last reading went (see `WidenReport`).
+    pub report: WidenReport,
+}
+
+/// How a reading went: whether the services came over getsockopt, and how
+/// many services had to be read again over netlink.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WidenReport {
+    /// The services and real servers came over getsockopt (else the
+    /// whole table was netlink's).
+    pub sockopt: bool,
+    /// Services read again over netlink (new, restarted, tunnelling, or
+    /// with real servers of the other family).
+    pub netlink: usize,
+}
+
+/// A counter of 64 bits again from its low 32 (`now`) and the whole value
+/// of the reading before; None when the low bits grew by 2^31 or more, or
+/// went down (see the module's doc).
+pub fn widen(before: u64, now: u64) -> Option<u64> {
+    let grew = (now as u32).wrapping_sub(before as u32);
+    (grew < 1 << 31).then(|| before.wrapping_add(u64::from(grew)))
+}
+
+/// `Stats` widened field by field: connections and packets from their
+/// low 32 bits, bytes as they are (64 bits in this interface too), but
+/// only when they did not go down either; the rates as they are.
+fn widen_stats(before: &Stats, now: &Stats) -> Option<Stats> {
+    if now.inbytes < before.inbytes || now.outbytes < before.outbytes {
+        return None;
+    }
+    Some(Stats {
+        conns: widen(before.conns, now.conns)?,
+        inpkts: widen(before.inpkts, now.inpkts)?,
+        outpkts: widen(before.outpkts, now.outpkts)?,
+        ..*now
+    })
+}
+
+impl Widen {
+    /// An empty memory: the next reading is netlink's.
+    pub fn new() -> Widen {
+        Widen::default()
+    }
+
+    /// Whether the next reading may widen: there was one, recently.
+    fn fresh(&self) -> bool {
+        self.at.is_some_and(|t| t.elapsed() <= MAX_GAP)
+    }
+
+    /// Remember a reading, whole, as the next one's base.
+    fn keep(&mut self, table: &[(Service, Vec<Dest>)], at: Instant) {
+        self.services.clear();
+        self.dests.clear();
+        for (s, dests) in table {
+            self.services.insert(s.id, s.stats);
+            for d in dests {
+                self.dests.insert((s.id, d.addr, d.port), d.stats);
+            }
+        }
+        self.at = Some(at);
+    }
+
+    /// One service's counters and its real servers' widened from the
+    /// reading before; None when any of them cannot be (see the module's
+    /// doc).
+    fn widen_service(&self, id: &ServiceId, stats: &Stats, dests: &mut [Dest]) -> Option<Stats> {
+        let s = widen_stats(self.services.get(id)?, stats)?;
+        for d in dests.iter_mut() {
+            let before = self.dests.get(&(*id, d.addr, d.port))?;
+            d.stats = widen_stats(before, &d.stats)?;
+        }
+        Some(s)
+    }
+}
+
+impl Client {
+    /// Every service, in the kernel's order, each with its real servers,
+    /// with every counter whole, as `table` gives them; after a first
+    /// reading by `table`, each later one within `MAX_GAP` is taken over
+    /// getsockopt where the module's doc says it holds, its counters
+    /// widened from `memory`'s. `memory.report` says which way it went.
+    pub fn table_widened(
+        &mut self,
+        memory: &mut Widen,
+    ) -> Result<Vec<(Service, Vec<Dest>)>, TableError> {
+        let at = Instant::now();
+        memory.report = WidenReport::default();
+        let table = match memory.fresh().then(|| self.widened(memory)).flatten() {
+            Some(t) => t,
+            None => self.table()?,
+        };
+        memory.keep(&table, at);
+        Ok(table)
+    }
+
+    /// The getsockopt reading of `table_widened`; None when `listing`'s
+    /// proof does not hold (the caller reads netlink's table then).
+    fn widened(&mut self, memory: &mut Widen) -> Option<Vec<(Service, Vec<Dest>)>> {
+        let counted = modules::services_loaded()?;
+        let want = usize::try_from(counted).ok()?;
+        let t = self.sockopt()?.table_with_stats(Some(want)).ok()??;
+        let mut table = Vec::with_capacity(t.defs.len());
+        for (i, def) in t.defs.iter().enumerate() {
+            let mut dests = Vec::new();
+            let whole = self.sockopt().is_some_and(|so| {
+                matches!(
+                    so.counted_dests_with_stats(&def.id, t.num_dests[i], &mut dests),
+                    Ok(true)
+                )
+            }) && !dests.iter().any(|d| d.config.forward == Forward::Tunnel);
+            let widened = whole
+                .then(|| memory.widen_service(&def.id, &t.stats[i], &mut dests))
+                .flatten();
+            let entry = match widened {
+                Some(stats) => (def.with_stats(stats), dests),
+                None => {
+                    // A service gone meanwhile: the table changed.
+                    memory.report.netlink += 1;
+                    let svc = self.service(&def.id).ok()?;
+                    self.dests_into(&def.id, &mut dests).ok()?;
+                    (svc, dests)
+                }
+            };
+            table.push(entry);
+        }
+        let held = self
+            .sockopt()
+            .is_some_and(|so| matches!(so.same_table(&t), Ok(true)))
+            && modules::services_loaded() == Some(counted);
+        memory.report.sockopt = held;
+        held.then_some(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_widen_across_a_wrap_but_not_back() {
+        assert_eq!(widen(5, 9), Some(9));
+        // 2^32 + 10 was read whole; the low bits now say 20.
+        assert_eq!(widen((1 << 32) + 10, 20), Some((1 << 32) + 20));
+        // Past the wrap of the low bits: 0xffff_fff0 then 0x10.
+        assert_eq!(widen(0x1_ffff_fff0, 0x10), Some(0x2_0000_0010));
+        // Down (made again), or up by 2^31 or more: not a growth.
+        assert_eq!(widen(100, 99), None);
+        assert_eq!(widen(0, 1 << 31), None);
+        assert_eq!(widen(0, (1 << 31) - 1), Some((1 << 31) - 1));
+    }
+
+    #[test]
+    fn stats_widen_only_when_every_counter_grew() {
+        let before = Stats {
+            conns: (1 << 32) + 7,
+            inpkts: 3 << 32,
+            outpkts: 1,
+            inbytes: 1 << 40,
+            outbytes: 5,
+            ..Stats::default()
+        };
+        let now = Stats {
+            conns: 8,
+            inpkts: 2,
+            outpkts: 1,
+            inbytes: (1 << 40) + 1,
+            outbytes: 5,
+            cps: 4,
+            ..Stats::default()
+        };
+        let w = widen_stats(&before, &now).unwrap();
+        assert_eq!(
+            (w.conns, w.inpkts, w.outpkts),
+            ((1 << 32) + 8, (3 << 32) + 2, 1)
+        );
+        assert_eq!((w.inbytes, w.cps), ((1 << 40) + 1, 4));
+        let fewer_bytes = Stats { outbytes: 4, ..now };
+        assert_eq!(widen_stats(&before, &fewer_bytes), None);
+    }
+
+    #[test]
+    fn a_service_widens_only_from_a_reading_that_had_it_all() {
+        let mut m = Widen::new();
+        let svc = Service::tcp("10.96.0.1".parse().unwrap(), 80);
+        let d = Dest::new("10.244.0.2".parse().unwrap(), 8080);
+        let whole = |n: u64| Stats {
+            conns: n,
+            ..Stats::default()
+        };
+        let table = vec![(
+            Service {
+                stats: whole((1 << 32) + 1),
+                ..svc.clone()
+            },
+            vec![Dest {
+                stats: whole(1 << 33),
+                ..d.clone()
+            }],
+        )];
+        assert!(!m.fresh());
+        m.keep(&table, Instant::now());
+        assert!(m.fresh());
+        let mut dests = vec![Dest {
+            stats: whole(3),
+            ..d.clone()
+        }];
+        let s = m.widen_service(&svc.id, &whole(2), &mut dests).unwrap();
+        assert_eq!(
+            (s.conns, dests[0].stats.conns),
+            ((1 << 32) + 2, (1 << 33) + 3)
+        );
+        // A real server the last reading did not have: netlink's.
+        let mut other = vec![Dest::new("10.244.0.3".parse().unwrap(), 8080)];
+        assert_eq!(m.widen_service(&svc.id, &whole(2), &mut other), None);
+        let unknown = Service::tcp("10.96.0.2".parse().unwrap(), 80);
+        assert_eq!(m.widen_service(&unknown.id, &whole(2), &mut []), None);
+    }
+}
