@@ -1128,8 +1128,13 @@ fn metrics_after_traffic_hold_the_reference_counters() {
     assert!(s["metrics"].contains("ipvsadm_ipvs_info{version=\"1.2.1\"} 1\n"));
     assert!(s["metrics"].contains("ipvsadm_connection_table_size 4096\n"));
     // The widening reader of `--watch`: netlink's reading first, then the
-    // getsockopt one, every service, real server and counter as netlink
-    // lists them.
+    // hybrid one (the two IPv6 services' real servers from netlink), then
+    // on the IPv4 table getsockopt's alone; every service, real server and
+    // counter as netlink lists them.
+    assert_eq!(
+        s["widen-hybrid"],
+        "first sockopt=false netlink=0\nsecond sockopt=false netlink=2\nservices=6 same=true\nrc=0\n"
+    );
     assert_eq!(
         s["widen"],
         "first sockopt=false netlink=0\nsecond sockopt=true netlink=0\nservices=4 same=true\nrc=0\n"

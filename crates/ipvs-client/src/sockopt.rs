@@ -468,13 +468,19 @@ impl Sockopt {
         if written != num_dests as usize {
             return Ok(false);
         }
+        self.written_into(written, stats, out);
+        Ok(true)
+    }
+
+    /// The `written` real servers of the GET_DESTS answer in the buffer
+    /// into `out`, with their counters when `stats` is set.
+    fn written_into(&self, written: usize, stats: bool, out: &mut Vec<Dest>) {
         out.extend((0..written).map(|i| dest_at(&self.buf, i)));
         if stats {
             for (i, d) in out.iter_mut().enumerate() {
                 d.stats = stats_at(&self.buf, DESTS_HEAD + i * DEST_ENTRY + DEST_STATS);
             }
         }
-        Ok(true)
     }
 
     /// IP_VS_SO_GET_SERVICE's `num_dests` for one service (real servers of
@@ -494,6 +500,26 @@ impl Sockopt {
     /// false, for the caller to ask netlink, otherwise, and for an IPv6
     /// service, which this interface does not know.
     pub fn dests_into(&mut self, id: &ServiceId, out: &mut Vec<Dest>) -> std::io::Result<bool> {
+        self.judged_dests(id, false, out)
+    }
+
+    /// `dests_into`, each real server with its counters as this interface
+    /// has them (`stats_at`: 32 bits for connections and packets).
+    pub fn dests_with_stats_into(
+        &mut self,
+        id: &ServiceId,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
+        self.judged_dests(id, true, out)
+    }
+
+    #[inline]
+    fn judged_dests(
+        &mut self,
+        id: &ServiceId,
+        stats: bool,
+        out: &mut Vec<Dest>,
+    ) -> std::io::Result<bool> {
         out.clear();
         let mut room = FIRST_ROOM;
         // At most once again: a service that outgrows the second buffer
@@ -512,7 +538,7 @@ impl Sockopt {
             };
             match judge(room, written, after) {
                 Verdict::Whole => {
-                    out.extend((0..written).map(|i| dest_at(&self.buf, i)));
+                    self.written_into(written, stats, out);
                     return Ok(true);
                 }
                 Verdict::Again(more) => room = more,

@@ -8,7 +8,11 @@
 //! last check), and makes each cut counter whole again from the same
 //! object's counter in the reading before: the kernel's counters only
 //! grow, so the new value is the old one plus the growth of the low 32
-//! bits.
+//! bits. Where that proof fails (an IPv6 service, a persistence engine's
+//! module loaded), the services come from netlink's dump, their counters
+//! whole, and each IPv4 service's real servers over getsockopt where the
+//! answer is proved whole (`sockopt::judge`), widened the same way: the
+//! hybrid path of `listing`.
 //!
 //! That holds while no counter grows by 2^31 or more between two
 //! readings. `MAX_GAP` bounds the time between them: 2^31 packets in 5
@@ -39,29 +43,40 @@ use super::modules;
 /// doc); after a longer pause the reading is netlink's.
 pub const MAX_GAP: Duration = Duration::from_secs(5);
 
-/// A real server's identity within its service.
-type DestKey = (ServiceId, IpAddr, u16);
+/// One service of the last reading with its counters, whole, and its
+/// real servers' (address, port, counters), in the kernel's order.
+#[derive(Debug)]
+struct Seen {
+    id: ServiceId,
+    stats: Stats,
+    dests: Vec<(IpAddr, u16, Stats)>,
+}
 
 /// The counters of the last reading, whole, and when it was taken: what
-/// the next one widens its 32-bit counters from.
+/// the next one widens its 32-bit counters from. Kept in the kernel's
+/// order, which a table at rest keeps from one reading to the next, so
+/// that the next one finds each service at the same position; a map of
+/// positions is made only when one is not there.
 #[derive(Debug, Default)]
 pub struct Widen {
     at: Option<Instant>,
-    services: HashMap<ServiceId, Stats>,
-    dests: HashMap<DestKey, Stats>,
+    seen: Vec<Seen>,
+    index: Option<HashMap<ServiceId, usize>>,
     /// How the last reading went (see `WidenReport`).
     pub report: WidenReport,
 }
 
 /// How a reading went: whether the services came over getsockopt, and how
-/// many services had to be read again over netlink.
+/// many services had their real servers read over netlink (the first
+/// reading, or one after a pause, is netlink's whole and counts none).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WidenReport {
     /// The services and real servers came over getsockopt (else the
-    /// whole table was netlink's).
+    /// services came from netlink's dump).
     pub sockopt: bool,
-    /// Services read again over netlink (new, restarted, tunnelling, or
-    /// with real servers of the other family).
+    /// Services whose real servers were read over netlink (new,
+    /// restarted, tunnelling, IPv6, or with real servers of the other
+    /// family).
     pub netlink: usize,
 }
 
@@ -101,27 +116,57 @@ impl Widen {
 
     /// Remember a reading, whole, as the next one's base.
     fn keep(&mut self, table: &[(Service, Vec<Dest>)], at: Instant) {
-        self.services.clear();
-        self.dests.clear();
-        for (s, dests) in table {
-            self.services.insert(s.id, s.stats);
-            for d in dests {
-                self.dests.insert((s.id, d.addr, d.port), d.stats);
-            }
-        }
+        self.seen.clear();
+        self.index = None;
+        self.seen.extend(table.iter().map(|(s, dests)| Seen {
+            id: s.id,
+            stats: s.stats,
+            dests: dests.iter().map(|d| (d.addr, d.port, d.stats)).collect(),
+        }));
         self.at = Some(at);
     }
 
-    /// One service's counters and its real servers' widened from the
-    /// reading before; None when any of them cannot be (see the module's
-    /// doc).
-    fn widen_service(&self, id: &ServiceId, stats: &Stats, dests: &mut [Dest]) -> Option<Stats> {
-        let s = widen_stats(self.services.get(id)?, stats)?;
-        for d in dests.iter_mut() {
-            let before = self.dests.get(&(*id, d.addr, d.port))?;
-            d.stats = widen_stats(before, &d.stats)?;
+    /// The last reading's entry of service `id`, which the new one has at
+    /// position `at`.
+    fn find(&mut self, at: usize, id: &ServiceId) -> Option<&Seen> {
+        if self.seen.get(at).is_some_and(|s| s.id == *id) {
+            return self.seen.get(at);
         }
+        let seen = &self.seen;
+        let index = self
+            .index
+            .get_or_insert_with(|| seen.iter().enumerate().map(|(i, s)| (s.id, i)).collect());
+        index.get(id).and_then(|&i| self.seen.get(i))
+    }
+
+    /// One service's counters and its real servers' widened from the
+    /// reading before (the service at position `at` of the new one);
+    /// None when any of them cannot be (see the module's doc).
+    fn widen_service(
+        &mut self,
+        at: usize,
+        id: &ServiceId,
+        stats: &Stats,
+        dests: &mut [Dest],
+    ) -> Option<Stats> {
+        let s = widen_stats(&self.find(at, id)?.stats, stats)?;
+        self.widen_dests(at, id, dests)?;
         Some(s)
+    }
+
+    /// The real servers' counters of one service widened (see
+    /// `widen_service`), the service's own being netlink's, whole.
+    fn widen_dests(&mut self, at: usize, id: &ServiceId, dests: &mut [Dest]) -> Option<()> {
+        let seen = self.find(at, id)?;
+        for (j, d) in dests.iter_mut().enumerate() {
+            let same = |e: &&(IpAddr, u16, Stats)| e.0 == d.addr && e.1 == d.port;
+            let before = match seen.dests.get(j).filter(same) {
+                Some(e) => e,
+                None => seen.dests.iter().find(same)?,
+            };
+            d.stats = widen_stats(&before.2, &d.stats)?;
+        }
+        Some(())
     }
 }
 
@@ -137,11 +182,44 @@ impl Client {
     ) -> Result<Vec<(Service, Vec<Dest>)>, TableError> {
         let at = Instant::now();
         memory.report = WidenReport::default();
-        let table = match memory.fresh().then(|| self.widened(memory)).flatten() {
-            Some(t) => t,
-            None => self.table()?,
+        let table = if !memory.fresh() {
+            self.table()?
+        } else if let Some(t) = self.widened(memory) {
+            t
+        } else {
+            self.hybrid_widened(memory)?
         };
         memory.keep(&table, at);
+        Ok(table)
+    }
+
+    /// The hybrid reading of `table_widened`, where getsockopt alone is not
+    /// proved (an IPv6 service, say): the services from netlink's dump,
+    /// their counters whole; each IPv4 service's real servers over
+    /// getsockopt where the answer is proved whole (`sockopt::judge`)
+    /// and every counter widens, else over netlink.
+    fn hybrid_widened(
+        &mut self,
+        memory: &mut Widen,
+    ) -> Result<Vec<(Service, Vec<Dest>)>, TableError> {
+        memory.report = WidenReport::default();
+        let services = self.services().map_err(TableError::Services)?;
+        let mut table = Vec::with_capacity(services.len());
+        for (i, svc) in services.into_iter().enumerate() {
+            let mut dests = Vec::new();
+            let v4 = svc.id.family() == Family::Inet;
+            let fast =
+                v4 && self.sockopt().is_some_and(|so| {
+                    matches!(so.dests_with_stats_into(&svc.id, &mut dests), Ok(true))
+                }) && !dests.iter().any(|d| d.config.forward == Forward::Tunnel)
+                    && memory.widen_dests(i, &svc.id, &mut dests).is_some();
+            if !fast {
+                memory.report.netlink += 1;
+                self.dests_into(&svc.id, &mut dests)
+                    .map_err(TableError::Dests)?;
+            }
+            table.push((svc, dests));
+        }
         Ok(table)
     }
 
@@ -161,7 +239,7 @@ impl Client {
                 )
             }) && !dests.iter().any(|d| d.config.forward == Forward::Tunnel);
             let widened = whole
-                .then(|| memory.widen_service(&def.id, &t.stats[i], &mut dests))
+                .then(|| memory.widen_service(i, &def.id, &t.stats[i], &mut dests))
                 .flatten();
             let entry = match widened {
                 Some(stats) => (def.with_stats(stats), dests),
@@ -256,15 +334,18 @@ mod tests {
             stats: whole(3),
             ..d.clone()
         }];
-        let s = m.widen_service(&svc.id, &whole(2), &mut dests).unwrap();
+        let s = m.widen_service(0, &svc.id, &whole(2), &mut dests).unwrap();
         assert_eq!(
             (s.conns, dests[0].stats.conns),
             ((1 << 32) + 2, (1 << 33) + 3)
         );
         // A real server the last reading did not have: netlink's.
         let mut other = vec![Dest::new("10.244.0.3".parse().unwrap(), 8080)];
-        assert_eq!(m.widen_service(&svc.id, &whole(2), &mut other), None);
+        assert_eq!(m.widen_service(0, &svc.id, &whole(2), &mut other), None);
         let unknown = Service::tcp("10.96.0.2".parse().unwrap(), 80);
-        assert_eq!(m.widen_service(&unknown.id, &whole(2), &mut []), None);
+        assert_eq!(m.widen_service(0, &unknown.id, &whole(2), &mut []), None);
+        // Found where the kernel's order moved it, too.
+        let s = m.widen_service(5, &svc.id, &whole(3), &mut []).unwrap();
+        assert_eq!(s.conns, (1 << 32) + 3);
     }
 }
