@@ -100,6 +100,11 @@ impl Line {
     /// `%u`: the digits two at a time from a table, written from the
     /// end once their count is known.
     fn decimal(&mut self, mut n: u32) {
+        // One digit: most weights and connection counts.
+        if n < 10 {
+            self.byte(b'0' + n as u8);
+            return;
+        }
         let digits = match n {
             0..=9 => 1,
             10..=99 => 2,
