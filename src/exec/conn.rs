@@ -1,6 +1,18 @@
 //! `-c` (ipvsadm's `list_conn`): the kernel's connection file,
-//! `/proc/net/ip_vs_conn`, read whole and each entry re-printed; and ours,
-//! `-c -j`.
+//! `/proc/net/ip_vs_conn`, read a piece at a time and each entry
+//! re-printed as it comes, so that a table of millions of connections
+//! takes no more memory than a few; and ours, `-c -j`, streamed the same
+//! way.
+//!
+//! The kernel hands the file out a page at a time whatever the read's
+//! size (`seq_read_iter` fills one `seq_file` buffer a call), and each
+//! read walks the connection table from its start to the entry it left
+//! off at (`ip_vs_conn_seq_start` calls `ip_vs_conn_array` with the
+//! position), so a read of the whole file costs time growing with the
+//! square of the table's size, for the reference as for us: a larger
+//! buffer than the page changes nothing but the number of calls.
+
+use std::io::{BufRead, BufReader, Read};
 
 use super::Flow;
 use crate::format::Format;
@@ -8,14 +20,37 @@ use crate::format::{conn, json, Names};
 use crate::resolve::Resolver;
 use crate::streams::Streams;
 
-/// The connection table's text, as ipvsadm reads it.
-fn read_conn_file(io: &mut Streams) -> Result<String, Flow> {
+/// How much of the file is read at once, and how much text is gathered
+/// before it is written.
+const PIECE: usize = 64 * 1024;
+
+/// The connection file, opened as ipvsadm opens it.
+fn open_conn_file(io: &mut Streams) -> Result<std::fs::File, Flow> {
     let path = conn::CONN_PROC_FILE;
-    match std::fs::read(path) {
-        Ok(t) => Ok(crate::raw::to_text(&t).into_owned()),
-        Err(_) => {
-            io.err(&format!("cannot open file {path}\n"));
-            Err(Flow::Exit(1))
+    std::fs::File::open(path).map_err(|_| {
+        io.err(&format!("cannot open file {path}\n"));
+        Flow::Exit(1)
+    })
+}
+
+/// Each line of `file` after the first, as text (bytes that are not UTF-8
+/// kept as `raw` keeps them), handed to `each` until it says stop
+/// (false). False when the file has no first line; a read error ends the
+/// lines as the end of the file does, as `fgets` does for ipvsadm.
+fn each_line(file: impl Read, mut each: impl FnMut(&str) -> bool) -> bool {
+    let mut r = BufReader::with_capacity(PIECE, file);
+    let mut line = Vec::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        match r.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return !first,
+            Ok(_) if first => first = false,
+            Ok(_) => {
+                if !each(&crate::raw::to_text(&line)) {
+                    return true;
+                }
+            }
         }
     }
 }
@@ -23,37 +58,153 @@ fn read_conn_file(io: &mut Streams) -> Result<String, Flow> {
 /// `list_conn`: the proc file, its first line skipped, each entry
 /// re-printed.
 pub(super) fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
-    let text = match read_conn_file(io) {
-        Ok(t) => t,
+    let file = match open_conn_file(io) {
+        Ok(f) => f,
         Err(f) => return f,
     };
-    let mut lines = text.split_inclusive('\n');
-    if lines.next().is_none() {
+    let names = Names::new(resolver);
+    let mut text = String::new();
+    let mut titled = false;
+    let mut stopped = false;
+    let had_title = each_line(file, |line| {
+        if !titled {
+            io.out(&conn::conn_title(format));
+            titled = true;
+        }
+        match conn::conn_line(line, format, &names) {
+            Some(l) => text.push_str(&l),
+            None => stopped = true,
+        }
+        if text.len() >= PIECE || stopped {
+            io.out(&text);
+            text.clear();
+        }
+        !stopped
+    });
+    if !had_title {
         io.err(&format!("unexpected input from {}\n", conn::CONN_PROC_FILE));
         return Flow::Exit(1);
     }
-    io.out(&conn::conn_title(format));
-    let names = Names::new(resolver);
-    for line in lines {
-        match conn::conn_line(line, format, &names) {
-            Some(l) => io.out(&l),
-            None => return Flow::Exit(1),
-        }
+    if !titled {
+        io.out(&conn::conn_title(format));
     }
+    io.out(&text);
+    if stopped {
+        Flow::Exit(1)
+    } else {
+        Flow::Result(0)
+    }
+}
+
+/// Ours: `-c -j`, one document, each entry written as it is read.
+pub(super) fn list_conn_json(io: &mut Streams) -> Flow {
+    let file = match open_conn_file(io) {
+        Ok(f) => f,
+        Err(f) => return f,
+    };
+    let (open, close) = json::connections_around();
+    let mut text = open;
+    let mut first = true;
+    // As before: the entries up to the first line that does not scan.
+    each_line(file, |line| match conn::scan_conn(line) {
+        Some(c) => {
+            if !std::mem::take(&mut first) {
+                text.push(',');
+            }
+            text.push_str(&json::connection(&c));
+            if text.len() >= PIECE {
+                io.out(&text);
+                text.clear();
+            }
+            true
+        }
+        None => false,
+    });
+    text.push_str(&close);
+    io.out(&text);
     Flow::Result(0)
 }
 
-/// Ours: `-c -j`.
-pub(super) fn list_conn_json(io: &mut Streams) -> Flow {
-    let text = match read_conn_file(io) {
-        Ok(t) => t,
-        Err(f) => return f,
-    };
-    let entries: Vec<conn::ConnEntry> = text
-        .split_inclusive('\n')
-        .skip(1)
-        .map_while(conn::scan_conn)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::Rng;
+
+    /// A reader that hands out its bytes in pieces of random sizes, as a
+    /// file read a page at a time (or less) does.
+    struct Pieces<'a> {
+        left: &'a [u8],
+        rng: Rng,
+    }
+
+    impl Read for Pieces<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = (1 + self.rng.below(300))
+                .min(buf.len())
+                .min(self.left.len());
+            buf[..n].copy_from_slice(&self.left[..n]);
+            self.left = &self.left[n..];
+            Ok(n)
+        }
+    }
+
+    fn lines_of(bytes: &[u8], seed: u64) -> (bool, Vec<String>) {
+        let mut got = Vec::new();
+        let r = Pieces {
+            left: bytes,
+            rng: Rng(seed),
+        };
+        let titled = each_line(r, |l| {
+            got.push(l.to_string());
+            true
+        });
+        (titled, got)
+    }
+
+    #[test]
+    fn lines_come_whole_whatever_the_pieces() {
+        let mut text =
+            b"Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n"
+                .to_vec();
+        for i in 0..2000u32 {
+            let line = format!(
+                "TCP 0A{i:06X} D431 0A600001 01BB 0AF40105 192B ESTABLISHED {:7}\n",
+                i % 900
+            );
+            text.extend_from_slice(line.as_bytes());
+        }
+        // A last line without its newline, and a byte that is not UTF-8.
+        text.extend_from_slice(b"UDP 0A000001 0035 0A60000A 0035 0AF40102 0035 UDP \xff 2");
+        let whole: Vec<String> = String::from_utf8_lossy(&text)
+            .split_inclusive('\n')
+            .skip(1)
+            .map(String::from)
+            .collect();
+        for seed in 1..40 {
+            let (titled, got) = lines_of(&text, seed);
+            assert!(titled);
+            assert_eq!(got.len(), whole.len(), "{seed}");
+            assert_eq!(got[..2000], whole[..2000], "{seed}");
+            assert!(got[2000].starts_with("UDP ") && got[2000].ends_with(" 2"));
+        }
+        assert_eq!(lines_of(b"", 1), (false, vec![]));
+        assert_eq!(lines_of(b"title only\n", 1), (true, vec![]));
+    }
+
+    #[test]
+    fn the_streamed_document_is_the_whole_one() {
+        let entries: Vec<conn::ConnEntry> = [
+            "TCP 0A000001 D431 0A600001 01BB 0AF40105 192B ESTABLISHED     899\n",
+            "UDP 0A000002 0035 0A60000A 0035 0AF40102 0035 UDP             290\n",
+        ]
+        .iter()
+        .map(|l| conn::scan_conn(l).unwrap())
         .collect();
-    io.out(&json::connections(&entries));
-    Flow::Result(0)
+        for n in 0..=entries.len() {
+            let (open, close) = json::connections_around();
+            let body: Vec<String> = entries[..n].iter().map(json::connection).collect();
+            let streamed = format!("{open}{}{close}", body.join(","));
+            assert_eq!(streamed, json::connections(&entries[..n]));
+        }
+    }
 }

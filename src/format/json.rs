@@ -289,22 +289,39 @@ fn endpoint(a: &IpAddr, port: u16) -> Value {
 }
 
 pub fn connections(entries: &[ConnEntry]) -> String {
-    let v: Vec<Value> = entries
-        .iter()
-        .map(|c| {
-            json!({
-                "protocol": c.protocol.to_ascii_lowercase(),
-                "client": endpoint(&c.caddr, c.cport),
-                "virtual": endpoint(&c.vaddr, c.vport),
-                "server": endpoint(&c.daddr, c.dport),
-                "state": c.state,
-                "expires": c.expires,
-                "pe_name": c.pe_name,
-                "pe_data": c.pe_data,
-            })
-        })
-        .collect();
+    let v: Vec<Value> = entries.iter().map(connection_value).collect();
     document("connections", Value::Array(v))
+}
+
+/// One connection as `connections` writes it.
+fn connection_value(c: &ConnEntry) -> Value {
+    json!({
+        "protocol": c.protocol.to_ascii_lowercase(),
+        "client": endpoint(&c.caddr, c.cport),
+        "virtual": endpoint(&c.vaddr, c.vport),
+        "server": endpoint(&c.daddr, c.dport),
+        "state": c.state,
+        "expires": c.expires,
+        "pe_name": c.pe_name,
+        "pe_data": c.pe_data,
+    })
+}
+
+/// `connections`' document in three parts, for a table too large to hold:
+/// the text before the first entry and after the last (the document of no
+/// connection, cut at its empty array, so that the keys come in the order
+/// `document` gives them), and each entry's text (`connection`), joined
+/// by commas.
+pub fn connections_around() -> (String, String) {
+    let empty = document("connections", Value::Array(Vec::new()));
+    let at = empty.find("[]").map_or(empty.len(), |i| i + 1);
+    let (open, close) = empty.split_at(at);
+    (open.to_string(), close.to_string())
+}
+
+/// One connection's text in `connections`' array.
+pub fn connection(c: &ConnEntry) -> String {
+    connection_value(c).to_string()
 }
 
 #[cfg(test)]

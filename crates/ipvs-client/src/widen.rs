@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use super::client::{Client, TableError};
@@ -43,14 +44,17 @@ use super::modules;
 /// doc); after a longer pause the reading is netlink's.
 pub const MAX_GAP: Duration = Duration::from_secs(5);
 
-/// One service of the last reading with its counters, whole, and its
-/// real servers' (address, port, counters), in the kernel's order.
+/// One service of the last reading with its counters, whole, and where
+/// its real servers' are in `Widen::dests`.
 #[derive(Debug)]
 struct Seen {
     id: ServiceId,
     stats: Stats,
-    dests: Vec<(IpAddr, u16, Stats)>,
+    dests: Range<usize>,
 }
+
+/// A real server of the last reading: address, port, counters.
+type SeenDest = (IpAddr, u16, Stats);
 
 /// The counters of the last reading, whole, and when it was taken: what
 /// the next one widens its 32-bit counters from. Kept in the kernel's
@@ -61,6 +65,10 @@ struct Seen {
 pub struct Widen {
     at: Option<Instant>,
     seen: Vec<Seen>,
+    /// Every real server of the last reading, service after service (one
+    /// vector, not one a service: a reading of 10,000 services would
+    /// otherwise make and free 10,000).
+    dests: Vec<SeenDest>,
     index: Option<HashMap<ServiceId, usize>>,
     /// How the last reading went (see `WidenReport`).
     pub report: WidenReport,
@@ -117,12 +125,18 @@ impl Widen {
     /// Remember a reading, whole, as the next one's base.
     fn keep(&mut self, table: &[(Service, Vec<Dest>)], at: Instant) {
         self.seen.clear();
+        self.dests.clear();
         self.index = None;
-        self.seen.extend(table.iter().map(|(s, dests)| Seen {
-            id: s.id,
-            stats: s.stats,
-            dests: dests.iter().map(|d| (d.addr, d.port, d.stats)).collect(),
-        }));
+        for (s, dests) in table {
+            let start = self.dests.len();
+            self.dests
+                .extend(dests.iter().map(|d| (d.addr, d.port, d.stats)));
+            self.seen.push(Seen {
+                id: s.id,
+                stats: s.stats,
+                dests: start..self.dests.len(),
+            });
+        }
         self.at = Some(at);
     }
 
@@ -137,6 +151,12 @@ impl Widen {
             .index
             .get_or_insert_with(|| seen.iter().enumerate().map(|(i, s)| (s.id, i)).collect());
         index.get(id).and_then(|&i| self.seen.get(i))
+    }
+
+    /// The last reading's real servers of service `id` (see `find`).
+    fn find_dests(&mut self, at: usize, id: &ServiceId) -> Option<&[SeenDest]> {
+        let range = self.find(at, id)?.dests.clone();
+        self.dests.get(range)
     }
 
     /// One service's counters and its real servers' widened from the
@@ -157,12 +177,12 @@ impl Widen {
     /// The real servers' counters of one service widened (see
     /// `widen_service`), the service's own being netlink's, whole.
     fn widen_dests(&mut self, at: usize, id: &ServiceId, dests: &mut [Dest]) -> Option<()> {
-        let seen = self.find(at, id)?;
+        let seen = self.find_dests(at, id)?;
         for (j, d) in dests.iter_mut().enumerate() {
-            let same = |e: &&(IpAddr, u16, Stats)| e.0 == d.addr && e.1 == d.port;
-            let before = match seen.dests.get(j).filter(same) {
+            let same = |e: &&SeenDest| e.0 == d.addr && e.1 == d.port;
+            let before = match seen.get(j).filter(same) {
                 Some(e) => e,
-                None => seen.dests.iter().find(same)?,
+                None => seen.iter().find(same)?,
             };
             d.stats = widen_stats(&before.2, &d.stats)?;
         }
