@@ -289,22 +289,37 @@ fn endpoint(a: &IpAddr, port: u16) -> Value {
 }
 
 pub fn connections(entries: &[ConnEntry]) -> String {
-    let v: Vec<Value> = entries
-        .iter()
-        .map(|c| {
-            json!({
-                "protocol": c.protocol.to_ascii_lowercase(),
-                "client": endpoint(&c.caddr, c.cport),
-                "virtual": endpoint(&c.vaddr, c.vport),
-                "server": endpoint(&c.daddr, c.dport),
-                "state": c.state,
-                "expires": c.expires,
-                "pe_name": c.pe_name,
-                "pe_data": c.pe_data,
-            })
-        })
-        .collect();
-    document("connections", Value::Array(v))
+    let (head, tail) = connections_frame();
+    let items: Vec<String> = entries.iter().map(connection).collect();
+    format!("{head}{}{tail}", items.join(","))
+}
+
+/// One entry of `connections`' array, as its text.
+pub fn connection(c: &ConnEntry) -> String {
+    json!({
+        "protocol": c.protocol.to_ascii_lowercase(),
+        "client": endpoint(&c.caddr, c.cport),
+        "virtual": endpoint(&c.vaddr, c.vport),
+        "server": endpoint(&c.daddr, c.dport),
+        "state": c.state,
+        "expires": c.expires,
+        "pe_name": c.pe_name,
+        "pe_data": c.pe_data,
+    })
+    .to_string()
+}
+
+/// The `connections` document around its array's entries: the text
+/// before the first entry and after the last, so that a streamed
+/// listing writes entry by entry (joined by `,`) what `connections`
+/// writes at once.
+pub fn connections_frame() -> (String, String) {
+    let whole = document("connections", Value::Array(Vec::new()));
+    let at = whole
+        .find("\"connections\":[]")
+        .map(|i| i + "\"connections\":[".len())
+        .unwrap_or(0);
+    (whole[..at].to_string(), whole[at..].to_string())
 }
 
 #[cfg(test)]
