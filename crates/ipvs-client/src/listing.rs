@@ -139,8 +139,9 @@ impl Visit for Collect {
 }
 
 /// Whether the listing must not use this getsockopt answer: a tunnel
-/// whose details it must carry.
-fn lacks_tunnel(opts: &ListOptions, dests: &[Dest]) -> bool {
+/// whose details it must carry (the widening reader, `widen`, always
+/// carries them: `ListOptions::default()`).
+pub(crate) fn lacks_tunnel(opts: &ListOptions, dests: &[Dest]) -> bool {
     opts.tunnel_details && dests.iter().any(|d| d.config.forward == Forward::Tunnel)
 }
 

@@ -36,6 +36,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use super::client::{Client, TableError};
+use super::listing::{lacks_tunnel, ListOptions};
 use super::model::*;
 use super::modules;
 
@@ -231,7 +232,7 @@ impl Client {
             let fast =
                 v4 && self.sockopt().is_some_and(|so| {
                     matches!(so.dests_with_stats_into(&svc.id, &mut dests), Ok(true))
-                }) && !dests.iter().any(|d| d.config.forward == Forward::Tunnel)
+                }) && !lacks_tunnel(&ListOptions::default(), &dests)
                     && memory.widen_dests(i, &svc.id, &mut dests).is_some();
             if !fast {
                 memory.report.netlink += 1;
@@ -257,7 +258,7 @@ impl Client {
                     so.counted_dests_with_stats(&def.id, t.num_dests[i], &mut dests),
                     Ok(true)
                 )
-            }) && !dests.iter().any(|d| d.config.forward == Forward::Tunnel);
+            }) && !lacks_tunnel(&ListOptions::default(), &dests);
             let widened = whole
                 .then(|| memory.widen_service(i, &def.id, &t.stats[i], &mut dests))
                 .flatten();
