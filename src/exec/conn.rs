@@ -33,67 +33,70 @@ fn open_conn_file(io: &mut Streams) -> Result<std::fs::File, Flow> {
     })
 }
 
-/// Each line of `file` after the first, as text (bytes that are not UTF-8
-/// kept as `raw` keeps them), handed to `each` until it says stop
-/// (false). False when the file has no first line; a read error ends the
-/// lines as the end of the file does, as `fgets` does for ipvsadm.
-fn each_line(file: impl Read, mut each: impl FnMut(&str) -> bool) -> bool {
-    let mut r = BufReader::with_capacity(PIECE, file);
-    let mut line = Vec::new();
-    let mut first = true;
-    loop {
-        line.clear();
-        match r.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => return !first,
-            Ok(_) if first => first = false,
-            Ok(_) => {
-                if !each(&crate::raw::to_text(&line)) {
-                    return true;
-                }
-            }
+/// The lines of the connection file after its first (the title, which
+/// ipvsadm reads and drops), as bytes, one at a time.
+struct Lines<R: Read> {
+    r: BufReader<R>,
+    line: Vec<u8>,
+}
+
+impl<R: Read> Lines<R> {
+    /// The file with its first line read; `None` when it has none.
+    fn after_title(file: R) -> Option<Lines<R>> {
+        let mut l = Lines {
+            r: BufReader::with_capacity(PIECE, file),
+            line: Vec::new(),
+        };
+        l.next()?;
+        Some(l)
+    }
+
+    /// The next line, with its `\n` where it has one; `None` at the end.
+    /// A read error ends the lines as the end of the file does, as
+    /// `fgets` does for ipvsadm.
+    fn next(&mut self) -> Option<&[u8]> {
+        self.line.clear();
+        match self.r.read_until(b'\n', &mut self.line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(&self.line),
         }
     }
 }
 
 /// `list_conn`: the proc file, its first line skipped, each entry
-/// re-printed.
+/// re-printed (the kernel's usual IPv4 entries under `-n` by the fast
+/// path, the rest as `print_conn` reads them) until one that ipvsadm
+/// stops at.
 pub(super) fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Streams) -> Flow {
     let file = match open_conn_file(io) {
         Ok(f) => f,
         Err(f) => return f,
     };
+    let Some(mut lines) = Lines::after_title(file) else {
+        io.err(&format!("unexpected input from {}\n", conn::CONN_PROC_FILE));
+        return Flow::Exit(1);
+    };
+    io.out(&conn::conn_title(format));
     let names = Names::new(resolver);
-    let mut text = String::new();
-    let mut titled = false;
-    let mut stopped = false;
-    let had_title = each_line(file, |line| {
-        if !titled {
-            io.out(&conn::conn_title(format));
-            titled = true;
+    let mut text = String::with_capacity(PIECE + 512);
+    let mut flow = Flow::Result(0);
+    while let Some(line) = lines.next() {
+        if !conn::push_kernel_line(line, format, &mut text) {
+            match conn::conn_line(&crate::raw::to_text(line), format, &names) {
+                Some(l) => text.push_str(&l),
+                None => {
+                    flow = Flow::Exit(1);
+                    break;
+                }
+            }
         }
-        match conn::conn_line(line, format, &names) {
-            Some(l) => text.push_str(&l),
-            None => stopped = true,
-        }
-        if text.len() >= PIECE || stopped {
+        if text.len() >= PIECE {
             io.out(&text);
             text.clear();
         }
-        !stopped
-    });
-    if !had_title {
-        io.err(&format!("unexpected input from {}\n", conn::CONN_PROC_FILE));
-        return Flow::Exit(1);
-    }
-    if !titled {
-        io.out(&conn::conn_title(format));
     }
     io.out(&text);
-    if stopped {
-        Flow::Exit(1)
-    } else {
-        Flow::Result(0)
-    }
+    flow
 }
 
 /// Ours: `-c -j`, one document, each entry written as it is read.
@@ -104,10 +107,13 @@ pub(super) fn list_conn_json(io: &mut Streams) -> Flow {
     };
     let (open, close) = json::connections_around();
     let mut text = open;
-    let mut first = true;
-    // As before: the entries up to the first line that does not scan.
-    each_line(file, |line| match conn::scan_conn(line) {
-        Some(c) => {
+    if let Some(mut lines) = Lines::after_title(file) {
+        let mut first = true;
+        // As before: the entries up to the first line that does not scan.
+        while let Some(line) = lines.next() {
+            let Some(c) = conn::scan_conn(&crate::raw::to_text(line)) else {
+                break;
+            };
             if !std::mem::take(&mut first) {
                 text.push(',');
             }
@@ -116,10 +122,8 @@ pub(super) fn list_conn_json(io: &mut Streams) -> Flow {
                 io.out(&text);
                 text.clear();
             }
-            true
         }
-        None => false,
-    });
+    }
     text.push_str(&close);
     io.out(&text);
     Flow::Result(0)
@@ -154,11 +158,13 @@ mod tests {
             left: bytes,
             rng: Rng(seed),
         };
-        let titled = each_line(r, |l| {
-            got.push(l.to_string());
-            true
-        });
-        (titled, got)
+        let Some(mut lines) = Lines::after_title(r) else {
+            return (false, got);
+        };
+        while let Some(l) = lines.next() {
+            got.push(crate::raw::to_text(l).into_owned());
+        }
+        (true, got)
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::line;
 use super::Format;
 use super::Names;
 use crate::ipvs::Protocol;
@@ -210,6 +211,70 @@ pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
     })
 }
 
+/// `conn_line` appended to `out` without its allocations, for what the
+/// kernel writes for nearly every entry of a busy node (an IPv4
+/// connection without persistence data) under `-n`; false, and nothing
+/// written, for any other line, which `conn_line` then prints.
+pub fn push_kernel_line(line: &[u8], f: &Format, out: &mut String) -> bool {
+    if !f.numeric {
+        return false;
+    }
+    match kernel_v4(line) {
+        Some(e) => line::conn(out, e.protocol, e.expires, e.state, &e.ends),
+        None => false,
+    }
+}
+
+/// An entry as `kernel_v4` reads it.
+struct KernelV4<'a> {
+    protocol: &'a [u8],
+    state: &'a [u8],
+    expires: u32,
+    /// Client, virtual service and real server.
+    ends: [(Ipv4Addr, u16); 3],
+}
+
+/// The words of `ip_vs_conn_seq_show`'s IPv4 entry without persistence
+/// data ("%-3s %08X %04X %08X %04X %08X %04X %-11s %7u"): protocol,
+/// state, seconds left and the three addresses with their ports, where
+/// the line has exactly those nine words, each address 8 hex digits,
+/// each port 1 to 4, the seconds 1 to 9 digits (under 2^31, as `%d`
+/// reads them). Where this answers, `scan_conn` reads the same values.
+fn kernel_v4(line: &[u8]) -> Option<KernelV4<'_>> {
+    let mut words = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty());
+    let mut w: [&[u8]; 9] = [&[]; 9];
+    for slot in w.iter_mut() {
+        *slot = words.next()?;
+    }
+    if words.next().is_some() {
+        return None;
+    }
+    let hex = |w: &[u8], most: usize| -> Option<u32> {
+        if w.is_empty() || w.len() > most {
+            return None;
+        }
+        w.iter()
+            .try_fold(0u32, |v, &b| Some(v << 4 | (b as char).to_digit(16)?))
+    };
+    let end = |a: &[u8], p: &[u8]| -> Option<(Ipv4Addr, u16)> {
+        (a.len() == 8).then_some(())?;
+        Some((Ipv4Addr::from(hex(a, 8)?), hex(p, 4)? as u16))
+    };
+    let seconds = w[8];
+    if seconds.is_empty() || seconds.len() > 9 || !seconds.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let expires = seconds.iter().fold(0u32, |v, b| v * 10 + (b - b'0') as u32);
+    Some(KernelV4 {
+        protocol: w[0],
+        state: w[7],
+        expires,
+        ends: [end(w[1], w[2])?, end(w[3], w[4])?, end(w[5], w[6])?],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +293,87 @@ mod tests {
             conn_line(line, &f, &names).unwrap(),
             "TCP 14:59  ESTABLISHED 10.0.0.1:54321     10.96.0.1:443      10.244.1.5:6443\n"
         );
+    }
+
+    /// A line as the kernel writes it for an IPv4 entry.
+    fn kernel_shaped(r: &mut crate::test_util::Rng) -> String {
+        let proto = r.pick(&["TCP", "UDP", "SCTP", "IP"]);
+        let state = r.pick(&["ESTABLISHED", "SYN_RECV", "FIN_WAIT", "NONE", "CLOSE_WAIT"]);
+        let addr = |r: &mut crate::test_util::Rng| match r.below(4) {
+            0 => r.pick(&[0u32, u32::MAX, 0x0a00_0001, 0x7f00_0001]),
+            _ => r.next() as u32,
+        };
+        let port = |r: &mut crate::test_util::Rng| match r.below(3) {
+            0 => r.pick(&[0u16, 1, 80, 443, 9999, 65535]),
+            _ => r.next() as u16,
+        };
+        let expires = match r.below(3) {
+            0 => r.pick(&[0u32, 9, 59, 60, 599, 600, 5999, 86_400, 999_999_999]),
+            _ => r.below(1_000_000) as u32,
+        };
+        format!(
+            "{proto:<3} {:08X} {:04X} {:08X} {:04X} {:08X} {:04X} {state:<11} {expires:7}\n",
+            addr(r),
+            port(r),
+            addr(r),
+            port(r),
+            addr(r),
+            port(r)
+        )
+    }
+
+    /// A kernel-shaped line, changed in one place or not.
+    fn maybe_mangled(r: &mut crate::test_util::Rng) -> Vec<u8> {
+        let mut b = kernel_shaped(r).into_bytes();
+        match r.below(8) {
+            0 => {
+                let at = r.below(b.len());
+                b[at] = r.pick(&[b'x', b' ', b'\t', b'0', b'F', b'.', b':', 0xff, b'-', b'+']);
+            }
+            1 => b.truncate(r.below(b.len())),
+            2 => b.extend_from_slice(b" sip 0A000001"),
+            3 => {
+                let at = r.below(b.len());
+                b.insert(at, r.pick(&[b'1', b'a', b' ', b'x', 0xc3]));
+            }
+            _ => {}
+        }
+        b
+    }
+
+    #[test]
+    fn the_kernel_lines_fast_path_prints_what_the_general_one_does() {
+        let t = Table::default();
+        let names = Names::new(&t);
+        let mut r = crate::test_util::Rng(0x2545_f491_4f6c_dd1d);
+        let mut taken = 0;
+        for i in 0..40_000 {
+            let f = Format {
+                numeric: true,
+                persistent_conn: i % 2 == 0,
+                ..Default::default()
+            };
+            let line = maybe_mangled(&mut r);
+            let mut fast = String::from("before ");
+            if push_kernel_line(&line, &f, &mut fast) {
+                taken += 1;
+                let general = conn_line(&crate::raw::to_text(&line), &f, &names);
+                assert_eq!(
+                    Some(&fast["before ".len()..]),
+                    general.as_deref(),
+                    "{:?}",
+                    String::from_utf8_lossy(&line)
+                );
+            } else {
+                assert_eq!(fast, "before ");
+            }
+        }
+        // Every untouched line, at least, took the fast path.
+        assert!(taken > 40_000 / 2, "{taken}");
+        let line = kernel_shaped(&mut r);
+        let mut out = String::new();
+        let names_f = Format::default();
+        assert!(!push_kernel_line(line.as_bytes(), &names_f, &mut out));
+        assert!(out.is_empty());
     }
 }

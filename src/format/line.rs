@@ -377,6 +377,60 @@ pub(super) fn block(out: &mut Vec<u8>, svc: &Service, dests: &[Dest], f: &Format
     true
 }
 
+/// The longest protocol and state words `conn` takes: the kernel's are
+/// at most 4 and 11 bytes.
+const CONN_WORD: usize = 16;
+
+/// `print_conn`'s line of a numeric IPv4 connection without
+/// persistence-engine columns ("%-3s %-6s %-11s %-18s %-18s %s"): the
+/// protocol, the expiry in seconds (printed "%02d:%02d"), the state, and
+/// client, virtual and real server as address and port; false, and
+/// nothing written, for a word longer than `CONN_WORD` or not ASCII.
+pub(super) fn conn(
+    out: &mut String,
+    protocol: &[u8],
+    expires: u32,
+    state: &[u8],
+    ends: &[(Ipv4Addr, u16); 3],
+) -> bool {
+    let fits = |w: &[u8]| w.len() <= CONN_WORD && w.is_ascii();
+    if !fits(protocol) || !fits(state) {
+        return false;
+    }
+    line_out(out, |l| {
+        let at = l.len;
+        l.ascii(protocol);
+        l.pad(at, 3);
+        l.byte(b' ');
+        let at = l.len;
+        // "%02d:%02d" of the minutes and the seconds (the caller keeps
+        // the minutes under 2^31, so never negative).
+        let minutes = expires / 60;
+        if minutes < 10 {
+            l.byte(b'0');
+        }
+        l.decimal(minutes);
+        l.byte(b':');
+        l.pair(l.len, (expires % 60) as usize);
+        l.len += 2;
+        l.pad(at, 6);
+        l.byte(b' ');
+        let at = l.len;
+        l.ascii(state);
+        l.pad(at, 11);
+        for (i, (a, port)) in ends.iter().enumerate() {
+            l.byte(b' ');
+            let at = l.len;
+            l.addrport(a, *port);
+            if i < 2 {
+                l.pad(at, 18);
+            }
+        }
+        l.byte(b'\n');
+        true
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -244,27 +244,30 @@ pub fn cmp_dests(a: &Dest, b: &Dest) -> i32 {
     a.port as i32 - b.port as i32
 }
 
-/// Sort services as `ipvs_sort_services` does. The comparator's inputs
-/// are read out of the two services at each comparison rather than kept
-/// in a vector of keys: with tens of thousands of services such a vector
-/// would weigh a fifth of the table, and for IPv4 services they are read
-/// in a few instructions (`cmp_ids`).
+/// Sort services as `ipvs_sort_services` does: by `id_order`, then moved
+/// into place along the permutation's cycles.
 pub fn sort_services(v: &mut [Service]) {
-    sort_by_index(v, |s, a, b| cmp_ids(&s[a].id, &s[b].id));
+    let mut idx = id_order(v, |s| &s.id);
+    permute(v, &mut idx);
 }
 
 /// The order `ipvs_sort_services` would put these services in, as
 /// positions into the slice (which is left as it is, so that whatever is
-/// kept beside it in the same order still lines up). Each IPv4 service's
-/// protocol, address and port are packed into one word beside its
-/// position, so that most comparisons read two words in a row rather
-/// than two services far apart; any other service is compared by
-/// `cmp_ids`.
+/// kept beside it in the same order still lines up).
 pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
+    id_order(v, |d| &d.id)
+}
+
+/// The order of `ipvs_sort_services` of the services `id` names, as
+/// positions. Each IPv4 service's protocol, address and port are packed
+/// into one word beside its position, so that most comparisons read two
+/// words in a row rather than two services far apart; any other service
+/// is compared by `cmp_ids`.
+fn id_order<T>(v: &[T], id: impl Fn(&T) -> &ServiceId) -> Vec<u32> {
     let mut items: Vec<Packed> = v
         .iter()
         .enumerate()
-        .map(|(i, d)| Packed::of(&d.id, i as u32))
+        .map(|(i, d)| Packed::of(id(d), i as u32))
         .collect();
     if let Some(start) = one_arc(&items) {
         // Within one arc the comparator is a total order: any sort gives
@@ -281,7 +284,7 @@ pub fn service_order(v: &[ServiceDef]) -> Vec<u32> {
     let mut tmp = vec![Packed::default(); items.len() / 2];
     msort_with_tmp(&mut items, &mut tmp, &|a: &Packed, b: &Packed| {
         cmp_packed(a, b, || {
-            let (a, b) = (&v[a.pos()].id, &v[b.pos()].id);
+            let (a, b) = (id(&v[a.pos()]), id(&v[b.pos()]));
             cmp_keys(&svc_key(a), &svc_key(b))
         })
     });

@@ -25,6 +25,7 @@
 use super::client::{Client, TableError};
 use super::model::*;
 use super::modules;
+use super::sockopt;
 use crate::Error;
 
 /// How far a listing may go from netlink (`ListOptions::route`).
@@ -97,8 +98,37 @@ impl ListReport {
     /// try is wasted, and the listing would be slower than netlink alone.
     /// Past a few misses, tries go on only while the ones that served
     /// outweigh them.
-    fn worth_trying(&self) -> bool {
+    pub(crate) fn worth_trying(&self) -> bool {
         self.missed <= MISSES_FREE + MISSES_PER_SERVED * self.sockopt
+    }
+}
+
+/// Path 1's proof (the module's doc), shared with `widen`: opened before
+/// the getsockopt table is read, checked once after its last GET_DESTS.
+pub(crate) struct Proof {
+    /// The services the loaded modules count, of every family.
+    counted: u64,
+    /// The same count: how many IPv4 services GET_SERVICES must list.
+    pub(crate) want: usize,
+}
+
+impl Proof {
+    /// The count of services, where no service can have a persistence
+    /// engine; None otherwise, or when `/proc/modules` cannot be read.
+    pub(crate) fn open() -> Option<Proof> {
+        let counted = modules::services_loaded()?;
+        let want = usize::try_from(counted).ok()?;
+        Some(Proof { counted, want })
+    }
+
+    /// Whether `table`, read after `open`, is the kernel's still: GET_INFO
+    /// and GET_SERVICES give the same services, and the modules count as
+    /// many as before.
+    pub(crate) fn held(&self, client: &mut Client, table: &sockopt::Table) -> bool {
+        client
+            .sockopt()
+            .is_some_and(|so| matches!(so.same_table(table), Ok(true)))
+            && modules::services_loaded() == Some(self.counted)
     }
 }
 
@@ -243,11 +273,10 @@ impl Client {
     fn alone(&mut self, opts: &ListOptions, visit: &mut dyn Visit) -> Option<ListReport> {
         // A table with IPv6 services, or a persistence engine loaded,
         // costs one file read and one system call before the hybrid path.
-        let counted = modules::services_loaded()?;
+        let proof = Proof::open()?;
         // GET_INFO's count first: a table that is not all IPv4 of this
         // namespace costs no GET_SERVICES.
-        let want = usize::try_from(counted).ok()?;
-        let table = match self.sockopt()?.table(Some(want)) {
+        let table = match self.sockopt()?.table(Some(proof.want)) {
             Ok(Some(t)) => t,
             _ => return None,
         };
@@ -262,11 +291,7 @@ impl Client {
             }
             visit.service(def, &mut dests);
         }
-        let held = self
-            .sockopt()
-            .is_some_and(|so| matches!(so.same_table(&table), Ok(true)))
-            && modules::services_loaded() == Some(counted);
-        if !held {
+        if !proof.held(self, &table) {
             visit.restart();
             return None;
         }

@@ -36,9 +36,8 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use super::client::{Client, TableError};
-use super::listing::{lacks_tunnel, ListOptions};
+use super::listing::{lacks_tunnel, ListOptions, ListReport, Proof};
 use super::model::*;
-use super::modules;
 
 /// The longest time between two readings for which a counter's low 32
 /// bits are trusted to have grown by less than 2^31 (see the module's
@@ -226,14 +225,24 @@ impl Client {
         memory.report = WidenReport::default();
         let services = self.services().map_err(TableError::Services)?;
         let mut table = Vec::with_capacity(services.len());
+        // The listing's brake: on a table where getsockopt seldom serves
+        // (real servers of both families), it is soon not asked.
+        let mut tries = ListReport::default();
         for (i, svc) in services.into_iter().enumerate() {
             let mut dests = Vec::new();
             let v4 = svc.id.family() == Family::Inet;
-            let fast =
-                v4 && self.sockopt().is_some_and(|so| {
+            let tried = v4 && tries.worth_trying();
+            let fast = tried
+                && self.sockopt().is_some_and(|so| {
                     matches!(so.dests_with_stats_into(&svc.id, &mut dests), Ok(true))
-                }) && !lacks_tunnel(&ListOptions::default(), &dests)
-                    && memory.widen_dests(i, &svc.id, &mut dests).is_some();
+                })
+                && !lacks_tunnel(&ListOptions::default(), &dests)
+                && memory.widen_dests(i, &svc.id, &mut dests).is_some();
+            match (tried, fast) {
+                (_, true) => tries.sockopt += 1,
+                (true, false) => tries.missed += 1,
+                _ => {}
+            }
             if !fast {
                 memory.report.netlink += 1;
                 self.dests_into(&svc.id, &mut dests)
@@ -247,9 +256,8 @@ impl Client {
     /// The getsockopt reading of `table_widened`; None when `listing`'s
     /// proof does not hold (the caller reads netlink's table then).
     fn widened(&mut self, memory: &mut Widen) -> Option<Vec<(Service, Vec<Dest>)>> {
-        let counted = modules::services_loaded()?;
-        let want = usize::try_from(counted).ok()?;
-        let t = self.sockopt()?.table_with_stats(Some(want)).ok()??;
+        let proof = Proof::open()?;
+        let t = self.sockopt()?.table_with_stats(Some(proof.want)).ok()??;
         let mut table = Vec::with_capacity(t.defs.len());
         for (i, def) in t.defs.iter().enumerate() {
             let mut dests = Vec::new();
@@ -274,10 +282,7 @@ impl Client {
             };
             table.push(entry);
         }
-        let held = self
-            .sockopt()
-            .is_some_and(|so| matches!(so.same_table(&t), Ok(true)))
-            && modules::services_loaded() == Some(counted);
+        let held = proof.held(self, &t);
         memory.report.sockopt = held;
         held.then_some(table)
     }
