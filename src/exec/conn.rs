@@ -34,9 +34,12 @@ fn open_conn_file(io: &mut Streams) -> Result<std::fs::File, Flow> {
 }
 
 /// The lines of the connection file after its first (the title, which
-/// ipvsadm reads and drops), as bytes, one at a time.
+/// ipvsadm reads and drops), as bytes, one at a time: most straight out
+/// of the reader's buffer, one that runs past its end gathered.
 struct Lines<R: Read> {
     r: BufReader<R>,
+    /// The length of the line handed out last, still in the buffer.
+    taken: usize,
     line: Vec<u8>,
 }
 
@@ -45,6 +48,7 @@ impl<R: Read> Lines<R> {
     fn after_title(file: R) -> Option<Lines<R>> {
         let mut l = Lines {
             r: BufReader::with_capacity(PIECE, file),
+            taken: 0,
             line: Vec::new(),
         };
         l.next()?;
@@ -55,6 +59,15 @@ impl<R: Read> Lines<R> {
     /// A read error ends the lines as the end of the file does, as
     /// `fgets` does for ipvsadm.
     fn next(&mut self) -> Option<&[u8]> {
+        self.r.consume(std::mem::take(&mut self.taken));
+        let end = match self.r.fill_buf() {
+            Ok([]) | Err(_) => return None,
+            Ok(buf) => memchr::memchr(b'\n', buf),
+        };
+        if let Some(i) = end {
+            self.taken = i + 1;
+            return Some(&self.r.buffer()[..=i]);
+        }
         self.line.clear();
         match self.r.read_until(b'\n', &mut self.line) {
             Ok(0) | Err(_) => None,
@@ -78,12 +91,14 @@ pub(super) fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Strea
     };
     io.out(&conn::conn_title(format));
     let names = Names::new(resolver);
-    let mut text = String::with_capacity(PIECE + 512);
+    // Text as bytes: the fast path's ASCII, the general path's text
+    // (`Streams::out_bytes`).
+    let mut text = Vec::with_capacity(PIECE + 512);
     let mut flow = Flow::Result(0);
     while let Some(line) = lines.next() {
         if !conn::push_kernel_line(line, format, &mut text) {
             match conn::conn_line(&crate::raw::to_text(line), format, &names) {
-                Some(l) => text.push_str(&l),
+                Some(l) => text.extend_from_slice(l.as_bytes()),
                 None => {
                     flow = Flow::Exit(1);
                     break;
@@ -91,11 +106,11 @@ pub(super) fn list_conn(format: &Format, resolver: &dyn Resolver, io: &mut Strea
             }
         }
         if text.len() >= PIECE {
-            io.out(&text);
+            io.out_bytes(&text);
             text.clear();
         }
     }
-    io.out(&text);
+    io.out_bytes(&text);
     flow
 }
 

@@ -215,7 +215,7 @@ pub fn conn_line(line: &str, f: &Format, names: &Names) -> Option<String> {
 /// kernel writes for nearly every entry of a busy node (an IPv4
 /// connection without persistence data) under `-n`; false, and nothing
 /// written, for any other line, which `conn_line` then prints.
-pub fn push_kernel_line(line: &[u8], f: &Format, out: &mut String) -> bool {
+pub fn push_kernel_line(line: &[u8], f: &Format, out: &mut Vec<u8>) -> bool {
     if !f.numeric {
         return false;
     }
@@ -234,44 +234,105 @@ struct KernelV4<'a> {
     ends: [(Ipv4Addr, u16); 3],
 }
 
-/// The words of `ip_vs_conn_seq_show`'s IPv4 entry without persistence
-/// data ("%-3s %08X %04X %08X %04X %08X %04X %-11s %7u"): protocol,
-/// state, seconds left and the three addresses with their ports, where
-/// the line has exactly those nine words, each address 8 hex digits,
-/// each port 1 to 4, the seconds 1 to 9 digits (under 2^31, as `%d`
-/// reads them). Where this answers, `scan_conn` reads the same values.
-fn kernel_v4(line: &[u8]) -> Option<KernelV4<'_>> {
-    let mut words = line
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|w| !w.is_empty());
-    let mut w: [&[u8]; 9] = [&[]; 9];
-    for slot in w.iter_mut() {
-        *slot = words.next()?;
+/// Each byte's value as a hex digit; `NOT_HEX` for any other byte.
+const HEX: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-    if words.next().is_some() {
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 0xff;
+
+/// `w` read as hex digits, all of them; None for an empty word or any
+/// other byte.
+fn hex(w: &[u8]) -> Option<u32> {
+    if w.is_empty() {
         return None;
     }
-    let hex = |w: &[u8], most: usize| -> Option<u32> {
-        if w.is_empty() || w.len() > most {
+    let mut v = 0u32;
+    for &c in w {
+        let d = HEX[c as usize];
+        if d == NOT_HEX {
             return None;
         }
-        w.iter()
-            .try_fold(0u32, |v, &b| Some(v << 4 | (b as char).to_digit(16)?))
-    };
-    let end = |a: &[u8], p: &[u8]| -> Option<(Ipv4Addr, u16)> {
-        (a.len() == 8).then_some(())?;
-        Some((Ipv4Addr::from(hex(a, 8)?), hex(p, 4)? as u16))
-    };
-    let seconds = w[8];
-    if seconds.is_empty() || seconds.len() > 9 || !seconds.iter().all(u8::is_ascii_digit) {
+        v = v << 4 | d as u32;
+    }
+    Some(v)
+}
+
+/// The next word of `b` from `*at` on, as `split_ascii_whitespace` cuts
+/// them; empty at the end.
+fn word<'a>(b: &'a [u8], at: &mut usize) -> &'a [u8] {
+    while *at < b.len() && b[*at].is_ascii_whitespace() {
+        *at += 1;
+    }
+    let start = *at;
+    while *at < b.len() && !b[*at].is_ascii_whitespace() {
+        *at += 1;
+    }
+    &b[start..*at]
+}
+
+/// The columns of the three addresses and ports of the kernel's IPv4
+/// entry ("%08X %04X %08X %04X %08X %04X "), from the client's address
+/// on: where each starts, and how long it is.
+const ENDS: [(usize, usize); 6] = [(0, 8), (9, 4), (14, 8), (23, 4), (28, 8), (37, 4)];
+/// How long those columns are together, with the blank after each.
+const ENDS_LEN: usize = 42;
+
+/// The entry `ip_vs_conn_seq_show` writes for an IPv4 connection without
+/// persistence data ("%-3s %08X %04X %08X %04X %08X %04X %-11s %7u"),
+/// read where the line is laid out exactly so: the protocol's word padded
+/// to 3 bytes and a blank, the addresses and ports in their columns, each
+/// followed by one blank, then the state and the seconds left (1 to 9
+/// digits: under 2^31, as `%d` reads them) and nothing more. Such a line
+/// has these nine words and no other, so `scan_conn` reads the same
+/// values from it; any other line is left to it.
+fn kernel_v4(line: &[u8]) -> Option<KernelV4<'_>> {
+    let q = line.iter().position(|&b| b == b' ')?;
+    let protocol = &line[..q];
+    if protocol.is_empty() || protocol.iter().any(u8::is_ascii_whitespace) {
+        return None;
+    }
+    let p = q.max(3) + 1;
+    let cols = line.get(p..p + ENDS_LEN)?;
+    if line[q..p].iter().any(|&b| b != b' ') {
+        return None;
+    }
+    let mut v = [0u32; 6];
+    for (x, &(at, len)) in v.iter_mut().zip(&ENDS) {
+        if cols[at + len] != b' ' {
+            return None;
+        }
+        *x = hex(&cols[at..at + len])?;
+    }
+    let mut at = p + ENDS_LEN;
+    let state = word(line, &mut at);
+    let seconds = word(line, &mut at);
+    if state.is_empty()
+        || seconds.is_empty()
+        || seconds.len() > 9
+        || !seconds.iter().all(u8::is_ascii_digit)
+        || !word(line, &mut at).is_empty()
+    {
         return None;
     }
     let expires = seconds.iter().fold(0u32, |v, b| v * 10 + (b - b'0') as u32);
+    let end = |i: usize| (Ipv4Addr::from(v[i]), v[i + 1] as u16);
     Some(KernelV4 {
-        protocol: w[0],
-        state: w[7],
+        protocol,
+        state,
         expires,
-        ends: [end(w[1], w[2])?, end(w[3], w[4])?, end(w[5], w[6])?],
+        ends: [end(0), end(2), end(4)],
     })
 }
 
@@ -354,24 +415,24 @@ mod tests {
                 ..Default::default()
             };
             let line = maybe_mangled(&mut r);
-            let mut fast = String::from("before ");
+            let mut fast = b"before ".to_vec();
             if push_kernel_line(&line, &f, &mut fast) {
                 taken += 1;
                 let general = conn_line(&crate::raw::to_text(&line), &f, &names);
                 assert_eq!(
-                    Some(&fast["before ".len()..]),
-                    general.as_deref(),
+                    Some(&fast[b"before ".len()..]),
+                    general.as_deref().map(str::as_bytes),
                     "{:?}",
                     String::from_utf8_lossy(&line)
                 );
             } else {
-                assert_eq!(fast, "before ");
+                assert_eq!(fast, b"before ");
             }
         }
         // Every untouched line, at least, took the fast path.
         assert!(taken > 40_000 / 2, "{taken}");
         let line = kernel_shaped(&mut r);
-        let mut out = String::new();
+        let mut out = Vec::new();
         let names_f = Format::default();
         assert!(!push_kernel_line(line.as_bytes(), &names_f, &mut out));
         assert!(out.is_empty());

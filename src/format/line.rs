@@ -387,7 +387,7 @@ const CONN_WORD: usize = 16;
 /// client, virtual and real server as address and port; false, and
 /// nothing written, for a word longer than `CONN_WORD` or not ASCII.
 pub(super) fn conn(
-    out: &mut String,
+    out: &mut Vec<u8>,
     protocol: &[u8],
     expires: u32,
     state: &[u8],
@@ -397,38 +397,38 @@ pub(super) fn conn(
     if !fits(protocol) || !fits(state) {
         return false;
     }
-    line_out(out, |l| {
-        let at = l.len;
-        l.ascii(protocol);
-        l.pad(at, 3);
+    let mut l = Line::new();
+    let at = l.len;
+    l.ascii(protocol);
+    l.pad(at, 3);
+    l.byte(b' ');
+    let at = l.len;
+    // "%02d:%02d" of the minutes and the seconds (the caller keeps
+    // the minutes under 2^31, so never negative).
+    let minutes = expires / 60;
+    if minutes < 10 {
+        l.byte(b'0');
+    }
+    l.decimal(minutes);
+    l.byte(b':');
+    l.pair(l.len, (expires % 60) as usize);
+    l.len += 2;
+    l.pad(at, 6);
+    l.byte(b' ');
+    let at = l.len;
+    l.ascii(state);
+    l.pad(at, 11);
+    for (i, (a, port)) in ends.iter().enumerate() {
         l.byte(b' ');
         let at = l.len;
-        // "%02d:%02d" of the minutes and the seconds (the caller keeps
-        // the minutes under 2^31, so never negative).
-        let minutes = expires / 60;
-        if minutes < 10 {
-            l.byte(b'0');
+        l.addrport(a, *port);
+        if i < 2 {
+            l.pad(at, 18);
         }
-        l.decimal(minutes);
-        l.byte(b':');
-        l.pair(l.len, (expires % 60) as usize);
-        l.len += 2;
-        l.pad(at, 6);
-        l.byte(b' ');
-        let at = l.len;
-        l.ascii(state);
-        l.pad(at, 11);
-        for (i, (a, port)) in ends.iter().enumerate() {
-            l.byte(b' ');
-            let at = l.len;
-            l.addrport(a, *port);
-            if i < 2 {
-                l.pad(at, 18);
-            }
-        }
-        l.byte(b'\n');
-        true
-    })
+    }
+    l.byte(b'\n');
+    out.extend_from_slice(l.bytes());
+    true
 }
 
 #[cfg(test)]
