@@ -2,6 +2,9 @@
 //! /proc/net/ip_vs_conn, re-printed as ipvsadm's `list_conn` and
 //! `print_conn` do (hex or IPv6 addresses and ports read back, names looked
 //! up unless `-n`, expiry as mm:ss, persistence-engine columns on request).
+//! The kernel's usual IPv4 entry under `-n` has a fast path
+//! (`push_kernel_line`, read by its columns and written by
+//! `line::conn`), held to the general path by a property test.
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

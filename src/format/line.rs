@@ -1,9 +1,11 @@
 //! The listing's hottest lines written without the formatting machinery
 //! or a string's growth checks: a line of ASCII built in a fixed buffer on
 //! the stack and appended once. Only numeric IPv4 real servers and
-//! services take it (their lines have a known greatest length); every
-//! other line is `format::service_entry`'s general path, which these
-//! functions must match byte for byte (tested against it below).
+//! services take it, and `-c`'s numeric IPv4 connections (their lines
+//! have a known greatest length); every other line is
+//! `format::service_entry`'s general path (`format::conn::conn_line`'s
+//! for a connection), which these functions must match byte for byte
+//! (tested against it below, and in `format::conn`).
 
 use std::net::{IpAddr, Ipv4Addr};
 
