@@ -10,7 +10,11 @@
 //! off at (`ip_vs_conn_seq_start` calls `ip_vs_conn_array` with the
 //! position), so a read of the whole file costs time growing with the
 //! square of the table's size, for the reference as for us: a larger
-//! buffer than the page changes nothing but the number of calls.
+//! buffer than the page changes nothing but the number of calls. The
+//! reference reads through stdio, whose buffer is procfs's block size
+//! (1,024 bytes), and so has the kernel start its walk more often: a
+//! read of the file 1 KiB at a time takes 2.4 times a page's in the test
+//! kernel (BENCHMARKS.md).
 
 use std::io::{BufRead, BufReader, Read};
 
